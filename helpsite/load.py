@@ -1,0 +1,404 @@
+"""`data/` → one validated, immutable model of the campaign.
+
+Every problem of a run is collected and raised together as `DataErrors`; each names the
+file, the line, the field path, the bad value and a fix, in Russian for the editors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import model as m
+from .errors import DataError, DataErrors
+from .yamlsource import SourceDoc, format_loc, read_yaml
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was read from, to point later (cross-reference) errors at a line."""
+
+    doc: SourceDoc
+    display: str
+    loc: tuple[str | int, ...]
+
+    def error(self, field_loc: tuple[str | int, ...], message: str, hint: str, value: Any = None) -> DataError:
+        full = self.loc + field_loc
+        return DataError(file=self.display, line=self.doc.line_of(full), field=format_loc(full) or "",
+                         message=message, hint=hint, value=None if value is None else _show(value))
+
+
+@dataclass(frozen=True)
+class CampaignData:
+    campaign: m.Campaign
+    organizations: dict[str, m.Organization]
+    helplines: dict[str, m.Helpline]
+    categories: dict[str, m.Category]
+    services: dict[str, m.Service]
+    algorithms: dict[str, m.Algorithm]
+    series: dict[str, m.Series]
+    events: dict[str, m.Event]
+    plan: m.Plan
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def main_helpline(self) -> m.Helpline:
+        return self.helplines[self.campaign.main_helpline_id]
+
+    def resolve(self, ref: str) -> tuple[str, Any]:
+        kind, _, ident = ref.partition(":")
+        table = {"helpline": self.helplines, "service": self.services, "organization": self.organizations}[kind]
+        return kind, table[ident]
+
+
+# ------------------------------------------------------------------ messages
+
+_CUSTOM: dict[str, tuple[str, str]] = {
+    "url": ("это не адрес сайта", "напишите полный адрес, начиная с https://"),
+    "email": ("это не адрес электронной почты", "пример: info@example.ru"),
+    "time": ("время записано неверно", "напишите «ЧЧ:ММ» по 24-часовому циферблату, например «09:00» или «18:30»"),
+    "bool": ("нужно true или false", "напишите true (да) или false (нет) — слова yes/no/да/нет/on/off здесь не принимаются, "
+             "потому что YAML 1.1 понимает их по-разному"),
+    "month": ("нужен месяц «ГГГГ-ММ» или дата «ГГГГ-ММ-ДД»", "например «2016-11»"),
+    "timezone": ("неизвестный часовой пояс", "укажите название из базы IANA, например «Asia/Yekaterinburg» (UTC+5)"),
+    "phone_short": ("неизвестный короткий номер", "короткие номера: 112, 101–104, 124; обычный номер пишите с кодом города: «8 (3435) 12-34-56»"),
+    "phone_chars": ("в номере телефона лишние символы", "оставьте цифры, пробелы, дефисы, скобки и «+»; пояснение — в поле description, добавочный — в extension"),
+    "phone_invalid": ("такого номера телефона не бывает", "проверьте число цифр и код города: «8 (3435) 12-34-56» или «+7 3435 12-34-56»"),
+    "closes_before_opens": ("время закрытия не позже времени открытия", "closes_at должно быть позже opens_at; круглосуточно — hours: {always_open: true}"),
+    "hours_both": ("указано и «круглосуточно», и расписание", "оставьте always_open: true или weekly"),
+    "channel_target": ("у канала нет ни ссылки, ни адреса", "добавьте url или value"),
+    "age_order": ("maximum_age меньше minimum_age", "проверьте возрастные границы"),
+    "answer_target": ("у ответа должно быть ровно одно из next или outcome",
+                      "next — id следующего вопроса, outcome — что делать, если вопросов больше нет"),
+    "end_before_start": ("окончание не позже начала", "проверьте end и start"),
+    "event_where": ("не указано, где проходит событие", "добавьте place (место) или online_url (ссылку на трансляцию)"),
+    "moved_online_url": ("событие перенесено в онлайн, но нет ссылки", "добавьте online_url"),
+    "period_order": ("окончание периода раньше начала", "проверьте start и end"),
+}
+
+_PATTERN_HINTS = {
+    "helpline|service|organization": "напишите «helpline:<id>», «service:<id>» или «organization:<id>»",
+}
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"«{value}»"
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _translate(err: dict[str, Any], model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str, str]:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    name = str(loc[-1]) if loc else ""
+    if kind == "value_error":
+        code = str(ctx.get("error", ""))
+        if code in _CUSTOM:
+            return _CUSTOM[code]
+        return (f"неверное значение: {code}", "исправьте значение")
+    if kind == "missing":
+        return ("обязательное поле не заполнено", f"добавьте строку «{name}: …»")
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = (f"возможно, опечатка — имелось в виду «{close[0]}»? " if close else "") + \
+            ("допустимые поля: " + ", ".join(allowed) if allowed else "уберите это поле")
+        return ("неизвестное поле", hint)
+    if kind in ("enum", "literal_error"):
+        return ("недопустимое значение", f"допустимо: {ctx.get('expected', '')}")
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        for key, hint in _PATTERN_HINTS.items():
+            if key in pattern:
+                return ("неверная ссылка на запись", hint)
+        return ("неверный идентификатор", "только латиница в нижнем регистре, цифры и дефисы: «krizisnaya-sluzhba»")
+    if kind in ("string_type",):
+        return ("нужен текст", "возьмите значение в кавычки")
+    if kind == "string_too_short":
+        return ("пустое значение", "заполните поле или удалите его")
+    if kind == "string_too_long":
+        return ("слишком длинное значение", f"не больше {ctx.get('max_length')} символов")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return ("нужно целое число", "например 12")
+    if kind in ("float_type", "float_parsing"):
+        return ("нужно число", "например 57.91")
+    if kind.startswith("date") and not kind.startswith("datetime"):
+        return ("нужна дата «ГГГГ-ММ-ДД»", "например 2026-11-20")
+    if kind.startswith("datetime"):
+        return ("нужны дата и время «ГГГГ-ММ-ДД ЧЧ:ММ»", "например 2026-12-05 10:00 (время кампании) или 2026-12-05T10:00+05:00")
+    if kind == "list_type":
+        return ("нужен список", "каждый элемент — с новой строки, начиная с «- »")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return ("нужен набор полей «ключ: значение»", "см. образец в соседних файлах или JSON Schema в data/schema/")
+    if kind == "too_short":
+        return ("список пуст или слишком короткий", f"нужно элементов: не меньше {ctx.get('min_length')}")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        return ("число вне допустимого диапазона", f"граница: {bound}")
+    if kind == "bool_type":
+        return _CUSTOM["bool"]
+    return (err.get("msg", kind), "исправьте значение")
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """Field names of the (nested) model at `loc`, for «did you mean» hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    return list(getattr(current, "model_fields", {}).keys()) if current else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# ------------------------------------------------------------------ loading
+
+
+class _Loader:
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.errors: list[DataError] = []
+        self.origins: dict[tuple[str, str], Origin] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.data_dir.parent))
+        except ValueError:
+            return str(path)
+
+    def validate(self, model: type[m.Record], data: Any, doc: SourceDoc, loc: tuple[str | int, ...]) -> Any:
+        origin = Origin(doc, self.display(doc.path), loc)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                eloc = tuple(err["loc"])
+                message, hint = _translate(err, model, eloc)
+                value = err.get("input") if err["type"] not in ("missing", "model_type") else None
+                if err["type"] == "extra_forbidden":
+                    value = None
+                if isinstance(value, (dict, list)):
+                    value = None
+                self.errors.append(origin.error(eloc, message, hint, value))
+            return None
+
+    def read(self, path: Path) -> SourceDoc | None:
+        return read_yaml(path, self.display(path), self.errors)
+
+    def single(self, name: str) -> Any:
+        model = m.SINGLE_FILES[name]
+        path = self.data_dir / name
+        if not path.exists():
+            self.errors.append(DataError(file=self.display(path), line=None, field="",
+                                         message="нет обязательного файла", hint=f"создайте {name} по образцу из README"))
+            return None
+        doc = self.read(path)
+        if doc is None:
+            return None
+        self.origins[("file", name)] = Origin(doc, self.display(path), ())
+        return self.validate(model, doc.data, doc, ())
+
+    def listing(self, name: str, kind: str) -> dict[str, Any]:
+        model = m.LIST_FILES[name]
+        path = self.data_dir / name
+        out: dict[str, Any] = {}
+        if not path.exists():
+            self.errors.append(DataError(file=self.display(path), line=None, field="",
+                                         message="нет обязательного файла", hint=f"создайте {name} (список записей)"))
+            return out
+        doc = self.read(path)
+        if doc is None:
+            return out
+        if not isinstance(doc.data, list):
+            self.errors.append(DataError(file=self.display(path), line=1, field="", message="нужен список записей",
+                                         hint="каждая запись начинается с «- id: …»"))
+            return out
+        for i, item in enumerate(doc.data):
+            record = self.validate(model, item, doc, (i,))
+            if record is not None:
+                self.add(out, kind, record, Origin(doc, self.display(path), (i,)))
+        return out
+
+    def directory(self, name: str, kind: str) -> dict[str, Any]:
+        model = m.RECORD_DIRS[name]
+        folder = self.data_dir / name
+        out: dict[str, Any] = {}
+        if not folder.is_dir():
+            return out
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.is_dir():
+                continue
+            if path.suffix not in (".yml", ".yaml"):
+                self.errors.append(DataError(file=self.display(path), line=None, field="",
+                                             message="файл не YAML", hint="данные записываются в файлы .yml; уберите лишний файл"))
+                continue
+            doc = self.read(path)
+            if doc is None:
+                continue
+            record = self.validate(model, doc.data, doc, ())
+            if record is None:
+                continue
+            origin = Origin(doc, self.display(path), ())
+            if record.id != path.stem:
+                self.errors.append(origin.error(("id",), "id не совпадает с именем файла",
+                                                f"назовите файл {record.id}.yml или исправьте id на «{path.stem}»", record.id))
+            self.add(out, kind, record, origin)
+        return out
+
+    def add(self, table: dict[str, Any], kind: str, record: Any, origin: Origin) -> None:
+        key = (kind, record.id)
+        if record.id in table:
+            first = self.origins[key]
+            self.errors.append(origin.error(("id",), "такой id уже есть",
+                                            f"id должен быть уникальным; первая запись: {first.display}:{first.doc.line_of(first.loc + ('id',))}",
+                                            record.id))
+            return
+        table[record.id] = record
+        self.origins[key] = origin
+
+
+KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema"}
+
+
+def load(data_dir: Path | str) -> CampaignData:
+    """Read and validate everything in `data_dir`; raise `DataErrors` listing every problem."""
+    data_dir = Path(data_dir).resolve()
+    loader = _Loader(data_dir)
+    if not data_dir.is_dir():
+        raise DataErrors([DataError(file=str(data_dir), line=None, field="", message="нет папки с данными",
+                                    hint="укажите путь к папке data/")])
+    for entry in sorted(data_dir.iterdir()):
+        if entry.name.startswith(".") or entry.name in KNOWN_ENTRIES:
+            continue
+        close = difflib.get_close_matches(entry.name, sorted(KNOWN_ENTRIES), n=1)
+        loader.errors.append(DataError(
+            file=loader.display(entry), line=None, field="", message="неизвестный файл или папка в data/",
+            hint=(f"возможно, имелось в виду «{close[0]}»; " if close else "") + "ожидаются: " + ", ".join(sorted(KNOWN_ENTRIES))))
+
+    campaign = loader.single("campaign.yml")
+    plan = loader.single("plan.yml")
+    organizations = loader.listing("organizations.yml", "organization")
+    helplines = loader.listing("helplines.yml", "helpline")
+    categories = loader.listing("categories.yml", "category")
+    series = loader.listing("series.yml", "series")
+    services = loader.directory("services", "service")
+    events = loader.directory("events", "event")
+    algorithms = loader.directory("algorithms", "algorithm")
+
+    if loader.errors or campaign is None or plan is None:
+        # References are checked only on records that validated, so report what we have.
+        _check_references(loader, campaign, plan, organizations, helplines, categories, series, services, events, algorithms)
+        raise DataErrors(loader.errors)
+    _check_references(loader, campaign, plan, organizations, helplines, categories, series, services, events, algorithms)
+    if loader.errors:
+        raise DataErrors(loader.errors)
+    return CampaignData(
+        campaign=campaign, organizations=organizations, helplines=helplines, categories=categories,
+        services=dict(sorted(services.items(), key=lambda kv: (kv[1].name.lower(), kv[0]))),
+        algorithms=algorithms, series=series,
+        events=dict(sorted(events.items(), key=lambda kv: (m._naive(kv[1].start), kv[0]))),
+        plan=plan, origins=loader.origins,
+    )
+
+
+def _check_references(loader: _Loader, campaign: m.Campaign | None, plan: m.Plan | None,
+                      organizations: dict, helplines: dict, categories: dict, series: dict,
+                      services: dict, events: dict, algorithms: dict) -> None:
+    tables = {"helpline": helplines, "service": services, "organization": organizations}
+    names = {"helpline": "helplines.yml", "service": "data/services/", "organization": "organizations.yml"}
+
+    def missing(origin: Origin, loc: tuple, what: str, ident: str, where: str, choices: dict) -> None:
+        close = difflib.get_close_matches(ident, list(choices), n=1)
+        hint = (f"возможно, «{close[0]}»; " if close else "") + f"добавьте запись в {where} или исправьте id"
+        loader.errors.append(origin.error(loc, f"нет {what} с таким id", hint, ident))
+
+    def contacts(origin: Origin, loc: tuple, refs: list[str]) -> None:
+        for i, ref in enumerate(refs):
+            kind, _, ident = ref.partition(":")
+            if ident not in tables[kind]:
+                missing(origin, loc + (i,), {"helpline": "линии помощи", "service": "службы",
+                                             "organization": "организации"}[kind], ident, names[kind], tables[kind])
+
+    if campaign is not None:
+        origin = loader.origins.get(("file", "campaign.yml"))
+        if origin is not None:
+            for i, org in enumerate(campaign.organizer_ids):
+                if org not in organizations:
+                    missing(origin, ("organizer_ids", i), "организации", org, "organizations.yml", organizations)
+            if campaign.main_helpline_id not in helplines:
+                missing(origin, ("main_helpline_id",), "линии помощи", campaign.main_helpline_id, "helplines.yml", helplines)
+
+    for sid, service in services.items():
+        origin = loader.origins[("service", sid)]
+        if service.organization_id not in organizations:
+            missing(origin, ("organization_id",), "организации", service.organization_id, "organizations.yml", organizations)
+        for i, cat in enumerate(service.categories):
+            if cat not in categories:
+                missing(origin, ("categories", i), "категории", cat, "categories.yml", categories)
+
+    for aid, algorithm in algorithms.items():
+        origin = loader.origins[("algorithm", aid)]
+        question_ids = [q.id for q in algorithm.decision]
+        seen: set[str] = set()
+        for qi, question in enumerate(algorithm.decision):
+            if question.id in seen:
+                loader.errors.append(origin.error(("decision", qi, "id"), "такой id вопроса уже есть",
+                                                  "у каждого вопроса свой id", question.id))
+            seen.add(question.id)
+            for ai, answer in enumerate(question.answers):
+                if answer.next is not None and answer.next not in question_ids:
+                    missing(origin, ("decision", qi, "answers", ai, "next"), "вопроса", answer.next,
+                            "decision этого алгоритма", dict.fromkeys(question_ids))
+                if answer.next == question.id:
+                    loader.errors.append(origin.error(("decision", qi, "answers", ai, "next"),
+                                                      "ответ ведёт на тот же вопрос", "укажите следующий вопрос", answer.next))
+                contacts(origin, ("decision", qi, "answers", ai, "contacts"), answer.contacts)
+        for si, step in enumerate(algorithm.steps):
+            contacts(origin, ("steps", si, "contacts"), step.contacts)
+
+    activity_numbers: set[str] = set()
+    if plan is not None:
+        origin = loader.origins.get(("file", "plan.yml"))
+        if origin is not None:
+            for ti, task in enumerate(plan.tasks):
+                for ai, activity in enumerate(task.activities):
+                    loc = ("tasks", ti, "activities", ai)
+                    if activity.number in activity_numbers:
+                        loader.errors.append(origin.error(loc + ("number",), "такой номер мероприятия уже есть",
+                                                          "номера мероприятий не повторяются", activity.number))
+                    activity_numbers.add(activity.number)
+                    for ri, org in enumerate(activity.responsible):
+                        if org not in organizations:
+                            missing(origin, loc + ("responsible", ri), "организации", org, "organizations.yml", organizations)
+
+    for eid, event in events.items():
+        origin = loader.origins[("event", eid)]
+        for i, org in enumerate(event.organizer_ids):
+            if org not in organizations:
+                missing(origin, ("organizer_ids", i), "организации", org, "organizations.yml", organizations)
+        if event.series_id is not None and event.series_id not in series:
+            missing(origin, ("series_id",), "серии", event.series_id, "series.yml", series)
+        if event.series_part is not None and event.series_id is None:
+            loader.errors.append(origin.error(("series_part",), "номер занятия без серии", "добавьте series_id", event.series_part))
+        if event.plan_activity is not None and plan is not None and event.plan_activity not in activity_numbers:
+            missing(origin, ("plan_activity",), "мероприятия плана", event.plan_activity, "plan.yml",
+                    dict.fromkeys(activity_numbers))
+    for sid, item in series.items():
+        if item.plan_activity is not None and plan is not None and item.plan_activity not in activity_numbers:
+            missing(loader.origins[("series", sid)], ("plan_activity",), "мероприятия плана", item.plan_activity,
+                    "plan.yml", dict.fromkeys(activity_numbers))

@@ -1,0 +1,568 @@
+"""The campaign's data model: typed, immutable records validated from `data/*.yml`.
+
+Field names follow Open Referral HSDS 3.1 where the concept exists there (organization_id,
+alternate_name, application_process, fees_description, minimum_age, assured_date, byday,
+opens_at, closes_at, address_1, postal_code, latitude, longitude). Descriptions are in
+Russian: they end up in the JSON Schema an editor's YAML plugin shows as help.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
+                      field_validator, model_validator)
+
+from . import phones as phone_rules
+
+# ---------------------------------------------------------------- basic types
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+               Field(description="Идентификатор: латиница в нижнем регистре, цифры и дефисы, например «krizisnaya-sluzhba». Из него строится адрес страницы — не меняйте его после публикации.")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError("url")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url),
+                Field(description="Полный адрес, начинается с https:// или http://", json_schema_extra={"format": "uri"})]
+
+
+def _check_email(value: str) -> str:
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        raise ValueError("email")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email), Field(json_schema_extra={"format": "email"})]
+
+
+def _parse_time(value: object) -> object:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
+        if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
+            return dt.time(int(m.group(1)), int(m.group(2)))
+    raise ValueError("time")
+
+
+ClockTime = Annotated[dt.time, BeforeValidator(_parse_time),
+                      Field(description="Время «ЧЧ:ММ», например «09:00»", json_schema_extra={"type": "string", "pattern": r"^\d{1,2}[:.]\d{2}$"})]
+
+
+def _strict_bool(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("bool")
+
+
+Flag = Annotated[bool, BeforeValidator(_strict_bool)]
+
+
+def _month_or_date(value: object) -> object:
+    """Plan periods are written as «2016-11» (a month) or a full date."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        m = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+        if m and 1 <= int(m.group(2)) <= 12:
+            return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    raise ValueError("month")
+
+
+Month = Annotated[dt.date, BeforeValidator(_month_or_date),
+                  Field(json_schema_extra={"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"})]
+
+
+def check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("timezone") from None
+    return value
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- vocabularies (code: English, labels: Russian)
+
+class Weekday(str, Enum):
+    mo = "mo"; tu = "tu"; we = "we"; th = "th"; fr = "fr"; sa = "sa"; su = "su"  # noqa: E702
+
+
+WEEKDAY_LABELS = {"mo": "пн", "tu": "вт", "we": "ср", "th": "чт", "fr": "пт", "sa": "сб", "su": "вс"}
+
+
+class OrganizationKind(str, Enum):
+    state_social = "state_social"
+    education = "education"
+    health = "health"
+    police = "police"
+    municipal = "municipal"
+    public_council = "public_council"
+    ngo = "ngo"
+    school = "school"
+    volunteers = "volunteers"
+    working_group = "working_group"
+    other = "other"
+
+
+ORGANIZATION_KIND_LABELS = {
+    "state_social": "государственная социальная служба", "education": "орган или учреждение образования",
+    "health": "здравоохранение", "police": "полиция", "municipal": "администрация города",
+    "public_council": "общественный совет", "ngo": "некоммерческая организация", "school": "школа",
+    "volunteers": "добровольцы", "working_group": "рабочая группа", "other": "другое",
+}
+
+
+class Audience(str, Enum):
+    children = "children"
+    teens = "teens"
+    parents = "parents"
+    families = "families"
+    women_with_children = "women_with_children"
+    specialists = "specialists"
+    teachers = "teachers"
+    everyone = "everyone"
+
+
+AUDIENCE_LABELS = {
+    "children": "дети", "teens": "подростки", "parents": "родители", "families": "семьи с детьми",
+    "women_with_children": "женщины с детьми", "specialists": "специалисты", "teachers": "педагоги",
+    "everyone": "все",
+}
+
+
+class ServiceStatus(str, Enum):
+    active = "active"
+    inactive = "inactive"
+    defunct = "defunct"
+    temporarily_closed = "temporarily closed"
+
+
+SERVICE_STATUS_LABELS = {"active": "работает", "inactive": "не работает", "defunct": "закрыта",
+                         "temporarily closed": "временно закрыта"}
+
+
+class AlgorithmAudience(str, Enum):
+    specialist = "specialist"
+    teacher = "teacher"
+    parent = "parent"
+    neighbour = "neighbour"
+    child = "child"
+
+
+ALGORITHM_AUDIENCE_LABELS = {"specialist": "специалистам", "teacher": "педагогам", "parent": "родителям",
+                             "neighbour": "соседям и очевидцам", "child": "детям и подросткам"}
+
+
+class EventType(str, Enum):
+    seminar = "seminar"
+    training = "training"
+    parent_meeting = "parent_meeting"
+    master_class = "master_class"
+    child_safety_training = "child_safety_training"
+    street_action = "street_action"
+    round_table = "round_table"
+    forum = "forum"
+    information_action = "information_action"
+
+
+EVENT_TYPE_LABELS = {
+    "seminar": "семинар", "training": "обучение", "parent_meeting": "родительское собрание",
+    "master_class": "мастер-класс", "child_safety_training": "тренинг личной безопасности для детей",
+    "street_action": "уличная акция", "round_table": "круглый стол", "forum": "форум",
+    "information_action": "информационная акция",
+}
+
+
+class EventStatus(str, Enum):
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+    postponed = "postponed"
+    moved_online = "moved_online"
+
+
+EVENT_STATUS_LABELS = {"scheduled": "по плану", "cancelled": "отменено", "postponed": "перенесено",
+                       "moved_online": "перенесено в онлайн"}
+
+
+class ActivityStatus(str, Enum):
+    planned = "planned"
+    in_progress = "in_progress"
+    done = "done"
+    cancelled = "cancelled"
+
+
+ACTIVITY_STATUS_LABELS = {"planned": "запланировано", "in_progress": "выполняется", "done": "выполнено",
+                          "cancelled": "отменено", "overdue": "просрочено"}
+
+
+class ChannelType(str, Enum):
+    chat = "chat"
+    messenger = "messenger"
+    sms = "sms"
+    email = "email"
+    web = "web"
+
+
+CHANNEL_LABELS = {"chat": "чат", "messenger": "мессенджер", "sms": "СМС", "email": "электронная почта",
+                  "web": "сайт"}
+
+# ---------------------------------------------------------------- shared parts
+
+
+class Phone(Record):
+    number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
+                      Field(description="Номер как его пишут в России: «8-800-2000-122», «+7 3435 12-34-56» или короткий «124»")]
+    extension: str | None = Field(None, description="Добавочный номер")
+    description: str | None = Field(None, description="Пояснение: «с мобильных», «для детей»")
+
+    @field_validator("number")
+    @classmethod
+    def _valid(cls, value: str) -> str:
+        phone_rules.parse(value)  # raises ValueError with a Russian message
+        return value
+
+    @property
+    def tel(self) -> str:
+        return phone_rules.parse(self.number).tel
+
+    @property
+    def display(self) -> str:
+        return phone_rules.parse(self.number).display
+
+
+class Link(Record):
+    title: Text
+    url: Url
+
+
+class ScheduleEntry(Record):
+    byday: list[Weekday] = Field(min_length=1, description="Дни недели: mo tu we th fr sa su")
+    opens_at: ClockTime
+    closes_at: ClockTime
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> "ScheduleEntry":
+        if self.closes_at <= self.opens_at:
+            raise ValueError("closes_before_opens")
+        return self
+
+
+class Hours(Record):
+    always_open: Flag = Field(False, description="true — круглосуточно, без выходных")
+    weekly: list[ScheduleEntry] = Field(default_factory=list, description="Расписание по дням недели")
+    description: str | None = Field(None, description="Пояснение: «по предварительной записи», «кроме праздников»")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Hours":
+        if self.always_open and self.weekly:
+            raise ValueError("hours_both")
+        return self
+
+
+class Address(Record):
+    address_1: Text = Field(description="Улица и дом: «ул. Ленина, 31»")
+    city: Text
+    postal_code: str | None = None
+    state_province: str | None = Field(None, description="Область, край, республика")
+    description: str | None = Field(None, description="Как добраться, вход, этаж")
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+
+
+class Provenance(Record):
+    """Where the facts come from; `example: true` marks invented details."""
+
+    example: Flag = Field(False, description="true — контакты и детали вымышлены (пример для заполнения); сайт покажет пометку «пример»")
+    source: str | None = Field(None, description="Откуда сведения: ссылка или название документа")
+
+
+# ---------------------------------------------------------------- records
+
+
+class EmergencyNumber(Record):
+    name: Text
+    number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
+    description: str | None = None
+
+    @field_validator("number")
+    @classmethod
+    def _valid(cls, value: str) -> str:
+        phone_rules.parse(value)
+        return value
+
+    @property
+    def tel(self) -> str:
+        return phone_rules.parse(self.number).tel
+
+    @property
+    def display(self) -> str:
+        return phone_rules.parse(self.number).display
+
+
+class Campaign(Record):
+    name: Text = Field(description="Название кампании")
+    slogan: str | None = None
+    description: Text
+    city: Text
+    region: Text
+    timezone: str = Field(description="Часовой пояс IANA, например «Asia/Yekaterinburg» (Нижний Тагил, UTC+5)")
+    site_url: Url
+    organizer_ids: list[Id] = Field(default_factory=list, description="Организаторы (id из organizations.yml)")
+    main_helpline_id: Id = Field(description="Главная линия помощи (id из helplines.yml): показывается первой везде")
+    emergency_numbers: list[EmergencyNumber] = Field(min_length=1)
+    quick_exit_url: Url = Field(description="Нейтральный сайт, куда уводит кнопка быстрого выхода (погода, поисковик)")
+    copyright: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        return check_timezone(value)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Organization(Provenance):
+    id: Id
+    name: Text
+    alternate_name: str | None = Field(None, description="Краткое название")
+    kind: OrganizationKind
+    description: str | None = None
+    website: Url | None = None
+    email: Email | None = None
+    phones: list[Phone] = Field(default_factory=list)
+    address: Address | None = None
+
+
+class Category(Record):
+    id: Id
+    name: Text
+    description: str | None = None
+
+
+class Channel(Record):
+    type: ChannelType
+    name: str | None = Field(None, description="Например «Чат на сайте», «Telegram»")
+    url: Url | None = None
+    value: str | None = Field(None, description="Адрес или номер для канала без ссылки")
+
+    @model_validator(mode="after")
+    def _target(self) -> "Channel":
+        if not self.url and not self.value:
+            raise ValueError("channel_target")
+        return self
+
+
+class Helpline(Provenance):
+    id: Id
+    name: Text
+    description: str | None = None
+    audience: Text = Field(description="Кому помогает: «дети, подростки и их родители»")
+    phones: list[Phone] = Field(min_length=1)
+    channels: list[Channel] = Field(default_factory=list)
+    hours: Hours
+    free: Flag
+    anonymous: Flag
+    url: Url | None = None
+    operator: str | None = Field(None, description="Кто отвечает на звонки")
+    assured_date: dt.date = Field(description="Когда сведения последний раз проверены (ГГГГ-ММ-ДД)")
+
+
+class Service(Provenance):
+    id: Id
+    name: Text
+    alternate_name: str | None = None
+    organization_id: Id
+    status: ServiceStatus = ServiceStatus.active
+    description: Text
+    categories: list[Id] = Field(min_length=1, description="Категории (id из categories.yml)")
+    audience: list[Audience] = Field(min_length=1)
+    minimum_age: int | None = Field(None, ge=0, le=120)
+    maximum_age: int | None = Field(None, ge=0, le=120)
+    district: Text = Field(description="Район города или «весь город», «онлайн»")
+    location: Address | None = None
+    phones: list[Phone] = Field(default_factory=list)
+    email: Email | None = None
+    url: Url | None = None
+    hours: Hours | None = None
+    free: Flag
+    fees_description: str | None = None
+    anonymous: Flag
+    referral_required: Flag = Field(False, description="true — нужно направление")
+    application_process: str | None = Field(None, description="Как получить помощь: позвонить, прийти, записаться")
+    required_documents: list[str] = Field(default_factory=list)
+    eligibility_description: str | None = None
+    assured_date: dt.date = Field(description="Когда сведения последний раз проверены (ГГГГ-ММ-ДД)")
+
+    @model_validator(mode="after")
+    def _ages(self) -> "Service":
+        if self.minimum_age is not None and self.maximum_age is not None and self.maximum_age < self.minimum_age:
+            raise ValueError("age_order")
+        return self
+
+
+ContactRef = Annotated[str, StringConstraints(pattern=r"^(helpline|service|organization):[a-z0-9]+(-[a-z0-9]+)*$"),
+                       Field(description="Ссылка на запись: «helpline:<id>», «service:<id>» или «organization:<id>»")]
+
+
+class Step(Record):
+    title: Text
+    who: str | None = Field(None, description="Кто действует: «педагог», «вы»")
+    action: Text = Field(description="Что сделать")
+    within: str | None = Field(None, description="Срок: «немедленно», «в течение суток»")
+    contacts: list[ContactRef] = Field(default_factory=list)
+
+
+class Answer(Record):
+    label: Text = Field(description="Вариант ответа: «Да», «Нет», «Не знаю»")
+    next: Id | None = Field(None, description="id следующего вопроса")
+    outcome: str | None = Field(None, description="Что делать при этом ответе (если вопросов дальше нет)")
+    contacts: list[ContactRef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one(self) -> "Answer":
+        if (self.next is None) == (self.outcome is None):
+            raise ValueError("answer_target")
+        return self
+
+
+class Question(Record):
+    id: Id
+    text: Text
+    help: str | None = None
+    answers: list[Answer] = Field(min_length=2)
+
+
+class Algorithm(Provenance):
+    id: Id
+    title: Text
+    audience: AlgorithmAudience
+    summary: Text
+    decision: list[Question] = Field(default_factory=list, description="Вопросы с развилками; первый — начальный")
+    steps: list[Step] = Field(min_length=1)
+    sources: list[Link] = Field(default_factory=list)
+    approved: Flag = Field(False, description="true — алгоритм утверждён экспертной группой")
+
+
+class EventPlace(Record):
+    name: Text = Field(description="Название места: «Центр семейной терапии»")
+    address: Address | None = None
+
+
+class Registration(Record):
+    required: Flag = False
+    url: Url | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    deadline: dt.date | None = None
+    capacity: int | None = Field(None, ge=1)
+    notes: str | None = None
+
+
+LocalDateTime = Annotated[dt.datetime, Field(description="Дата и время «ГГГГ-ММ-ДД ЧЧ:ММ» по часовому поясу кампании (или с явным смещением «+05:00»)")]
+
+
+class Series(Record):
+    id: Id
+    title: Text
+    description: str | None = None
+    plan_activity: str | None = None
+
+
+class Event(Provenance):
+    id: Id
+    title: Text
+    type: EventType
+    series_id: Id | None = None
+    series_part: int | None = Field(None, ge=1)
+    status: EventStatus = EventStatus.scheduled
+    start: LocalDateTime
+    end: LocalDateTime | None = None
+    timezone: str | None = Field(None, description="Часовой пояс IANA, если не как у кампании")
+    rescheduled_start: LocalDateTime | None = Field(None, description="Новая дата для перенесённого события")
+    place: EventPlace | None = None
+    online_url: Url | None = None
+    audience: list[Audience] = Field(min_length=1)
+    organizer_ids: list[Id] = Field(min_length=1)
+    description: Text
+    registration: Registration | None = None
+    materials: list[Link] = Field(default_factory=list)
+    plan_activity: str | None = Field(None, description="Номер мероприятия плана: «2.1»")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str | None) -> str | None:
+        return None if value is None else check_timezone(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Event":
+        if self.end is not None and _naive(self.end) <= _naive(self.start):
+            raise ValueError("end_before_start")
+        if self.place is None and self.online_url is None:
+            raise ValueError("event_where")
+        if self.status == EventStatus.moved_online and self.online_url is None:
+            raise ValueError("moved_online_url")
+        return self
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Activity(Record):
+    number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)] = Field(description="Номер: «1.1»")
+    title: Text
+    details: list[str] = Field(default_factory=list)
+    start: Month = Field(description="Начало: «2016-11» или дата")
+    end: Month = Field(description="Окончание: «2017-09» (месяц включительно) или дата")
+    responsible: list[Id] = Field(min_length=1, description="Ответственные (id из organizations.yml)")
+    results: list[Text] = Field(min_length=1, description="Ожидаемые результаты")
+    status: ActivityStatus = ActivityStatus.planned
+    evidence: list[Link] = Field(default_factory=list, description="Подтверждения: отчёты, публикации")
+
+    @model_validator(mode="after")
+    def _period(self) -> "Activity":
+        if self.end < self.start:
+            raise ValueError("period_order")
+        return self
+
+
+class Task(Record):
+    number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
+    title: Text
+    activities: list[Activity] = Field(min_length=1)
+
+
+class Plan(Record):
+    title: Text
+    period: Text = Field(description="Срок программы: «2016–2017 гг.»")
+    updated: dt.date = Field(description="Дата последнего обновления статусов")
+    source: str | None = None
+    tasks: list[Task] = Field(min_length=1)
+
+
+# Files of the data directory: name → (model, one record per file?)
+LIST_FILES: dict[str, type[Record]] = {
+    "organizations.yml": Organization,
+    "helplines.yml": Helpline,
+    "categories.yml": Category,
+    "series.yml": Series,
+}
+SINGLE_FILES: dict[str, type[Record]] = {"campaign.yml": Campaign, "plan.yml": Plan}
+RECORD_DIRS: dict[str, type[Record]] = {"services": Service, "events": Event, "algorithms": Algorithm}
