@@ -174,6 +174,9 @@ class _Loader:
         self.data_dir = data_dir
         self.errors: list[DataError] = []
         self.origins: dict[tuple[str, str], Origin] = {}
+        # ids present in the files even where the record failed validation: a reference to
+        # such a record is not reported again as dangling (one mistake, one message)
+        self.present: set[tuple[str, str]] = set()
 
     def display(self, path: Path) -> str:
         try:
@@ -229,6 +232,8 @@ class _Loader:
                                          hint="каждая запись начинается с «- id: …»"))
             return out
         for i, item in enumerate(doc.data):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                self.present.add((kind, item["id"]))
             record = self.validate(model, item, doc, (i,))
             if record is not None:
                 self.add(out, kind, record, Origin(doc, self.display(path), (i,)))
@@ -247,6 +252,7 @@ class _Loader:
                 self.errors.append(DataError(file=self.display(path), line=None, field="",
                                              message="файл не YAML", hint="данные записываются в файлы .yml; уберите лишний файл"))
                 continue
+            self.present.add((kind, path.stem))
             doc = self.read(path)
             if doc is None:
                 continue
@@ -322,7 +328,12 @@ def _check_references(loader: _Loader, campaign: m.Campaign | None, plan: m.Plan
     tables = {"helpline": helplines, "service": services, "organization": organizations}
     names = {"helpline": "helplines.yml", "service": "data/services/", "organization": "organizations.yml"}
 
+    kinds = {"организации": "organization", "линии помощи": "helpline", "службы": "service", "категории": "category",
+             "серии": "series"}
+
     def missing(origin: Origin, loc: tuple, what: str, ident: str, where: str, choices: dict) -> None:
+        if (kinds.get(what), ident) in loader.present:
+            return  # the record exists but is invalid: its own error says so
         close = difflib.get_close_matches(ident, list(choices), n=1)
         hint = (f"возможно, «{close[0]}»; " if close else "") + f"добавьте запись в {where} или исправьте id"
         loader.errors.append(origin.error(loc, f"нет {what} с таким id", hint, ident))

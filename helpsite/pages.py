@@ -1,0 +1,287 @@
+"""The model → Markdown pages, through Jinja templates in `helpsite/templates/`.
+
+Each builder returns `GeneratedPage(path, markdown)`; the MkDocs hook adds them as virtual
+files so Material renders, searches and navigates them like hand-written pages. Text from
+the data is escaped: `|md` for Markdown contexts (headings), autoescape in HTML blocks.
+
+Where is a helpline rendered? `templates/_parts.j2` → macro `phone_links`, used by
+`helplines.md.j2` (the helplines page) and `index.md.j2` (the home page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from urllib.parse import quote
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import model as m
+from .load import CampaignData
+
+MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                   "октября", "ноября", "декабря"]
+MONTHS_NOMINATIVE = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+                     "октябрь", "ноябрь", "декабрь"]
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    path: str  # Markdown path inside docs, e.g. "services/krizisnaya-sluzhba.md"
+    markdown: str
+
+
+# ------------------------------------------------------------------ filters
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:<>&\"])")
+
+
+def md_inline(value: Any) -> Markup:
+    """Text safe to put in a Markdown line (a heading, a list item): no markup survives."""
+    text = str(value)
+    text = _MD_SPECIAL.sub(lambda mt: {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}.get(mt.group(1), "\\" + mt.group(1)), text)
+    return Markup(" ".join(text.split()))
+
+
+def yaml_string(value: Any) -> Markup:
+    """A front-matter value: JSON strings are valid YAML double-quoted scalars."""
+    return Markup(json.dumps(" ".join(str(value).split()), ensure_ascii=False))
+
+
+def date_ru(value: dt.date) -> str:
+    return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year}"
+
+
+def month_ru(value: dt.date) -> str:
+    return f"{MONTHS_NOMINATIVE[value.month - 1]} {value.year}"
+
+
+def period_ru(start: dt.date, end: dt.date) -> str:
+    if (start.year, start.month) == (end.year, end.month):
+        return month_ru(start)
+    if start.year == end.year:
+        return f"{MONTHS_NOMINATIVE[start.month - 1]} – {month_ru(end)}"
+    return f"{month_ru(start)} – {month_ru(end)}"
+
+
+def time_ru(value: dt.time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def byday_ru(days: Iterable[m.Weekday]) -> str:
+    codes = [d.value for d in days]
+    order = list(m.WEEKDAY_LABELS)
+    idx = sorted(order.index(c) for c in codes)
+    if len(idx) >= 3 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{m.WEEKDAY_LABELS[order[idx[0]]]}–{m.WEEKDAY_LABELS[order[idx[-1]]]}"
+    return ", ".join(m.WEEKDAY_LABELS[order[i]] for i in idx)
+
+
+def hours_ru(hours: m.Hours | None) -> str:
+    if hours is None:
+        return ""
+    if hours.always_open:
+        text = "круглосуточно, без выходных"
+    else:
+        text = "; ".join(f"{byday_ru(e.byday)} {time_ru(e.opens_at)}–{time_ru(e.closes_at)}"
+                         + (f" ({e.description})" if e.description else "") for e in hours.weekly)
+    if hours.description:
+        text = f"{text}; {hours.description}" if text else hours.description
+    return text
+
+
+def hours_json(hours: m.Hours | None) -> str:
+    """The weekly schedule for the directory's «open now» filter (JS)."""
+    if hours is None:
+        return ""
+    if hours.always_open:
+        return json.dumps({"always": True})
+    return json.dumps({"weekly": [{"days": [d.value for d in e.byday], "open": time_ru(e.opens_at),
+                                   "close": time_ru(e.closes_at)} for e in hours.weekly]})
+
+
+def utc_offset_ru(value: dt.datetime) -> str:
+    offset = value.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    minutes = abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
+def ages_ru(service: m.Service) -> str:
+    lo, hi = service.minimum_age, service.maximum_age
+    if lo is not None and hi is not None:
+        return f"от {lo} до {hi} лет"
+    if lo is not None:
+        return f"от {lo} лет"
+    if hi is not None:
+        return f"до {hi} лет"
+    return ""
+
+
+def audience_ru(values: Iterable[m.Audience]) -> str:
+    return ", ".join(m.AUDIENCE_LABELS[v.value] for v in values)
+
+
+def map_url(address: m.Address) -> str:
+    """A link (never an embedded map) to the address on a map."""
+    if address.latitude is not None and address.longitude is not None:
+        lat, lon = address.latitude, address.longitude
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    return "https://yandex.ru/maps/?text=" + quote(f"{address.city}, {address.address_1}")
+
+
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+# ------------------------------------------------------------------ site structure
+
+class Site:
+    """Paths of the generated pages and relative URLs between them."""
+
+    HOME = "index.md"
+    HELPLINES = "helplines.md"
+    SERVICES = "services/index.md"
+    ALGORITHMS = "algorithms/index.md"
+    EVENTS = "events/index.md"
+    PLAN = "plan.md"
+
+    def __init__(self, directory_urls: bool = True):
+        self.directory_urls = directory_urls
+
+    @staticmethod
+    def service(ident: str) -> str:
+        return f"services/{ident}.md"
+
+    @staticmethod
+    def algorithm(ident: str) -> str:
+        return f"algorithms/{ident}.md"
+
+    @staticmethod
+    def event(ident: str) -> str:
+        return f"events/{ident}.md"
+
+    def url_of(self, md_path: str) -> str:
+        """The page's URL relative to the site root, as MkDocs makes it."""
+        stem = md_path[:-3]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[:-5]
+        return stem + "/"
+
+    def link(self, from_md: str, to_md: str, anchor: str = "") -> str:
+        """Relative URL from one page to another (raw HTML links are not rewritten by MkDocs)."""
+        here = self.url_of(from_md)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+        target = self.url_of(to_md)
+        rel = posixpath.relpath("/" + target, "/" + (base or "")) if target else posixpath.relpath("/", "/" + base)
+        if target.endswith("/") or target == "":
+            rel = rel.rstrip("/") + "/" if rel != "." else "./"
+        if rel.startswith("./") and rel != "./":
+            rel = rel[2:]
+        return rel + (f"#{anchor}" if anchor else "")
+
+
+# ------------------------------------------------------------------ builders
+
+class PageBuilder:
+    def __init__(self, data: CampaignData, now: dt.datetime, directory_urls: bool = True):
+        self.data = data
+        self.site = Site(directory_urls)
+        self.now = now.astimezone(data.campaign.tz)
+        self.env = Environment(loader=PackageLoader("helpsite", "templates"), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+        self.env.filters.update(md=md_inline, yaml=yaml_string, date_ru=date_ru, month_ru=month_ru,
+                                time_ru=time_ru, hours_ru=hours_ru, hours_json=hours_json, byday_ru=byday_ru,
+                                ages_ru=ages_ru, utc_offset=utc_offset_ru,
+                                audience_ru=audience_ru, map_url=map_url)
+        self.env.globals.update(
+            data=data, campaign=data.campaign, site=self.site, now=self.now,
+            period_ru=period_ru, plural=plural_ru, event_times=self.event_times,
+            activity_status=self.activity_status, resolve=data.resolve,
+            AUDIENCE=m.AUDIENCE_LABELS, ORG_KIND=m.ORGANIZATION_KIND_LABELS, SERVICE_STATUS=m.SERVICE_STATUS_LABELS,
+            ALGO_AUDIENCE=m.ALGORITHM_AUDIENCE_LABELS, EVENT_TYPE=m.EVENT_TYPE_LABELS,
+            EVENT_STATUS=m.EVENT_STATUS_LABELS, ACTIVITY_STATUS=m.ACTIVITY_STATUS_LABELS, CHANNEL=m.CHANNEL_LABELS,
+        )
+
+    # -- helpers used by templates
+    def render(self, template: str, path: str, **context: Any) -> GeneratedPage:
+        tpl = self.env.get_template(template)
+        link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
+        text = tpl.render(page_path=path, link=link, **context)
+        return GeneratedPage(path, re.sub(r"\n{3,}", "\n\n", text))
+
+    def event_times(self, event: m.Event) -> dict[str, Any]:
+        tz = m.ZoneInfo(event.timezone) if event.timezone else self.data.campaign.tz
+        start = _localize(event.start, tz)
+        end = _localize(event.end, tz) if event.end else None
+        moved = _localize(event.rescheduled_start, tz) if event.rescheduled_start else None
+        return {"start": start, "end": end, "rescheduled": moved, "tz": tz}
+
+    def is_upcoming(self, event: m.Event) -> bool:
+        times = self.event_times(event)
+        last = times["rescheduled"] or times["end"] or times["start"]
+        return last >= self.now
+
+    def activity_status(self, activity: m.Activity) -> str:
+        if activity.status in (m.ActivityStatus.done, m.ActivityStatus.cancelled):
+            return activity.status.value
+        if _month_end(activity.end) < self.now.date():
+            return "overdue"
+        return activity.status.value
+
+    # -- pages
+    def build(self) -> list[GeneratedPage]:
+        data = self.data
+        events = list(data.events.values())
+        upcoming = [e for e in events if self.is_upcoming(e)]
+        past = [e for e in reversed(events) if not self.is_upcoming(e)]
+        common: dict[str, Any] = {}
+        pages = [
+            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], **common),
+            self.render("helplines.md.j2", Site.HELPLINES, **common),
+            self.render("services_index.md.j2", Site.SERVICES, groups=self.service_groups(),
+                        districts=sorted({s.district for s in data.services.values()}), **common),
+            self.render("algorithms_index.md.j2", Site.ALGORITHMS, **common),
+            self.render("events_index.md.j2", Site.EVENTS, upcoming=upcoming, past=past, **common),
+            self.render("plan.md.j2", Site.PLAN, **common),
+        ]
+        pages += [self.render("service.md.j2", Site.service(s.id), service=s, **common) for s in data.services.values()]
+        pages += [self.render("algorithm.md.j2", Site.algorithm(a.id), algorithm=a, **common)
+                  for a in data.algorithms.values()]
+        pages += [self.render("event.md.j2", Site.event(e.id), event=e, **common) for e in events]
+        return pages
+
+    def service_groups(self) -> list[tuple[m.Category, list[m.Service]]]:
+        groups = []
+        for category in self.data.categories.values():
+            members = [s for s in self.data.services.values() if category.id in s.categories]
+            if members:
+                groups.append((category, members))
+        return groups
+
+
+def _localize(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+
+
+def _month_end(value: dt.date) -> dt.date:
+    nxt = dt.date(value.year + (value.month == 12), value.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def build_pages(data: CampaignData, now: dt.datetime, directory_urls: bool = True) -> list[GeneratedPage]:
+    """All generated pages of the site, in a stable order."""
+    return PageBuilder(data, now, directory_urls).build()

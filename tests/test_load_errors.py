@@ -1,0 +1,254 @@
+"""Every kind of data error: named file, line, field, value and a fix (in Russian)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpsite.errors import DataErrors
+from helpsite.load import load
+
+from .conftest import FIXTURE_DATA
+
+
+def errors_for(data: Path) -> list[str]:
+    with pytest.raises(DataErrors) as info:
+        load(data)
+    return [str(e) for e in info.value.errors]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_fixture_is_valid():
+    data = load(FIXTURE_DATA)
+    assert list(data.services) == ["hotline-room", "crisis-help"] or set(data.services) == {"hotline-room", "crisis-help"}
+    assert data.main_helpline.phones[0].tel == "+78002000122"
+
+
+def test_yaml_syntax_error_names_line(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "district: Ленинский район", "district: [Ленинский район")
+    errors = errors_for(data_copy)
+    assert len(errors) == 1
+    assert errors[0].startswith("data/services/crisis-help.yml:")
+    assert "ошибка синтаксиса YAML" in errors[0]
+
+
+def test_unknown_key_suggests_the_right_one(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "district:", "distrct:")
+    errors = errors_for(data_copy)
+    line = line_of(path, "distrct:")
+    assert any(e.startswith(f"data/services/crisis-help.yml:{line}: distrct: неизвестное поле") and "«district»" in e
+               for e in errors), errors
+    # the missing real field is reported too — all errors, not just the first
+    assert any("district: обязательное поле не заполнено" in e for e in errors)
+
+
+def test_missing_required_field(data_copy):
+    path = data_copy / "helplines.yml"
+    edit(path, "  free: true\n", "")
+    (error,) = errors_for(data_copy)
+    assert error.startswith("data/helplines.yml:1: [0].free: обязательное поле не заполнено")
+    assert "добавьте строку «free: …»" in error
+
+
+def test_wrong_type_and_enum(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "audience: [children, parents]", "audience: [children, grandparents]")
+    edit(path, "minimum_age: 3", "minimum_age: три")
+    errors = errors_for(data_copy)
+    assert any(f"crisis-help.yml:{line_of(path, 'audience:')}: audience[1]: недопустимое значение (значение: «grandparents»)" in e
+               and "допустимо:" in e and "'children'" in e for e in errors), errors
+    assert any(f"crisis-help.yml:{line_of(path, 'minimum_age')}: minimum_age: нужно целое число (значение: «три»)" in e for e in errors)
+
+
+def test_yaml11_time_trap_is_read_as_written(data_copy):
+    # `opens_at: 09:00` unquoted is base-60 in YAML 1.1 (540); we read the time the editor wrote.
+    data = load(data_copy)
+    entry = data.services["crisis-help"].hours.weekly[0]
+    assert (entry.opens_at.hour, entry.opens_at.minute) == (9, 0)
+    assert (entry.closes_at.hour, entry.closes_at.minute) == (18, 0)
+
+
+def test_yaml11_bool_trap_gets_a_clear_message(data_copy):
+    path = data_copy / "helplines.yml"
+    edit(path, "anonymous: true", "anonymous: no")
+    (error,) = errors_for(data_copy)
+    assert f"helplines.yml:{line_of(path, 'anonymous: no')}: [0].anonymous: нужно true или false (значение: «no»)" in error
+    assert "YAML 1.1" in error
+
+
+def test_bool_words_stay_text_where_text_is_expected(data_copy):
+    path = data_copy / "categories.yml"
+    edit(path, "name: Медиация", "name: no")
+    assert load(data_copy).categories["mediation"].name == "no"
+
+
+def test_bad_time_value(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "closes_at: 18:00", "closes_at: 25:00")
+    (error,) = errors_for(data_copy)
+    assert f"crisis-help.yml:{line_of(path, 'closes_at: 25:00')}: hours.weekly[0].closes_at: время записано неверно (значение: «25:00»)" in error
+
+
+def test_closing_before_opening(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "closes_at: 14:00", "closes_at: 09:00")
+    (error,) = errors_for(data_copy)
+    assert "hours.weekly[1]: время закрытия не позже времени открытия" in error
+
+
+def test_invalid_phone(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "8 (3435) 00-00-02", "8 (3435) 00-00")
+    (error,) = errors_for(data_copy)
+    assert f"crisis-help.yml:{line_of(path, '8 (3435) 00-00')}: phones[0].number: такого номера телефона не бывает (значение: «8 (3435) 00-00»)" in error
+
+
+def test_phone_with_words_and_unknown_short_number(data_copy):
+    path = data_copy / "helplines.yml"
+    edit(path, "8-800-2000-122", "8-800-2000-122 (бесплатно)")
+    edit(path, '"124"', '"199"')
+    errors = errors_for(data_copy)
+    assert any("[0].phones[0].number: в номере телефона лишние символы" in e for e in errors)
+    assert any("[0].phones[1].number: неизвестный короткий номер" in e for e in errors)
+
+
+def test_bad_date_url_email_and_timezone(data_copy):
+    edit(data_copy / "services" / "crisis-help.yml", "assured_date: 2026-11-20", "assured_date: 20.11.2026")
+    edit(data_copy / "services" / "crisis-help.yml", "email: help@example.org", "email: help-at-example")
+    edit(data_copy / "helplines.yml", "url: https://example.org/chat", "url: example.org/chat")
+    edit(data_copy / "campaign.yml", "timezone: Asia/Yekaterinburg", "timezone: Asia/Tagil")
+    errors = errors_for(data_copy)
+    text = "\n".join(errors)
+    assert "crisis-help.yml:" in text and "assured_date: нужна дата «ГГГГ-ММ-ДД» (значение: «20.11.2026»)" in text
+    assert "email: это не адрес электронной почты" in text
+    assert "[0].channels[0].url: это не адрес сайта" in text
+    assert "campaign.yml:7: timezone: неизвестный часовой пояс (значение: «Asia/Tagil»)" in text
+
+
+def test_duplicate_key(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "free: true", "free: true\nfree: false")
+    (error,) = errors_for(data_copy)
+    assert f"crisis-help.yml:{line_of(path, 'free: false')}: free: ключ «free» встречается дважды" in error
+
+
+def test_duplicate_id_across_files(data_copy):
+    (data_copy / "services" / "zz-copy.yml").write_text(
+        (data_copy / "services" / "crisis-help.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    errors = errors_for(data_copy)
+    assert any("data/services/zz-copy.yml:1: id: id не совпадает с именем файла" in e for e in errors)
+    assert any("data/services/zz-copy.yml:1: id: такой id уже есть (значение: «crisis-help»)" in e
+               and "первая запись: data/services/crisis-help.yml:1" in e for e in errors), errors
+
+
+def test_duplicate_id_in_list_file(data_copy):
+    path = data_copy / "categories.yml"
+    edit(path, "- id: mediation", "- id: crisis")
+    errors = errors_for(data_copy)
+    assert errors[0] == ("data/categories.yml:3: [1].id: такой id уже есть (значение: «crisis») — "
+                         "id должен быть уникальным; первая запись: data/categories.yml:1")
+    # the service that used the lost category is told so
+    assert errors[1].startswith("data/services/crisis-help.yml:5: categories[1]: нет категории с таким id (значение: «mediation»)")
+
+
+def test_dangling_references(data_copy):
+    edit(data_copy / "services" / "crisis-help.yml", "organization_id: ngo", "organization_id: ngoo")
+    edit(data_copy / "algorithms" / "parent.yml", "contacts: [helpline:child-line]\n  - title",
+         "contacts: [helpline:childline]\n  - title")
+    edit(data_copy / "events" / "seminar-1.yml", "series_id: course", "series_id: curse")
+    errors = errors_for(data_copy)
+    text = "\n".join(errors)
+    assert "crisis-help.yml:3: organization_id: нет организации с таким id (значение: «ngoo») — возможно, «ngo»" in text
+    path = data_copy / "algorithms" / "parent.yml"
+    assert f"parent.yml:{line_of(path, 'helpline:childline')}: steps[0].contacts[0]: нет линии помощи с таким id (значение: «childline»)" in text
+    assert "seminar-1.yml:4: series_id: нет серии с таким id (значение: «curse») — возможно, «course»" in text
+    # the service whose organization is gone is still reported once, and the other files validate
+    assert len(errors) == 3
+
+
+def test_decision_branch_to_unknown_question(data_copy):
+    path = data_copy / "algorithms" / "parent.yml"
+    edit(path, "next: talk", "next: tallk")
+    (error,) = errors_for(data_copy)
+    assert f"parent.yml:{line_of(path, 'next: tallk')}: decision[0].answers[1].next: нет вопроса с таким id (значение: «tallk») — возможно, «talk»" in error
+
+
+def test_answer_needs_next_or_outcome(data_copy):
+    path = data_copy / "algorithms" / "parent.yml"
+    edit(path, "        outcome: Наблюдайте.", "        outcome: Наблюдайте.\n        next: danger")
+    (error,) = errors_for(data_copy)
+    assert "decision[1].answers[1]: у ответа должно быть ровно одно из next или outcome" in error
+
+
+def test_event_end_before_start_and_no_place(data_copy):
+    path = data_copy / "events" / "seminar-1.yml"
+    edit(path, "end: 2026-10-01 13:00", "end: 2026-10-01 09:00")
+    errors = errors_for(data_copy)
+    assert any("seminar-1.yml:1: окончание не позже начала" in e for e in errors), errors
+    path2 = data_copy / "events" / "seminar-2.yml"
+    edit(path2, "online_url: https://example.org/live\n", "")
+    errors = errors_for(data_copy)
+    assert any("seminar-2.yml:1: не указано, где проходит событие" in e for e in errors), errors
+
+
+def test_file_name_must_match_id(data_copy):
+    (data_copy / "events" / "seminar-1.yml").rename(data_copy / "events" / "seminar-one.yml")
+    (error,) = errors_for(data_copy)
+    assert "data/events/seminar-one.yml:1: id: id не совпадает с именем файла (значение: «seminar-1») — назовите файл seminar-1.yml" in error
+
+
+def test_unknown_and_missing_files(data_copy):
+    (data_copy / "helpline.yml").write_text("[]\n", encoding="utf-8")
+    (data_copy / "series.yml").unlink()
+    (data_copy / "services" / "notes.txt").write_text("x", encoding="utf-8")
+    errors = errors_for(data_copy)
+    text = "\n".join(errors)
+    assert "data/helpline.yml: неизвестный файл или папка в data/ — возможно, имелось в виду «helplines.yml»" in text
+    assert "data/series.yml: нет обязательного файла" in text
+    assert "data/services/notes.txt: файл не YAML" in text
+
+
+def test_plan_reference_and_period(data_copy):
+    path = data_copy / "plan.yml"
+    edit(path, "responsible: [ngo, city]", "responsible: [ngo, town]")
+    edit(path, "end: 2026-10", "end: 2026-08")
+    first = line_of(path, '- number: "1.1"')
+    assert errors_for(data_copy) == [
+        f"data/plan.yml:{first}: tasks[0].activities[0]: окончание периода раньше начала — проверьте start и end"]
+    # references inside a file are checked once the file itself is valid
+    edit(path, "end: 2026-08", "end: 2026-10")
+    assert errors_for(data_copy) == [
+        f"data/plan.yml:{line_of(path, 'responsible: [ngo, town]')}: tasks[0].activities[1].responsible[1]: нет организации"
+        " с таким id (значение: «town») — добавьте запись в organizations.yml или исправьте id"]
+
+
+def test_all_errors_of_a_run_are_reported(data_copy):
+    edit(data_copy / "services" / "crisis-help.yml", "free: true", "free: да")
+    edit(data_copy / "events" / "seminar-1.yml", "type: seminar", "type: lecture")
+    edit(data_copy / "helplines.yml", "always_open: true", "always_open: yes")
+    errors = errors_for(data_copy)
+    assert len(errors) == 3
+    files = sorted(e.split(":")[0] for e in errors)
+    assert files == ["data/events/seminar-1.yml", "data/helplines.yml", "data/services/crisis-help.yml"]
+
+
+def test_text_is_stripped_and_empty_text_rejected(data_copy):
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "name: Кризисная служба", 'name: "   "')
+    (error,) = errors_for(data_copy)
+    assert "name: пустое значение" in error
