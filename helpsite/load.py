@@ -317,7 +317,7 @@ def load(data_dir: Path | str) -> CampaignData:
         campaign=campaign, organizations=organizations, helplines=helplines, categories=categories,
         services=dict(sorted(services.items(), key=lambda kv: (kv[1].name.lower(), kv[0]))),
         algorithms=algorithms, series=series,
-        events=dict(sorted(events.items(), key=lambda kv: (m._naive(kv[1].start), kv[0]))),
+        events=dict(sorted(events.items(), key=lambda kv: (m.naive_utc(kv[1].start), kv[0]))),
         plan=plan, origins=loader.origins,
     )
 

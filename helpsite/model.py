@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
-                      field_validator, model_validator)
+                      WithJsonSchema, field_validator, model_validator)
 
 from . import phones as phone_rules
 
@@ -56,7 +56,8 @@ def _parse_time(value: object) -> object:
 
 
 ClockTime = Annotated[dt.time, BeforeValidator(_parse_time),
-                      Field(description="Время «ЧЧ:ММ», например «09:00»", json_schema_extra={"type": "string", "pattern": r"^\d{1,2}[:.]\d{2}$"})]
+                      WithJsonSchema({"type": "string", "pattern": r"^\d{1,2}[:.]\d{2}$",
+                                      "description": "Время «ЧЧ:ММ», например «09:00»"})]
 
 
 def _strict_bool(value: object) -> object:
@@ -80,7 +81,8 @@ def _month_or_date(value: object) -> object:
 
 
 Month = Annotated[dt.date, BeforeValidator(_month_or_date),
-                  Field(json_schema_extra={"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"})]
+                  WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+                                  "description": "Месяц «ГГГГ-ММ» или дата «ГГГГ-ММ-ДД»"})]
 
 
 def check_timezone(value: str) -> str:
@@ -475,7 +477,7 @@ class Registration(Record):
     notes: str | None = None
 
 
-LocalDateTime = Annotated[dt.datetime, Field(description="Дата и время «ГГГГ-ММ-ДД ЧЧ:ММ» по часовому поясу кампании (или с явным смещением «+05:00»)")]
+LocalDateTime = Annotated[dt.datetime | dt.date, Field(description="Дата и время «ГГГГ-ММ-ДД ЧЧ:ММ» по часовому поясу кампании (или с явным смещением «+05:00»); только дата «ГГГГ-ММ-ДД» — событие на весь день")]
 
 
 class Series(Record):
@@ -512,7 +514,7 @@ class Event(Provenance):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Event":
-        if self.end is not None and _naive(self.end) <= _naive(self.start):
+        if self.end is not None and naive_utc(self.end, end=True) <= naive_utc(self.start):
             raise ValueError("end_before_start")
         if self.place is None and self.online_url is None:
             raise ValueError("event_where")
@@ -520,8 +522,22 @@ class Event(Provenance):
             raise ValueError("moved_online_url")
         return self
 
+    @property
+    def all_day(self) -> bool:
+        """Written as a date only: the event takes the day, its hours are not given."""
+        return not isinstance(self.start, dt.datetime)
 
-def _naive(value: dt.datetime) -> dt.datetime:
+
+def as_datetime(value: dt.date, tz: dt.tzinfo | None = None, end: bool = False) -> dt.datetime:
+    """An event moment as a datetime: a bare date is the start (or, for `end`, the close) of that day."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None or tz is None else value.replace(tzinfo=tz)
+    moment = dt.datetime.combine(value, dt.time.max if end else dt.time.min)
+    return moment.replace(tzinfo=tz) if tz is not None else moment
+
+
+def naive_utc(value: dt.date, end: bool = False) -> dt.datetime:
+    value = as_datetime(value, end=end)
     return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 

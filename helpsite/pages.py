@@ -11,6 +11,7 @@ Where is a helpline rendered? `templates/_parts.j2` → macro `phone_links`, use
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import posixpath
 import re
@@ -38,19 +39,26 @@ class GeneratedPage:
 
 # ------------------------------------------------------------------ filters
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:<>&\"])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&])")  # Python-Markdown's escapable characters, and HTML
 
 
 def md_inline(value: Any) -> Markup:
     """Text safe to put in a Markdown line (a heading, a list item): no markup survives."""
     text = str(value)
-    text = _MD_SPECIAL.sub(lambda mt: {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}.get(mt.group(1), "\\" + mt.group(1)), text)
+    text = _MD_SPECIAL.sub(lambda mt: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(mt.group(1), "\\" + mt.group(1)), text)
     return Markup(" ".join(text.split()))
 
 
-def yaml_string(value: Any) -> Markup:
-    """A front-matter value: JSON strings are valid YAML double-quoted scalars."""
-    return Markup(json.dumps(" ".join(str(value).split()), ensure_ascii=False))
+def front_matter_string(value: Any) -> Markup:
+    """A title or description for the front matter, safe wherever the theme puts it.
+
+    MkDocs' theme environment does not autoescape: Material writes `page.meta.description`
+    into an attribute and `page.title` into the nav as they are, and `<title>` through
+    `striptags`, which unescapes entities. So the value is HTML-escaped and angle brackets
+    are replaced by look-alikes that no tag can be made of. JSON strings are valid YAML.
+    """
+    text = " ".join(str(value).split()).replace("<", "‹").replace(">", "›")
+    return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
 
 
 def date_ru(value: dt.date) -> str:
@@ -203,7 +211,7 @@ class PageBuilder:
         self.env = Environment(loader=PackageLoader("helpsite", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
-        self.env.filters.update(md=md_inline, yaml=yaml_string, date_ru=date_ru, month_ru=month_ru,
+        self.env.filters.update(md=md_inline, yaml=front_matter_string, date_ru=date_ru, month_ru=month_ru,
                                 time_ru=time_ru, hours_ru=hours_ru, hours_json=hours_json, byday_ru=byday_ru,
                                 ages_ru=ages_ru, utc_offset=utc_offset_ru,
                                 audience_ru=audience_ru, map_url=map_url)
@@ -226,14 +234,14 @@ class PageBuilder:
     def event_times(self, event: m.Event) -> dict[str, Any]:
         tz = m.ZoneInfo(event.timezone) if event.timezone else self.data.campaign.tz
         start = _localize(event.start, tz)
-        end = _localize(event.end, tz) if event.end else None
+        end = _localize(event.end, tz, end=True) if event.end else None
         moved = _localize(event.rescheduled_start, tz) if event.rescheduled_start else None
-        return {"start": start, "end": end, "rescheduled": moved, "tz": tz}
+        last = end or (_localize(event.start, tz, end=True) if event.all_day else start)
+        return {"start": start, "end": end, "rescheduled": moved, "tz": tz, "all_day": event.all_day,
+                "last": moved or last}
 
     def is_upcoming(self, event: m.Event) -> bool:
-        times = self.event_times(event)
-        last = times["rescheduled"] or times["end"] or times["start"]
-        return last >= self.now
+        return self.event_times(event)["last"] >= self.now
 
     def activity_status(self, activity: m.Activity) -> str:
         if activity.status in (m.ActivityStatus.done, m.ActivityStatus.cancelled):
@@ -273,8 +281,8 @@ class PageBuilder:
         return groups
 
 
-def _localize(value: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
-    return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+def _localize(value: dt.date, tz: dt.tzinfo, end: bool = False) -> dt.datetime:
+    return m.as_datetime(value, tz, end=end).astimezone(tz)
 
 
 def _month_end(value: dt.date) -> dt.date:

@@ -53,6 +53,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for page in _state(config).content.pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
+            publish.discard(_state(config).staging)
             raise Abort(f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
         files.append(File.generated(config, page.path, content=page.markdown))
     return files

@@ -1,0 +1,208 @@
+"""The real site builds with `mkdocs build --strict`; a failed build never replaces the last good site."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from .conftest import ROOT
+
+PROJECT_FILES = ["mkdocs.yml", "docs", "data", "overrides", "hooks"]
+
+
+def mkdocs_build(project: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    if strict:
+        cmd.append("--strict")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # MkDocs prints log records on stderr and its final «Aborted …» message on stdout: merge them
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=project)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("build") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stdout
+    assert "WARNING" not in result.stdout, result.stdout
+    return site
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    target.mkdir()
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
+    return target
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_every_page_type_is_built(built_site: Path):
+    data_dir = ROOT / "data"
+    expected = ["index.html", "helplines/index.html", "services/index.html", "algorithms/index.html",
+                "events/index.html", "plan/index.html", "about/index.html", "children/index.html",
+                "parents/index.html", "specialists/index.html"]
+    expected += [f"services/{p.stem}/index.html" for p in (data_dir / "services").glob("*.yml")]
+    expected += [f"algorithms/{p.stem}/index.html" for p in (data_dir / "algorithms").glob("*.yml")]
+    expected += [f"events/{p.stem}/index.html" for p in (data_dir / "events").glob("*.yml")]
+    missing = [p for p in expected if not (built_site / p).is_file()]
+    assert not missing
+    assert not (built_site.parent / "site.staging").exists()
+
+
+def test_helpline_is_a_tel_link_on_home_page(built_site: Path):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert '<a class="hs-phone" href="tel:+78002000122">8-800-2000-122</a>' in home
+    assert '<a class="hs-phone" href="tel:124">124</a>' in home
+    assert 'href="tel:112"' in home
+
+
+def test_search_index_holds_russian_pages(built_site: Path):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["ru", "en"]
+    helplines = [d for d in index["docs"] if d["location"].startswith("helplines/")]
+    assert any("телефон доверия" in d["text"].lower() or "телефон доверия" in d["title"].lower() for d in helplines)
+
+
+def test_directory_works_without_js(built_site: Path):
+    html = (built_site / "services" / "index.html").read_text(encoding="utf-8")
+    # the filter form is hidden until JS shows it; the grouped list is plain HTML
+    assert re.search(r'<form class="hs-filter" id="hs-filter"[^>]* hidden>', html)
+    for path in (ROOT / "data" / "services").glob("*.yml"):
+        assert f'href="{path.stem}/"' in html, path.stem
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for attr in ("href", "src"):
+            if attrs.get(attr) and tag in ("a", "link", "script", "img", "iframe", "source"):
+                # <link rel=canonical|alternate> names a page, it loads nothing
+                kind = f"link:{attrs.get('rel', '')}" if tag == "link" else tag
+                self.links.append((kind, attrs[attr]))
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_internal_links_and_anchors_resolve(built_site: Path):
+    parsed = {p: _parse(p) for p in built_site.rglob("*.html")}
+    broken = []
+    for page, parser in parsed.items():
+        for tag, url in parser.links:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//") or url.startswith("#") and not url[1:]:
+                continue
+            base = built_site if parts.path.startswith("/") else page.parent
+            target = (base / unquote(parts.path.lstrip("/"))).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)}: {url}")
+                continue
+            if parts.fragment and target.suffix == ".html" and target in parsed:
+                if parts.fragment not in parsed[target].ids and parts.fragment != "__skip":
+                    broken.append(f"{page.relative_to(built_site)}: {url} (no anchor)")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_no_resource_from_another_host(built_site: Path):
+    bad = []
+    for page in built_site.rglob("*.html"):
+        for tag, url in _parse(page).links:
+            if tag not in ("a", "link:canonical", "link:alternate") and (urlsplit(url).scheme in ("http", "https") or url.startswith("//")):
+                bad.append(f"{page.relative_to(built_site)}: <{tag}> {url}")
+    for css in built_site.rglob("*.css"):
+        for url in re.findall(r"(?:url\(|@import\s+)['\"]?((?:https?:)?//[^'\")\s]+)", css.read_text(encoding="utf-8")):
+            bad.append(f"{css.relative_to(built_site)}: {url}")
+    assert not bad, "\n".join(bad[:20])
+
+
+def test_data_error_leaves_last_good_site(project_copy: Path):
+    site = project_copy / "site"
+    assert mkdocs_build(project_copy, site).returncode == 0
+    before = snapshot(site)
+    service = next((project_copy / "data" / "services").glob("*.yml"))
+    service.write_text(service.read_text(encoding="utf-8").replace("free: ", "fre: ", 1), encoding="utf-8")
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode != 0
+    assert f"data/services/{service.name}:" in result.stdout and "неизвестное поле" in result.stdout
+    assert "прежний сайт не тронут" in result.stdout
+    assert snapshot(site) == before
+    assert not (project_copy / "site.staging").exists()
+
+
+def test_failure_late_in_the_build_leaves_last_good_site(project_copy: Path):
+    site = project_copy / "site"
+    assert mkdocs_build(project_copy, site).returncode == 0
+    before = snapshot(site)
+    # a broken link is only found after every page has been written: strict mode aborts then
+    about = project_copy / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[нет такой страницы](missing.md)\n", encoding="utf-8")
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode != 0 and "missing.md" in result.stdout
+    assert snapshot(site) == before
+    assert not (project_copy / "site.staging").exists()
+    # and a good build after it replaces the site
+    about.write_text(about.read_text(encoding="utf-8").replace("[нет такой страницы](missing.md)", ""), encoding="utf-8")
+    assert mkdocs_build(project_copy, site).returncode == 0
+    assert (site / "index.html").exists()
+
+
+def test_hand_written_page_cannot_shadow_a_generated_one(project_copy: Path):
+    (project_copy / "docs" / "helplines.md").write_text("# Свои телефоны\n", encoding="utf-8")
+    result = mkdocs_build(project_copy, project_copy / "site")
+    assert result.returncode != 0
+    assert "docs/helplines.md совпадает с генерируемой страницей" in result.stdout
+    assert not (project_copy / "site").exists() and not (project_copy / "site.staging").exists()
+
+
+def test_check_command(project_copy: Path):
+    script = ROOT / "scripts" / "check.py"
+    ok = subprocess.run([sys.executable, str(script), str(project_copy / "data")], capture_output=True, text=True)
+    assert ok.returncode == 0 and "Данные в порядке" in ok.stdout
+    (project_copy / "data" / "helplines.yml").write_text("- id: X\n", encoding="utf-8")
+    bad = subprocess.run([sys.executable, str(script), str(project_copy / "data")], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "data/helplines.yml:1: [0].id: неверный идентификатор (значение: «X»)" in bad.stderr
+
+
+def test_json_schemas_are_up_to_date():
+    from helpsite.schema import render, schemas
+    for name, schema in schemas().items():
+        path = ROOT / "data" / "schema" / name
+        assert path.exists() and path.read_text(encoding="utf-8") == render(schema), \
+            f"{path} is stale: run python scripts/schemas.py"
+
+
+def test_data_files_point_at_their_schema():
+    data = ROOT / "data"
+    for path in list(data.glob("*.yml")) + list(data.glob("*/*.yml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        m = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert m, f"{path}: first line must reference its JSON Schema"
+        assert (path.parent / m.group(1)).resolve().exists(), f"{path}: {m.group(1)} does not exist"
