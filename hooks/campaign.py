@@ -43,7 +43,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise Abort(f"Данные не прошли проверку ({len(exc.errors)} ош.); сайт не собран, прежний сайт не тронут.") from None
     site_dir = Path(config.site_dir)
     staging = publish.prepare_staging(site_dir)
-    config.extra["quick_exit_url"] = content.data.campaign.quick_exit_url
+    config.extra.update(content.theme_context)
+    campaign = content.data.campaign
+    # one source of truth: what mkdocs.yml leaves out comes from data/campaign.yml
+    config.site_url = config.site_url or campaign.site_url
+    config.site_description = config.site_description or campaign.description
+    config.copyright = config.copyright or campaign.copyright
     config.helpsite_state = BuildState(content, site_dir, staging)  # type: ignore[attr-defined]
     config.site_dir = str(staging)
     return config

@@ -14,27 +14,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, mkdocs_build
 
 PROJECT_FILES = ["mkdocs.yml", "docs", "data", "overrides", "hooks"]
-
-
-def mkdocs_build(project: Path, site: Path, strict: bool = True) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
-    if strict:
-        cmd.append("--strict")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    # MkDocs prints log records on stderr and its final «Aborted …» message on stdout: merge them
-    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=project)
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("build") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, result.stdout
-    assert "WARNING" not in result.stdout, result.stdout
-    return site
 
 
 @pytest.fixture

@@ -1,0 +1,171 @@
+"""The built site in headless Chromium, used as a person would: phone links, search, filters, quick exit.
+
+Runs Debian's `chromium` through Playwright (`executable_path`); never `playwright install`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import phonenumbers
+import pytest
+
+from helpsite.load import load
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("chromium is missing: CI must install it (apt-get install -y chromium), see README")
+    pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+DATA = load(ROOT / "data")
+EXIT_URL = DATA.campaign.quick_exit_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],
+    }
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture
+def visit(page, site_url):
+    """Open a path of the site; every request to a host other than this machine fails the test."""
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost") and urlsplit(r.url).scheme in ("http", "https")
+            and not r.url.startswith(EXIT_URL) else None)
+    # the quick-exit target is outside: answer it here, the network is closed anyway
+    page.route(EXIT_URL + "**", lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                                                            body="<title>Погода</title><p>нейтральная страница</p>"))
+
+    def go(path: str):
+        page.goto(site_url + path)
+        return page
+
+    yield go
+    assert not outside, f"requests to other hosts: {outside}"
+
+
+def assert_working_tel_link(page, e164: str, text: str):
+    link = page.locator(f'main a[href="tel:{e164}"]', has_text=text).first
+    assert link.is_visible(), f"no visible tel:{e164} link with «{text}»"
+    href = link.get_attribute("href")
+    number = phonenumbers.parse(href[4:], None)
+    assert phonenumbers.is_valid_number(number)
+    # and in the bar at the top of every page
+    assert page.locator(f'.hs-helpline-bar a[href="tel:{e164}"]').first.is_visible()
+
+
+def test_home_page_has_the_helpline(visit):
+    page = visit("")
+    assert_working_tel_link(page, "+78002000122", "8-800-2000-122")
+    assert page.locator('main a[href="tel:124"]').first.is_visible()
+    assert page.locator('main a[href="tel:112"]').first.is_visible()
+
+
+def test_service_page_has_the_helpline(visit):
+    service = next(s for s in DATA.services.values() if not s.phones)  # even a service without a phone of its own
+    page = visit(f"services/{service.id}/")
+    assert page.locator("h1").inner_text().strip() == service.name
+    assert_working_tel_link(page, "+78002000122", "8-800-2000-122")
+
+
+def test_algorithm_page_has_the_helpline_and_a_decision_path(visit):
+    page = visit("algorithms/parent/")
+    assert_working_tel_link(page, "+78002000122", "8-800-2000-122")
+    first = DATA.algorithms["parent"].decision[0]
+    follow = next(a for a in first.answers if a.next)
+    page.locator(f"#q-{first.id} a.hs-answer", has_text=follow.label).click()
+    assert page.url.endswith(f"#q-{follow.next}")
+    assert page.locator(f"#q-{follow.next}").is_visible()
+
+
+def test_search_finds_the_helpline_page(visit):
+    page = visit("")
+    page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
+    search = page.locator("input.md-search__input")
+    search.wait_for(state="visible")
+    page.wait_for_function("document.querySelector('.md-search__input').placeholder.length > 0")
+    search.press_sequentially("телефон доверия", delay=40)
+    result = page.locator(".md-search-result__item a[href*='helplines/']").first
+    result.wait_for(state="visible", timeout=15000)
+    result.click()
+    page.wait_for_url(re.compile(r".*/helplines/.*"))
+    assert "Телефоны помощи" in page.locator("h1").inner_text()
+
+
+def test_directory_filters_by_category(visit):
+    page = visit("services/")
+    form = page.locator("#hs-filter")
+    assert form.is_visible()  # JS reveals the filter
+    total = len({s.id for s in DATA.services.values()})
+    assert page.locator(".hs-filter__count").inner_text() == f"Найдено служб: {total}"
+    category = "family-mediation"
+    expected = sum(category in s.categories for s in DATA.services.values())
+    page.select_option("#hs-filter-category", category)
+    assert page.locator(".hs-filter__count").inner_text() == f"Найдено служб: {expected}"
+    visible_groups = page.locator(".hs-group:visible")
+    assert visible_groups.count() == 1
+    assert visible_groups.first.get_attribute("data-category") == category
+
+
+def test_quick_exit_by_three_shift_presses_replaces_history(visit, site_url):
+    page = visit("")
+    page.locator(".md-content a[href='services/']").first.click()
+    page.wait_for_url(site_url + "services/")
+    for n in range(2):
+        page.keyboard.press("Shift")
+    assert "ещё 1 раз" in page.locator("#hs-exit-status").inner_text()
+    page.keyboard.press("Shift")
+    page.wait_for_url(EXIT_URL + "**")
+    assert page.title() == "Погода"
+    page.go_back()
+    # Back does not return to the page that was open: it was replaced in history
+    assert page.url == site_url
+
+
+def test_quick_exit_button_is_on_screen_while_scrolling(visit):
+    page = visit("plan/")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.mouse.wheel(0, 4000)
+    page.wait_for_timeout(200)
+    button = page.locator("#hs-exit")
+    box = button.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 800
+    # nothing covers it: the element at its centre is the button itself
+    assert page.evaluate("""() => { const b = document.getElementById('hs-exit').getBoundingClientRect();
+        const el = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);
+        return !!el.closest('#hs-exit'); }""")
+    button.click()
+    page.wait_for_url(EXIT_URL + "**")
