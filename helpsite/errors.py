@@ -33,5 +33,5 @@ class DataErrors(Exception):
 
     def report(self) -> str:
         n = len(self.errors)
-        head = f"Найдено ошибок в данных: {n}. Сайт не собран, прежний сайт не тронут."
+        head = f"Найдено ошибок в данных: {n}."
         return "\n".join([head, *(f"  {e}" for e in self.errors)])

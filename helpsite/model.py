@@ -477,7 +477,24 @@ class Registration(Record):
     notes: str | None = None
 
 
-LocalDateTime = Annotated[dt.datetime | dt.date, Field(description="Дата и время «ГГГГ-ММ-ДД ЧЧ:ММ» по часовому поясу кампании (или с явным смещением «+05:00»); только дата «ГГГГ-ММ-ДД» — событие на весь день")]
+def _parse_moment(value: object) -> object:
+    """«2026-12-05 10:00», «2026-12-05T10:00+05:00» or a bare date «2026-12-05» (all day)."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                return dt.date.fromisoformat(text)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?", text):
+                return dt.datetime.fromisoformat(re.sub(r"([T ])(\d):", r"\g<1>0\2:", text))
+        except ValueError:
+            pass
+    raise ValueError("moment")
+
+
+LocalDateTime = Annotated[dt.datetime | dt.date, BeforeValidator(_parse_moment),
+                          WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2})?([+-]\d{2}:?\d{2}|Z)?)?$"}), Field(description="Дата и время «ГГГГ-ММ-ДД ЧЧ:ММ» по часовому поясу кампании (или с явным смещением «+05:00»); только дата «ГГГГ-ММ-ДД» — событие на весь день")]
 
 
 class Series(Record):

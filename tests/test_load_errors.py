@@ -252,3 +252,59 @@ def test_text_is_stripped_and_empty_text_rejected(data_copy):
     edit(path, "name: Кризисная служба", 'name: "   "')
     (error,) = errors_for(data_copy)
     assert "name: пустое значение" in error
+
+
+# One row per remaining error kind: (file, text to replace, replacement, expected «field: message»).
+CASES = [
+    ("helplines.yml", "  hours:\n    always_open: true", "  hours:\n    always_open: true\n    weekly: [{byday: [mo], opens_at: 9:00, closes_at: 10:00}]",
+     "[0].hours: указано и «круглосуточно», и расписание"),
+    ("helplines.yml", "      url: https://example.org/chat", "      name: без ссылки",
+     "[0].channels[0]: у канала нет ни ссылки, ни адреса"),
+    ("services/crisis-help.yml", "maximum_age: 18", "maximum_age: 2", ": maximum_age меньше minimum_age"),
+    ("services/crisis-help.yml", "maximum_age: 18", "maximum_age: 180", "maximum_age: число вне допустимого диапазона"),
+    ("events/seminar-2.yml", "online_url: https://example.org/live\n", "place: {name: Центр}\n",
+     ": событие перенесено в онлайн, но нет ссылки"),
+    ("events/seminar-1.yml", "start: 2026-10-01 10:00", "start: 1 октября", "start: нужны дата и время «ГГГГ-ММ-ДД ЧЧ:ММ» или только дата «ГГГГ-ММ-ДД» (значение: «1 октября»)"),
+    ("plan.yml", "start: 2026-09", "start: сентябрь", "tasks[0].activities[0].start: нужен месяц «ГГГГ-ММ» или дата «ГГГГ-ММ-ДД»"),
+    ("algorithms/parent.yml", "contacts: [service:crisis-help, organization:city]", "contacts: [crisis-help]",
+     "decision[1].answers[0].contacts[0]: неверная ссылка на запись"),
+    ("services/crisis-help.yml", "categories: [crisis, mediation]", "categories: []", "categories: список пуст или слишком короткий"),
+    ("services/crisis-help.yml", "categories: [crisis, mediation]", "categories: crisis", "categories: нужен список"),
+    ("services/crisis-help.yml", "name: Кризисная служба", "name: [Кризисная служба]", "name: нужен текст"),
+    ("services/crisis-help.yml", "location:\n  address_1: ул. Примерная, 1\n  city: Нижний Тагил", "location: ул. Примерная, 1",
+     "location: нужен набор полей «ключ: значение»"),
+    ("services/crisis-help.yml", "  address_1: ул. Примерная, 1", "  address_1: ул. Примерная, 1\n  latitude: север",
+     "location.latitude: нужно число"),
+    ("algorithms/parent.yml", "  - id: talk", "  - id: danger", "decision[1].id: такой id вопроса уже есть"),
+    ("algorithms/parent.yml", "next: talk", "next: danger", "decision[0].answers[1].next: ответ ведёт на тот же вопрос"),
+    ("events/seminar-1.yml", "series_id: course\n", "", "series_part: номер занятия без серии"),
+    ("events/seminar-1.yml", 'plan_activity: "1.1"', 'plan_activity: "9.9"', "plan_activity: нет мероприятия плана с таким id"),
+    ("plan.yml", 'number: "1.2"', 'number: "1.1"', "tasks[0].activities[1].number: такой номер мероприятия уже есть"),
+    ("campaign.yml", "main_helpline_id: child-line", "main_helpline_id: childline",
+     "main_helpline_id: нет линии помощи с таким id (значение: «childline») — возможно, «child-line»"),
+    ("services/crisis-help.yml", "id: crisis-help\n", "<<: {id: crisis-help}\n", "ключи слияния «<<» не поддерживаются"),
+]
+
+
+@pytest.mark.parametrize("file, old, new, expected", CASES, ids=[c[3][:40] for c in CASES])
+def test_error_kind(data_copy, file, old, new, expected):
+    edit(data_copy / file, old, new)
+    errors = errors_for(data_copy)
+    assert any(e.startswith(f"data/{file}:") and expected in e for e in errors), errors
+
+
+def test_empty_file_non_utf8_and_list_file_that_is_not_a_list(data_copy):
+    (data_copy / "events" / "seminar-1.yml").write_text("# только комментарий\n", encoding="utf-8")
+    (data_copy / "events" / "seminar-2.yml").write_bytes("title: Семинар".encode("cp1251"))
+    (data_copy / "categories.yml").write_text("id: crisis\nname: Кризис\n", encoding="utf-8")
+    text = "\n".join(errors_for(data_copy))
+    assert "data/events/seminar-1.yml:1: файл пуст" in text
+    assert "data/events/seminar-2.yml: файл не в кодировке UTF-8" in text
+    assert "data/categories.yml:1: нужен список записей" in text
+
+
+def test_every_custom_message_is_tested():
+    from helpsite.load import _CUSTOM
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [code for code, (message, _) in _CUSTOM.items() if message not in source]
+    assert not untested
