@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .load import CampaignData, load
-from .pages import GeneratedPage, build_pages
+from .pages import GeneratedPage, PageBuilder
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class ContentBuild:
     data: CampaignData
     pages: list[GeneratedPage]
     now: dt.datetime
+    files: dict[str, bytes] = field(default_factory=dict)  # calendars, feed: path in the site → content
 
     @property
     def theme_context(self) -> dict[str, Any]:
@@ -33,8 +34,10 @@ class ContentBuild:
         }
 
 
-def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls: bool = True) -> ContentBuild:
-    """Load and validate `data_dir` (raises `DataErrors`) and render every generated page."""
+def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls: bool = True,
+                  site_url: str | None = None) -> ContentBuild:
+    """Load and validate `data_dir` (raises `DataErrors`), render every generated page and file."""
     data = load(data_dir)
     now = now or dt.datetime.now(data.campaign.tz)
-    return ContentBuild(data=data, pages=build_pages(data, now, directory_urls), now=now)
+    builder = PageBuilder(data, now, directory_urls, site_url)
+    return ContentBuild(data=data, pages=builder.build(), now=now, files=builder.files())

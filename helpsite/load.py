@@ -43,6 +43,8 @@ class CampaignData:
     series: dict[str, m.Series]
     events: dict[str, m.Event]
     plan: m.Plan
+    news: dict[str, m.NewsPost] = field(default_factory=dict)  # newest first
+    results: dict[str, m.ResultSet] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -80,6 +82,10 @@ _CUSTOM: dict[str, tuple[str, str]] = {
     "event_where": ("не указано, где проходит событие", "добавьте place (место) или online_url (ссылку на трансляцию)"),
     "moved_online_url": ("событие перенесено в онлайн, но нет ссылки", "добавьте online_url"),
     "period_order": ("окончание периода раньше начала", "проверьте start и end"),
+    "moment_kinds": ("у начала и окончания (или новой даты) разный вид: одно с временем, другое без",
+                     "напишите все даты с временем «2026-12-05 10:00» или все без времени «2026-12-05» (весь день)"),
+    "total_mismatch": ("сумма по видам не совпадает с итогом группы",
+                       "проверьте числа в items и total; если часть чисел приблизительная, укажите у них qualifier: about"),
 }
 
 _PATTERN_HINTS = {
@@ -223,8 +229,9 @@ class _Loader:
         path = self.data_dir / name
         out: dict[str, Any] = {}
         if not path.exists():
-            self.errors.append(DataError(file=self.display(path), line=None, field="",
-                                         message="нет обязательного файла", hint=f"создайте {name} (список записей)"))
+            if name not in m.OPTIONAL_FILES:
+                self.errors.append(DataError(file=self.display(path), line=None, field="",
+                                             message="нет обязательного файла", hint=f"создайте {name} (список записей)"))
             return out
         doc = self.read(path)
         if doc is None:
@@ -280,7 +287,7 @@ class _Loader:
         self.origins[key] = origin
 
 
-KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema"}
+KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}  # labels/: print stock, read by helpsite.printing
 
 
 def load(data_dir: Path | str) -> CampaignData:
@@ -307,6 +314,9 @@ def load(data_dir: Path | str) -> CampaignData:
     services = loader.directory("services", "service")
     events = loader.directory("events", "event")
     algorithms = loader.directory("algorithms", "algorithm")
+    news = loader.directory("news", "news")
+    results = loader.listing("results.yml", "results")
+    _check_news_and_results(loader, events, news, results)
 
     if loader.errors or campaign is None or plan is None:
         # References are checked only on records that validated, so report what we have.
@@ -321,7 +331,33 @@ def load(data_dir: Path | str) -> CampaignData:
         algorithms=algorithms, series=series,
         events=dict(sorted(events.items(), key=lambda kv: (m.naive_utc(kv[1].start), kv[0]))),
         plan=plan, origins=loader.origins,
+        news=dict(sorted(news.items(), key=lambda kv: (kv[1].date, kv[0]), reverse=True)),
+        results=results,
     )
+
+
+RESERVED_EVENT_IDS = {"series": "events/series/ — адрес страниц циклов",
+                      "calendar": "events/calendar.ics — общий календарь событий"}
+
+
+def _check_news_and_results(loader: _Loader, events: dict, news: dict, results: dict) -> None:
+    for eid in events:
+        if eid in RESERVED_EVENT_IDS:
+            loader.errors.append(loader.origins[("event", eid)].error(
+                ("id",), "этот id занят", f"его адрес уже использован: {RESERVED_EVENT_IDS[eid]}; выберите другой id", eid))
+    for nid, post in news.items():
+        origin = loader.origins[("news", nid)]
+        for i, eid in enumerate(post.event_ids):
+            if eid not in events and ("event", eid) not in loader.present:
+                close = difflib.get_close_matches(eid, list(events), n=1)
+                loader.errors.append(origin.error(("event_ids", i), "нет события с таким id",
+                                                  (f"возможно, «{close[0]}»; " if close else "") + "id — имя файла в data/events/ без .yml", eid))
+    for rid, item in results.items():
+        if item.news_id is not None and item.news_id not in news and ("news", item.news_id) not in loader.present:
+            close = difflib.get_close_matches(item.news_id, list(news), n=1)
+            loader.errors.append(loader.origins[("results", rid)].error(
+                ("news_id",), "нет новости с таким id", (f"возможно, «{close[0]}»; " if close else "") + "id — имя файла в data/news/ без .yml",
+                item.news_id))
 
 
 def _check_references(loader: _Loader, campaign: m.Campaign | None, plan: m.Plan | None,

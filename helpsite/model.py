@@ -200,6 +200,41 @@ EVENT_STATUS_LABELS = {"scheduled": "по плану", "cancelled": "отмен�
                        "moved_online": "перенесено в онлайн"}
 
 
+class MaterialKind(str, Enum):
+    presentation = "presentation"
+    photos = "photos"
+    resolution = "resolution"
+    results = "results"
+    video = "video"
+    handout = "handout"
+    other = "other"
+
+
+MATERIAL_KIND_LABELS = {"presentation": "презентация", "photos": "фотографии", "resolution": "резолюция",
+                        "results": "итоги", "video": "видеозапись", "handout": "раздаточные материалы",
+                        "other": "материалы"}
+
+
+class NewsKind(str, Enum):
+    news = "news"
+    resolution = "resolution"
+    results = "results"
+    practice = "practice"
+
+
+NEWS_KIND_LABELS = {"news": "новость", "resolution": "резолюция", "results": "итоги",
+                    "practice": "опыт других регионов"}
+
+
+class Qualifier(str, Enum):
+    exact = "exact"
+    more_than = "more_than"
+    about = "about"
+
+
+QUALIFIER_LABELS = {"exact": "", "more_than": "более", "about": "около"}
+
+
 class ActivityStatus(str, Enum):
     planned = "planned"
     in_progress = "in_progress"
@@ -249,6 +284,17 @@ class Phone(Record):
 class Link(Record):
     title: Text
     url: Url
+
+
+class Material(Link):
+    """A file or page attached to an event: slides, photos, the resolution, the results."""
+
+    kind: MaterialKind = Field(MaterialKind.other, description="Вид: presentation (презентация), photos (фотографии), resolution (резолюция), results (итоги), video, handout (раздаточные материалы), other")
+
+
+class Image(Record):
+    src: Text = Field(description="Путь к картинке в docs/ (например «assets/images/events/kruglyy-stol.jpg») или полный адрес https://…; картинка с чужого сайта на странице не показывается, только в разметке для поисковиков")
+    alt: Text = Field(description="Что изображено — для незрячих читателей")
 
 
 class ScheduleEntry(Record):
@@ -521,7 +567,9 @@ class Event(Provenance):
     organizer_ids: list[Id] = Field(min_length=1)
     description: Text
     registration: Registration | None = None
-    materials: list[Link] = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list, description="Материалы: презентация, фото, резолюция, итоги (появляются после события)")
+    report: str | None = Field(None, description="Итоги события: что сделано, сколько участников, какие решения. Абзацы разделяются пустой строкой, строки «- …» — список. После события страница показывает раздел «Итоги»")
+    image: Image | None = None
     plan_activity: str | None = Field(None, description="Номер мероприятия плана: «2.1»")
 
     @field_validator("timezone")
@@ -531,6 +579,9 @@ class Event(Provenance):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Event":
+        for other in (self.end, self.rescheduled_start):
+            if other is not None and isinstance(other, dt.datetime) != isinstance(self.start, dt.datetime):
+                raise ValueError("moment_kinds")
         if self.end is not None and naive_utc(self.end, end=True) <= naive_utc(self.start):
             raise ValueError("end_before_start")
         if self.place is None and self.online_url is None:
@@ -590,12 +641,137 @@ class Plan(Record):
     tasks: list[Task] = Field(min_length=1)
 
 
+
+# ---------------------------------------------------------------- label stock (print)
+
+STOCK_GEOMETRY = ("page_width", "page_height", "label_width", "label_height", "columns", "rows",
+                  "margin_left", "margin_top", "pitch_x", "pitch_y")
+Millimetres = Annotated[float, BeforeValidator(lambda v: v if not isinstance(v, bool) else "bool")]
+
+
+class LabelStock(Record):
+    """A sheet of self-adhesive labels (data/labels/<id>.yml): where each label lies, in mm.
+
+    Figures are measured from the top-left corner of the sheet, as makers publish them.
+    """
+
+    id: Id
+    name: Text = Field(description="Название, как на упаковке: «Avery L7160»")
+    description: str | None = None
+    aliases: list[Text] = Field(default_factory=list, description="Другие артикулы с той же раскладкой: «J8160», «L7160»")
+    page_width: Millimetres = Field(210, gt=0, le=1000, description="Ширина листа, мм (A4 — 210)")
+    page_height: Millimetres = Field(297, gt=0, le=1000, description="Высота листа, мм (A4 — 297)")
+    label_width: Millimetres = Field(gt=0, le=1000, description="Ширина этикетки, мм")
+    label_height: Millimetres = Field(gt=0, le=1000, description="Высота этикетки, мм")
+    columns: int = Field(ge=1, le=50, description="Этикеток в ряду (по горизонтали)")
+    rows: int = Field(ge=1, le=100, description="Рядов на листе (по вертикали)")
+    margin_left: Millimetres = Field(ge=0, le=1000, description="От левого края листа до первого столбца, мм")
+    margin_top: Millimetres = Field(ge=0, le=1000, description="От верхнего края листа до первого ряда, мм")
+    pitch_x: Millimetres = Field(gt=0, le=1000, description="Шаг по горизонтали: от левого края этикетки до левого края соседней, мм")
+    pitch_y: Millimetres = Field(gt=0, le=1000, description="Шаг по вертикали: от верхнего края этикетки до верхнего края следующей, мм")
+    corner_radius: Millimetres = Field(0, ge=0, le=50, description="Скругление углов, мм (только для контуров пробного листа)")
+    padding: Millimetres = Field(2, ge=0, le=50, description="Отступ текста и QR-кода от края этикетки, мм")
+    printer_margin: Millimetres = Field(0, ge=0, le=30, description="Поле у края листа, где офисный принтер не печатает, мм: для листов с этикетками до самого края — 4–5; текст и QR-код туда не попадут")
+    sources: dict[str, Text] = Field(description="Откуда взята каждая цифра раскладки: ключ — поле (label_width, margin_top…), значение — источник")
+
+    @model_validator(mode="after")
+    def _geometry(self) -> "LabelStock":
+        # messages: «field|what is wrong — how to fix»; helpsite.printing.stock points the line at `field`
+        def mm(value: float) -> str:
+            return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+        missing = [f for f in STOCK_GEOMETRY if f not in self.sources]
+        if missing:
+            raise ValueError("sources|не указано, откуда взяты размеры: " + ", ".join(missing)
+                             + " — добавьте в sources строку для каждого поля, например «margin_top: шаблон производителя»")
+        unknown = sorted(set(self.sources) - set(STOCK_GEOMETRY) - {"corner_radius", "padding", "printer_margin"})
+        if unknown:
+            raise ValueError("sources|в sources неизвестные поля: " + ", ".join(unknown)
+                             + " — ключи sources — это поля раскладки: " + ", ".join(STOCK_GEOMETRY))
+        if self.columns > 1 and self.pitch_x < self.label_width - 0.005:
+            raise ValueError(f"pitch_x|этикетки в ряду налезают друг на друга: шаг {mm(self.pitch_x)} мм меньше ширины "
+                             f"{mm(self.label_width)} мм — шаг считается от левого края этикетки до левого края соседней")
+        if self.rows > 1 and self.pitch_y < self.label_height - 0.005:
+            raise ValueError(f"pitch_y|ряды налезают друг на друга: шаг {mm(self.pitch_y)} мм меньше высоты "
+                             f"{mm(self.label_height)} мм — шаг считается от верхнего края этикетки до верхнего края следующей")
+        right = self.margin_left + (self.columns - 1) * self.pitch_x + self.label_width
+        if right > self.page_width + 0.05:
+            raise ValueError(f"columns|этикетки выходят за правый край листа: {mm(right)} мм при ширине {mm(self.page_width)} мм"
+                             " — проверьте margin_left, pitch_x, label_width и columns")
+        bottom = self.margin_top + (self.rows - 1) * self.pitch_y + self.label_height
+        if bottom > self.page_height + 0.05:
+            raise ValueError(f"rows|этикетки выходят за нижний край листа: {mm(bottom)} мм при высоте {mm(self.page_height)} мм"
+                             " — проверьте margin_top, pitch_y, label_height и rows")
+        if 2 * self.padding >= min(self.label_width, self.label_height):
+            raise ValueError(f"padding|отступ {mm(self.padding)} мм не оставляет места на этикетке — уменьшите padding")
+        return self
+
+    @property
+    def per_sheet(self) -> int:
+        return self.columns * self.rows
+
+    def label_box(self, index: int) -> tuple[float, float, float, float]:
+        """Label `index` (0-based, row by row from the top left): (left, top, width, height) in mm from the top-left corner."""
+        row, col = divmod(index, self.columns)
+        return (self.margin_left + col * self.pitch_x, self.margin_top + row * self.pitch_y,
+                self.label_width, self.label_height)
+
+
+class NewsPost(Provenance):
+    id: Id
+    title: Text
+    kind: NewsKind = Field(NewsKind.news, description="Вид: news (новость), resolution (резолюция), results (итоги), practice (опыт других регионов)")
+    date: dt.date = Field(description="Дата события или документа (ГГГГ-ММ-ДД); по ней новости идут в ленте")
+    date_approximate: Flag = Field(False, description="true — точной даты в документе нет, date условная")
+    date_text: str | None = Field(None, description="Как показать приблизительную дату читателю: «2015 год», «конец 2023 года или позже»")
+    place: str | None = Field(None, description="Где: город, район, область")
+    summary: Text = Field(description="Коротко, 1–2 предложения: для списка новостей и ленты")
+    body: Text = Field(description="Текст. Абзацы разделяются пустой строкой; строки, начинающиеся с «- », — список")
+    event_ids: list[Id] = Field(default_factory=list, description="События, к которым относится новость (id из data/events/)")
+    links: list[Link] = Field(default_factory=list, description="Документы и публикации")
+
+
+class Indicator(Record):
+    label: Text = Field(description="Коротко, для подписи на графике: «SOS – служба особого сопровождения»")
+    value: float = Field(ge=0, description="Число")
+    qualifier: Qualifier = Field(Qualifier.exact, description="exact — точно, more_than — «более», about — «около»")
+    note: str | None = Field(None, description="Пояснение для таблицы")
+
+
+class IndicatorGroup(Record):
+    id: Id
+    title: Text = Field(description="Заголовок графика: «Новые службы по видам»")
+    unit: Text = Field(description="Единица в родительном падеже множественного числа: «служб», «человек», «программ»")
+    total: Indicator | None = Field(None, description="Итог группы: «Создано новых служб — 55»")
+    items: list[Indicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _sum(self) -> "IndicatorGroup":
+        exact = self.total is not None and self.total.qualifier == Qualifier.exact and \
+            all(i.qualifier == Qualifier.exact for i in self.items)
+        if exact and abs(sum(i.value for i in self.items) - self.total.value) > 1e-9:
+            raise ValueError("total_mismatch")
+        return self
+
+
+class ResultSet(Provenance):
+    id: Id
+    title: Text
+    region: Text = Field(description="Где получены результаты: «Вологодская область»")
+    period: Text = Field(description="За какой срок: «2022–2023 гг.»")
+    description: str | None = None
+    news_id: Id | None = Field(None, description="Новость с этими итогами (id из data/news/)")
+    groups: list[IndicatorGroup] = Field(min_length=1)
+
+
 # Files of the data directory: name → (model, one record per file?)
 LIST_FILES: dict[str, type[Record]] = {
     "organizations.yml": Organization,
     "helplines.yml": Helpline,
     "categories.yml": Category,
     "series.yml": Series,
+    "results.yml": ResultSet,
 }
+OPTIONAL_FILES = {"results.yml"}  # may be absent: the site then has no results page
 SINGLE_FILES: dict[str, type[Record]] = {"campaign.yml": Campaign, "plan.yml": Plan}
-RECORD_DIRS: dict[str, type[Record]] = {"services": Service, "events": Event, "algorithms": Algorithm}
+RECORD_DIRS: dict[str, type[Record]] = {"services": Service, "events": Event, "algorithms": Algorithm, "news": NewsPost}

@@ -22,8 +22,14 @@ from typing import Any, Iterable
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from . import calendar as ics
 from . import model as m
+from .charts import bar_chart, number_ru, value_ru
+from .eventtimes import EventTimes, event_times
+from .jsonld import event_jsonld, script_tag
 from .load import CampaignData
+from .news import FEED, atom_feed, date_label
+from .richtext import to_html
 
 MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
                    "октября", "ноября", "декабря"]
@@ -121,6 +127,17 @@ def utc_offset_ru(value: dt.datetime) -> str:
     return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
+MOSCOW = m.ZoneInfo("Europe/Moscow")
+
+
+def moscow_time(value: dt.datetime) -> str:
+    """The same moment on Moscow clocks («08:00»), or "" where the clocks agree."""
+    there = value.astimezone(MOSCOW)
+    if there.utcoffset() == value.utcoffset():
+        return ""
+    return time_ru(there.time()) + (f", {date_ru(there.date())}" if there.date() != value.date() else "")
+
+
 def ages_ru(service: m.Service) -> str:
     lo, hi = service.minimum_age, service.maximum_age
     if lo is not None and hi is not None:
@@ -163,6 +180,8 @@ class Site:
     ALGORITHMS = "algorithms/index.md"
     EVENTS = "events/index.md"
     PLAN = "plan.md"
+    NEWS = "news/index.md"
+    RESULTS = "results.md"
 
     def __init__(self, directory_urls: bool = True):
         self.directory_urls = directory_urls
@@ -178,6 +197,20 @@ class Site:
     @staticmethod
     def event(ident: str) -> str:
         return f"events/{ident}.md"
+
+    @staticmethod
+    def series(ident: str) -> str:
+        return f"events/series/{ident}.md"
+
+    @staticmethod
+    def news_post(ident: str) -> str:
+        return f"news/{ident}.md"
+
+    def file_link(self, from_md: str, path: str) -> str:
+        """Relative URL from a page to a file of the built site (a calendar, the feed)."""
+        here = self.url_of(from_md)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+        return posixpath.relpath("/" + path, "/" + base)
 
     def url_of(self, md_path: str) -> str:
         """The page's URL relative to the site root, as MkDocs makes it."""
@@ -204,17 +237,19 @@ class Site:
 # ------------------------------------------------------------------ builders
 
 class PageBuilder:
-    def __init__(self, data: CampaignData, now: dt.datetime, directory_urls: bool = True):
+    def __init__(self, data: CampaignData, now: dt.datetime, directory_urls: bool = True, site_url: str | None = None):
         self.data = data
         self.site = Site(directory_urls)
         self.now = now.astimezone(data.campaign.tz)
+        self.site_url = (site_url or data.campaign.site_url).rstrip("/") + "/"
         self.env = Environment(loader=PackageLoader("helpsite", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
         self.env.filters.update(md=md_inline, yaml=front_matter_string, date_ru=date_ru, month_ru=month_ru,
                                 time_ru=time_ru, hours_ru=hours_ru, hours_json=hours_json, byday_ru=byday_ru,
                                 ages_ru=ages_ru, utc_offset=utc_offset_ru,
-                                audience_ru=audience_ru, map_url=map_url)
+                                audience_ru=audience_ru, map_url=map_url, blocks=to_html, number_ru=number_ru,
+                                value_ru=value_ru)
         self.env.globals.update(
             data=data, campaign=data.campaign, site=self.site, now=self.now,
             period_ru=period_ru, plural=plural_ru, event_times=self.event_times,
@@ -222,26 +257,32 @@ class PageBuilder:
             AUDIENCE=m.AUDIENCE_LABELS, ORG_KIND=m.ORGANIZATION_KIND_LABELS, SERVICE_STATUS=m.SERVICE_STATUS_LABELS,
             ALGO_AUDIENCE=m.ALGORITHM_AUDIENCE_LABELS, EVENT_TYPE=m.EVENT_TYPE_LABELS,
             EVENT_STATUS=m.EVENT_STATUS_LABELS, ACTIVITY_STATUS=m.ACTIVITY_STATUS_LABELS, CHANNEL=m.CHANNEL_LABELS,
+            MATERIAL_KIND=m.MATERIAL_KIND_LABELS, NEWS_KIND=m.NEWS_KIND_LABELS,
+            ics=ics, FEED=FEED, page_url=self.page_url, news_date=date_label, bar_chart=bar_chart,
+            event_jsonld=lambda e: script_tag(event_jsonld(e, data, self.page_url, self.site_url)),
+            google_url=lambda e: ics.google_url(e, data, self.page_url(Site.event(e.id))),
+            outlook_url=lambda e: ics.outlook_url(e, data, self.page_url(Site.event(e.id))),
+            is_upcoming=self.is_upcoming, moscow_time=moscow_time,
+            posts_about=lambda eid: [p for p in data.news.values() if eid in p.event_ids], status_counts=self.status_counts, file_url=lambda path: self.site_url + path,
         )
 
     # -- helpers used by templates
     def render(self, template: str, path: str, **context: Any) -> GeneratedPage:
         tpl = self.env.get_template(template)
         link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
-        text = tpl.render(page_path=path, link=link, **context)
+        file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
+        text = tpl.render(page_path=path, link=link, file_link=file_link, **context)
         return GeneratedPage(path, re.sub(r"\n{3,}", "\n\n", text))
 
-    def event_times(self, event: m.Event) -> dict[str, Any]:
-        tz = m.ZoneInfo(event.timezone) if event.timezone else self.data.campaign.tz
-        start = _localize(event.start, tz)
-        end = _localize(event.end, tz, end=True) if event.end else None
-        moved = _localize(event.rescheduled_start, tz) if event.rescheduled_start else None
-        last = end or (_localize(event.start, tz, end=True) if event.all_day else start)
-        return {"start": start, "end": end, "rescheduled": moved, "tz": tz, "all_day": event.all_day,
-                "last": moved or last}
+    def event_times(self, event: m.Event) -> EventTimes:
+        return event_times(event, self.data.campaign)
+
+    def page_url(self, md_path: str) -> str:
+        """The absolute URL of a page (JSON-LD, calendars, the feed)."""
+        return self.site_url + self.site.url_of(md_path)
 
     def is_upcoming(self, event: m.Event) -> bool:
-        return self.event_times(event)["last"] >= self.now
+        return self.event_times(event).last >= self.now
 
     def activity_status(self, activity: m.Activity) -> str:
         if activity.status in (m.ActivityStatus.done, m.ActivityStatus.cancelled):
@@ -254,23 +295,55 @@ class PageBuilder:
     def build(self) -> list[GeneratedPage]:
         data = self.data
         events = list(data.events.values())
-        upcoming = [e for e in events if self.is_upcoming(e)]
+        upcoming = sorted((e for e in events if self.is_upcoming(e)),
+                          key=lambda e: (self.event_times(e).effective_start, e.id))
         past = [e for e in reversed(events) if not self.is_upcoming(e)]
         common: dict[str, Any] = {}
+        news = list(data.news.values())
         pages = [
-            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], **common),
+            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3], **common),
             self.render("helplines.md.j2", Site.HELPLINES, **common),
             self.render("services_index.md.j2", Site.SERVICES, groups=self.service_groups(),
                         districts=sorted({s.district for s in data.services.values()}), **common),
             self.render("algorithms_index.md.j2", Site.ALGORITHMS, **common),
-            self.render("events_index.md.j2", Site.EVENTS, upcoming=upcoming, past=past, **common),
+            self.render("events_index.md.j2", Site.EVENTS, upcoming=upcoming, past=past,
+                        event_types={e.type.value for e in events},
+                        event_audiences={a.value for e in events for a in e.audience}, **common),
             self.render("plan.md.j2", Site.PLAN, **common),
+            self.render("news_index.md.j2", Site.NEWS, posts=news, **common),
+            self.render("results.md.j2", Site.RESULTS, **common),
         ]
         pages += [self.render("service.md.j2", Site.service(s.id), service=s, **common) for s in data.services.values()]
         pages += [self.render("algorithm.md.j2", Site.algorithm(a.id), algorithm=a, **common)
                   for a in data.algorithms.values()]
         pages += [self.render("event.md.j2", Site.event(e.id), event=e, **common) for e in events]
+        for series in data.series.values():
+            sessions = sorted((e for e in events if e.series_id == series.id),
+                              key=lambda e: (e.series_part or 0, self.event_times(e).effective_start))
+            pages.append(self.render("series.md.j2", Site.series(series.id), series=series, sessions=sessions, **common))
+        pages += [self.render("news_post.md.j2", Site.news_post(p.id), post=p, **common) for p in news]
         return pages
+
+    def status_counts(self, tasks: Iterable[m.Task]) -> dict[str, int]:
+        """How many activities are in each status (overdue computed), in a fixed order, zeros left out."""
+        statuses = [self.activity_status(a) for t in tasks for a in t.activities]
+        return {k: statuses.count(k) for k in ("done", "in_progress", "planned", "overdue", "cancelled") if k in statuses}
+
+    def plan_deadlines(self) -> list[tuple[m.Task, m.Activity, dt.date, str]]:
+        """Each activity's last day (the end month's last day) and status, cancelled ones left out."""
+        out = []
+        for task in self.data.plan.tasks:
+            for activity in task.activities:
+                status = self.activity_status(activity)
+                if status != "cancelled":
+                    out.append((task, activity, _month_end(activity.end), status))
+        return out
+
+    def files(self) -> dict[str, bytes]:
+        """The site's files that are not pages: calendars and the news feed, {path: bytes}."""
+        out = ics.calendar_files(self.data, self.now, self.page_url, self.site_url, self.plan_deadlines())
+        out[FEED] = atom_feed(self.data, self.page_url, self.site_url)
+        return out
 
     def service_groups(self) -> list[tuple[m.Category, list[m.Service]]]:
         groups = []
@@ -281,15 +354,12 @@ class PageBuilder:
         return groups
 
 
-def _localize(value: dt.date, tz: dt.tzinfo, end: bool = False) -> dt.datetime:
-    return m.as_datetime(value, tz, end=end).astimezone(tz)
-
-
 def _month_end(value: dt.date) -> dt.date:
     nxt = dt.date(value.year + (value.month == 12), value.month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)
 
 
-def build_pages(data: CampaignData, now: dt.datetime, directory_urls: bool = True) -> list[GeneratedPage]:
+def build_pages(data: CampaignData, now: dt.datetime, directory_urls: bool = True,
+                site_url: str | None = None) -> list[GeneratedPage]:
     """All generated pages of the site, in a stable order."""
-    return PageBuilder(data, now, directory_urls).build()
+    return PageBuilder(data, now, directory_urls, site_url).build()

@@ -31,6 +31,16 @@ def swap_in(staging: Path, site_dir: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    """Write the site's non-page files (calendars, feed) under `root`, paths relative to it."""
+    for rel, content in files.items():
+        target = root / rel
+        if root.resolve() not in target.resolve().parents:
+            raise ValueError(f"path outside the site: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
 def discard(staging: Path) -> None:
     if staging.exists():
         shutil.rmtree(staging, ignore_errors=True)

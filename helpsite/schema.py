@@ -25,7 +25,9 @@ def schemas() -> dict[str, dict[str, Any]]:
     for name, model in m.LIST_FILES.items():
         out[name.replace(".yml", ".schema.json")] = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]
     for folder, model in m.RECORD_DIRS.items():
-        out[folder.rstrip("s") + ".schema.json"] = model.model_json_schema()
+        singular = {"news": "news"}.get(folder, folder.rstrip("s"))  # services → service, news → news
+        out[singular + ".schema.json"] = model.model_json_schema()
+    out["label_stock.schema.json"] = m.LabelStock.model_json_schema()  # data/labels/*.yml (helpsite.printing)
     for name, schema in out.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema.setdefault("title", name.split(".")[0])

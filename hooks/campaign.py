@@ -16,8 +16,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from helpsite import publish
+from helpsite.safety import harden_html
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
+from helpsite.printing import PrintError, site_print_set
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
 
@@ -36,7 +38,7 @@ def _state(config: MkDocsConfig) -> BuildState:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
     try:
-        content = build_content(data_dir, directory_urls=config.use_directory_urls)
+        content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None)
     except DataErrors as exc:
         for error in exc.errors:
             log.error(str(error))
@@ -61,7 +63,28 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             publish.discard(_state(config).staging)
             raise Abort(f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
         files.append(File.generated(config, page.path, content=page.markdown))
+    try:  # print materials: PDFs + previews from the content-hash cache, and their page
+        printed = site_print_set(_state(config).content.data, _state(config).content.now,
+                                 Path(config.config_file_path).parent, config.site_url, config.use_directory_urls)
+    except (DataErrors, PrintError) as exc:
+        publish.discard(_state(config).staging)
+        for error in getattr(exc, "errors", [exc]):
+            log.error(str(error))
+        raise Abort("Материалы для печати не собраны (ошибки выше); сайт не собран, прежний сайт не тронут.") from None
+    files.append(File.generated(config, printed.page.path, content=printed.page.markdown))
+    for path, source in printed.files:
+        files.append(File.generated(config, path, abs_src_path=str(source)))
     return files
+
+
+@event_priority(-100)  # last: hash the final HTML
+def on_post_page(output: str, page, config: MkDocsConfig) -> str:
+    return harden_html(output)
+
+
+@event_priority(-100)
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    return harden_html(output_content) if template_name.endswith(".html") else output_content
 
 
 @event_priority(-100)  # after every plugin has written its files (search index)
@@ -72,6 +95,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if strict_failed:  # MkDocs aborts right after this event: keep the last good site
         publish.discard(state.staging)
     else:
+        publish.write_files(state.staging, state.content.files)  # calendars, news feed
         publish.swap_in(state.staging, state.site_dir)
     config.site_dir = str(state.site_dir)
 

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -40,3 +45,95 @@ def built_site(tmp_path_factory) -> Path:
     assert result.returncode == 0, result.stdout
     assert "WARNING" not in result.stdout, result.stdout
     return site
+
+
+# ---------------------------------------------------------------- browser (headless Debian chromium)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 # host resolution closed: any request to another host fails (and is recorded by `visit`)
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+EXIT_PAGE = "<title>Погода</title><p>нейтральная страница</p>"
+
+
+def require_chromium() -> pytest.MarkDecorator:
+    """Browser tests need Debian's chromium: skipped locally without it, an error in CI."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is missing: CI must install it (apt-get install -y chromium), see README")
+        return pytest.mark.skip(reason="Debian chromium is not installed (apt-get install -y chromium)")
+    return pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def exit_url() -> str:
+    from helpsite.load import load
+    return load(ROOT / "data").campaign.quick_exit_url
+
+
+@dataclass
+class Visit:
+    page: object
+    base: str
+    outside: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+
+    def __call__(self, path: str):
+        self.page.goto(self.base + path)
+        return self.page
+
+
+@pytest.fixture
+def visit(page, site_url, exit_url):
+    """Open a path of the site. Any request to another host, or a console error, fails the test."""
+    visit = Visit(page, site_url)
+
+    def on_request(request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in ("127.0.0.1", "localhost") \
+                and not request.url.startswith(exit_url):
+            visit.outside.append(request.url)
+
+    page.on("request", on_request)
+    page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+    # the quick-exit target is another site: answer it here (the network is closed anyway)
+    page.route(exit_url + "**", lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                                                            body=EXIT_PAGE))
+    yield visit
+    assert not visit.outside, f"requests to other hosts: {visit.outside}"
+    assert not visit.console_errors, f"console errors: {visit.console_errors}"
+
+
+# ---------------------------------------------------------------- Node tools used by tests (npm registry)
+
+def npm_tools(folder: Path) -> Path | None:
+    """`folder/node_modules`, installed from its package-lock.json on first use (`npm ci`); None without npm."""
+    modules = folder / "node_modules"
+    if modules.is_dir():
+        return modules
+    if shutil.which("npm") is None:
+        return None
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True, timeout=600)
+    return modules

@@ -5,76 +5,18 @@ Runs Debian's `chromium` through Playwright (`executable_path`); never `playwrig
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import shutil
-import threading
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import phonenumbers
-import pytest
 
 from helpsite.load import load
 
-from .conftest import ROOT
+from .conftest import ROOT, require_chromium
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is missing: CI must install it (apt-get install -y chromium), see README")
-    pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+pytestmark = require_chromium()
 
 DATA = load(ROOT / "data")
-EXIT_URL = DATA.campaign.quick_exit_url
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    return {
-        "executable_path": CHROMIUM,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],
-    }
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
-
-
-@pytest.fixture(scope="session")
-def site_url(built_site: Path):
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture
-def visit(page, site_url):
-    """Open a path of the site; every request to a host other than this machine fails the test."""
-    outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).hostname not in ("127.0.0.1", "localhost") and urlsplit(r.url).scheme in ("http", "https")
-            and not r.url.startswith(EXIT_URL) else None)
-    # the quick-exit target is outside: answer it here, the network is closed anyway
-    page.route(EXIT_URL + "**", lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
-                                                            body="<title>Погода</title><p>нейтральная страница</p>"))
-
-    def go(path: str):
-        page.goto(site_url + path)
-        return page
-
-    yield go
-    assert not outside, f"requests to other hosts: {outside}"
+EXIT_URL = DATA.campaign.quick_exit_url  # answered by the `visit` fixture
 
 
 def assert_working_tel_link(page, e164: str, text: str):

@@ -22,8 +22,9 @@ PAGES = {page.path: page.markdown for page in build_content(FIXTURE_DATA, now=NO
 def test_every_page_type_is_generated():
     assert sorted(PAGES) == [
         "algorithms/index.md", "algorithms/parent.md", "events/index.md", "events/seminar-1.md",
-        "events/seminar-2.md", "events/street-day.md", "helplines.md", "index.md", "plan.md", "services/crisis-help.md",
-        "services/hotline-room.md", "services/index.md",
+        "events/seminar-2.md", "events/series/course.md", "events/street-day.md", "helplines.md", "index.md",
+        "news/index.md", "news/old-forum.md", "news/seminar-report.md", "plan.md", "results.md",
+        "services/crisis-help.md", "services/hotline-room.md", "services/index.md",
     ]
 
 

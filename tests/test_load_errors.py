@@ -308,3 +308,18 @@ def test_every_custom_message_is_tested():
     source = Path(__file__).read_text(encoding="utf-8")
     untested = [code for code, (message, _) in _CUSTOM.items() if message not in source]
     assert not untested
+
+
+def test_event_moments_of_different_kinds(data_copy):
+    path = data_copy / "events" / "street-day.yml"
+    edit(path, "start: 2026-11-25", "start: 2026-11-25\nend: 2026-11-26 18:00")
+    errors = errors_for(data_copy)
+    assert len(errors) == 1 and errors[0].startswith("data/events/street-day.yml:1: ")
+    assert "у начала и окончания (или новой даты) разный вид: одно с временем, другое без" in errors[0]
+
+
+def test_results_total_must_match_the_items(data_copy):
+    edit(data_copy / "results.yml", "value: 5}", "value: 6}")
+    errors = errors_for(data_copy)
+    assert len(errors) == 1 and errors[0].startswith("data/results.yml:")
+    assert "сумма по видам не совпадает с итогом группы" in errors[0]

@@ -1,0 +1,426 @@
+"""Print materials, checked with real tools: every PDF is rasterised by poppler's `pdftoppm`
+(300 and 150 dpi) and every QR code is decoded by zxing-cpp to exactly its payload; `pdftotext
+-bbox` gives the text boxes. Geometry is measured on the raster, not taken from our own numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from helpsite.errors import DataErrors
+from helpsite.load import load
+from helpsite.printing import (PrintError, SheetOptions, find_stock, load_stocks, render_calibration,
+                               render_checklist, render_leaflet, render_poster, render_stickers, sticker_for)
+from helpsite.printing import qr
+from helpsite.printing.siteset import build_print_set
+from helpsite.printing.stickers import label_inset, layouts_for
+
+from .conftest import ROOT
+
+zxingcpp = pytest.importorskip("zxingcpp", reason="pip install -e '.[test]' (zxing-cpp)")
+from PIL import Image  # noqa: E402
+
+if not shutil.which("pdftoppm"):
+    if __import__("os").environ.get("CI"):
+        raise RuntimeError("poppler-utils is missing: CI must install it (apt-get install -y poppler-utils)")
+    pytest.skip("poppler-utils is not installed (apt-get install -y poppler-utils)", allow_module_level=True)
+
+DATA = ROOT / "data"
+MM = 72 / 25.4
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+TOLERANCE_MM = 0.3
+QR_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.MicroQRCode, zxingcpp.BarcodeFormat.RMQRCode)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load(DATA)
+
+
+@pytest.fixture(scope="module")
+def stocks():
+    return load_stocks(DATA)
+
+
+# ------------------------------------------------------------------ tools
+
+
+def rasterise(pdf: bytes, dpi: int, tmp: Path) -> list[Image.Image]:
+    src = tmp / f"in-{dpi}.pdf"
+    src.write_bytes(pdf)
+    for old in tmp.glob(f"page-{dpi}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(src), str(tmp / f"page-{dpi}")], check=True)
+    return [Image.open(p).convert("L") for p in sorted(tmp.glob(f"page-{dpi}-*.png"))]
+
+
+@dataclass
+class Code:
+    text: str
+    level: str
+    version: int
+    left: float  # mm from the page's left edge: the symbol's outer corner (without quiet zone)
+    top: float
+    side: float  # mm
+
+
+def decode(image: Image.Image, dpi: int) -> list[Code]:
+    found = zxingcpp.read_barcodes(image, formats=QR_FORMATS)
+    out = []
+    for b in found:
+        assert b.format == zxingcpp.BarcodeFormat.QRCode, f"not a plain QR code: {b.format}"
+        p = b.position
+        xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
+        ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
+        px = 25.4 / dpi
+        out.append(Code(b.text, b.ec_level, int(b.extra["Version"]), min(xs) * px, min(ys) * px,
+                        (max(xs) - min(xs) + 1) * px))
+    return out
+
+
+def check_code(code: Code, image: Image.Image, dpi: int, payload: str, min_level: str) -> None:
+    """Exact payload, error correction, module ≥ 0.5 mm and a white quiet zone of 4 modules."""
+    assert code.text == payload
+    assert "LMQH".index(code.level) >= "LMQH".index(min_level), code.level
+    modules = 17 + 4 * code.version
+    module = code.side / modules
+    assert module >= qr.MIN_MODULE_MM - 0.03, f"module {module:.3f} mm"
+    if dpi >= 300:
+        px = dpi / 25.4
+        x0, y0 = code.left * px, code.top * px
+        x1, y1 = x0 + code.side * px, y0 + code.side * px
+        q = 4 * module * px
+        ring = [image.crop((int(x0 - q) + 1, int(y0 - q) + 1, int(x1 + q) - 1, int(y0) - 2)),
+                image.crop((int(x0 - q) + 1, int(y1) + 2, int(x1 + q) - 1, int(y1 + q) - 1)),
+                image.crop((int(x0 - q) + 1, int(y0 - q) + 1, int(x0) - 2, int(y1 + q) - 1)),
+                image.crop((int(x1) + 2, int(y0 - q) + 1, int(x1 + q) - 1, int(y1 + q) - 1))]
+        for part in ring:
+            assert part.getextrema()[0] >= 200, "quiet zone is not white"
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float  # mm
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def size(self) -> float:
+        """Font size in pt: poppler's box is ascent + descent of the font (PT Sans: 1.294 em)."""
+        return (self.y1 - self.y0) * MM / 1.294
+
+
+def words(pdf: bytes, tmp: Path) -> list[list[Word]]:
+    src = tmp / "text.pdf"
+    src.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(src), "-"], check=True, capture_output=True, text=True).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        pages.append([Word(unescape(m.group(5)), *(float(m.group(i)) / MM for i in range(1, 5)))
+                      for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                                           r'(.*?)</word>', page)])
+    return pages
+
+
+def label_rects(stock, options: SheetOptions, indices) -> list[tuple[float, float, float, float]]:
+    out = []
+    for i in indices:
+        x, y, w, h = stock.label_box(i)
+        out.append((x + options.offset_x, y + options.offset_y, w, h))
+    return out
+
+
+# ------------------------------------------------------------------ stock data
+
+
+def test_stocks_are_data_with_sources(stocks):
+    expected = {"avery-l7160": (63.5, 38.1, 3, 7), "avery-l7163": (99.1, 38.1, 2, 7),
+                "avery-l7651": (38.1, 21.2, 5, 13), "herma-4464": (70, 37, 3, 8)}
+    assert {k: (s.label_width, s.label_height, s.columns, s.rows) for k, s in stocks.items()} == expected
+    for stock in stocks.values():
+        assert (stock.page_width, stock.page_height) == (210, 297)
+        assert all(stock.sources[f].strip() for f in ("label_width", "margin_top", "margin_left", "pitch_x", "pitch_y"))
+        first = (DATA / "labels" / f"{stock.id}.yml").read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/label_stock.schema.json"
+    assert find_stock(stocks, "J8160").id == "avery-l7160"
+    assert (ROOT / "data" / "schema" / "label_stock.schema.json").is_file()
+
+
+# ------------------------------------------------------------------ stickers: QR, geometry, text
+
+
+@pytest.mark.parametrize("stock_id", ["avery-l7160", "avery-l7163", "avery-l7651", "herma-4464"])
+def test_sticker_sheet_codes_decode_and_land_on_their_labels(stock_id, data, stocks, tmp_path):
+    stock = stocks[stock_id]
+    sticker = sticker_for(data)
+    assert sticker.payload == "tel:+78002000122"
+    options = SheetOptions()
+    pdf = render_stickers(data, stock, sticker, options)
+    layouts = layouts_for(stock, sticker)
+    for dpi in (300, 150):
+        (page,) = rasterise(pdf, dpi, tmp_path)
+        assert page.size == (round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)) or abs(page.size[0] - 210 / 25.4 * dpi) <= 1
+        codes = decode(page, dpi)
+        assert len(codes) == stock.per_sheet, f"{dpi} dpi: {len(codes)} of {stock.per_sheet} decoded"
+        expected = []
+        for index in range(stock.per_sheet):
+            x, y, _, _ = stock.label_box(index)
+            layout = layouts[tuple(round(v, 3) for v in label_inset(stock, index))]
+            left, top, side = layout.qr_box
+            quiet = 4 * layout.module_mm
+            expected.append((x + left + quiet, y + top + quiet))
+        for code in codes:
+            check_code(code, page, dpi, sticker.payload, "Q")
+            ex, ey = min(expected, key=lambda e: (e[0] - code.left) ** 2 + (e[1] - code.top) ** 2)
+            assert abs(code.left - ex) <= TOLERANCE_MM and abs(code.top - ey) <= TOLERANCE_MM, (dpi, code, ex, ey)
+            expected.remove((ex, ey))  # one code per label
+
+
+@pytest.mark.parametrize("stock_id", ["avery-l7160", "avery-l7163", "avery-l7651", "herma-4464"])
+def test_sticker_text_stays_inside_its_label_and_the_number_is_largest(stock_id, data, stocks, tmp_path):
+    stock = stocks[stock_id]
+    sticker = sticker_for(data)
+    options = SheetOptions(offset_x=0.6, offset_y=-0.4)
+    pdf = render_stickers(data, stock, sticker, options)
+    (page,) = words(pdf, tmp_path)
+    rects = label_rects(stock, options, range(stock.per_sheet))
+    assert page
+    numbers = {"8-800-2000-122", "124"}
+    for word in page:
+        inside = [r for r in rects if r[0] <= word.x0 and word.x1 <= r[0] + r[2] and r[1] <= word.y0 and word.y1 <= r[1] + r[3]]
+        assert inside, f"«{word.text}» leaves its label: {word}"
+        x, y, w, h = inside[0]
+        pad = stock.padding - 0.05
+        assert x + pad <= word.x0 and word.x1 <= x + w - pad and y + pad <= word.y0 and word.y1 <= y + h - pad, word
+        if stock.printer_margin:  # no text where an office printer cannot print
+            e = stock.printer_margin + min(options.offset_x, options.offset_y, 0) - 0.05
+            assert e <= word.x0 and word.x1 <= 210 - e and e <= word.y0 and word.y1 <= 297 - e, word
+        assert word.size >= 7 - 0.05, word
+    largest = max(w.size for w in page)
+    assert {w.text for w in page if w.size >= largest - 0.01} <= numbers
+    assert max(w.size for w in page if w.text not in numbers) < min(w.size for w in page if w.text in numbers)
+    for layout in layouts_for(stock, sticker).values():  # and the layout agrees
+        assert min(line.size for line in layout.lines) >= 7
+        assert {line.role for line in layout.lines if line.size == max(l.size for l in layout.lines)} == {"number"}
+
+
+def test_start_label_count_offset_and_school_tag(data, stocks, tmp_path):
+    stock = stocks["avery-l7160"]
+    sticker = sticker_for(data, target="site", source="school-5")
+    assert sticker.payload == "https://vmeste-zashchitim.example.org/?src=school-5"
+    options = SheetOptions(count=20, start=5, offset_x=1.0, offset_y=-0.7)
+    pdf = render_stickers(data, stock, sticker, options)
+    layout = next(iter(layouts_for(stock, sticker).values()))
+    left, top, _ = layout.qr_box
+    quiet = 4 * layout.module_mm
+    for dpi in (300, 150):
+        pages = rasterise(pdf, dpi, tmp_path)
+        assert len(pages) == 2
+        for page, indices in zip(pages, (range(4, 21), range(0, 3))):
+            codes = decode(page, dpi)
+            assert len(codes) == len(indices)
+            expected = {(x + left + quiet, y + top + quiet) for x, y, _, _ in label_rects(stock, options, indices)}
+            for code in codes:
+                check_code(code, page, dpi, sticker.payload, "Q")
+                assert any(abs(code.left - ex) <= TOLERANCE_MM and abs(code.top - ey) <= TOLERANCE_MM
+                           for ex, ey in expected), code
+
+
+def _edge(profile: list[int], expected_px: float, window_px: int) -> float | None:
+    """Centre of the dark run nearest to `expected_px` in a 1-D profile."""
+    lo, hi = max(0, int(expected_px - window_px)), min(len(profile), int(expected_px + window_px) + 1)
+    dark = [i for i in range(lo, hi) if profile[i] < 128]
+    if not dark:
+        return None
+    runs, run = [], [dark[0]]
+    for i in dark[1:]:
+        if i == run[-1] + 1:
+            run.append(i)
+        else:
+            runs.append(run)
+            run = [i]
+    runs.append(run)
+    return min((sum(r) / len(r) for r in runs), key=lambda c: abs(c - expected_px))
+
+
+@pytest.mark.parametrize("stock_id", ["avery-l7160", "avery-l7163", "avery-l7651", "herma-4464"])
+def test_calibration_page_outlines_match_the_template(stock_id, stocks, tmp_path):
+    """Every label's four edges, measured on the 300 dpi raster, within 0.3 mm of the template."""
+    stock = stocks[stock_id]
+    options = SheetOptions(offset_x=0.8, offset_y=-0.5)
+    pdf = render_calibration(stock, options)
+    (page,) = rasterise(pdf, 300, tmp_path)
+    px = 300 / 25.4
+    pixels = page.load()
+    width, height = page.size
+    for x, y, w, h in label_rects(stock, options, range(stock.per_sheet)):
+        row = int((y + h / 2 + h / 4) * px)  # a quarter below the centre: clear of the centre cross
+        col = int((x + w / 2 + w / 4) * px)
+        horizontal = [pixels[i, row] for i in range(width)]
+        vertical = [pixels[col, j] for j in range(height)]
+        for expected, profile in ((x, horizontal), (x + w, horizontal), (y, vertical), (y + h, vertical)):
+            measured = _edge(profile, expected * px, int(1.5 * px))
+            if expected * px >= len(profile) - 1 or expected <= 0:
+                continue  # an edge on the sheet's edge is cut off by the raster
+            assert measured is not None, (stock_id, x, y, expected)
+            assert abs(measured / px - expected) <= TOLERANCE_MM, (stock_id, expected, measured / px)
+
+
+# ------------------------------------------------------------------ leaflet, poster, checklist
+
+
+def _check_document(pdf: bytes, tmp: Path, payloads: list[str], page_mm: tuple[float, float]) -> None:
+    for dpi in (300, 150):
+        pages = rasterise(pdf, dpi, tmp)
+        found = []
+        for page in pages:
+            assert abs(page.size[0] - page_mm[0] / 25.4 * dpi) <= 1.5 and abs(page.size[1] - page_mm[1] / 25.4 * dpi) <= 1.5
+            for code in decode(page, dpi):
+                check_code(code, page, dpi, code.text, "M")
+                found.append(code.text)
+        assert sorted(found) == sorted(payloads), dpi
+    for page in words(pdf, tmp):
+        for word in page:
+            assert word.size >= 7 - 0.05, word
+            assert 0 <= word.x0 and word.x1 <= page_mm[0] and 0 <= word.y0 and word.y1 <= page_mm[1], word
+
+
+def test_leaflet(data, tmp_path):
+    pdf = render_leaflet(data)
+    _check_document(pdf, tmp_path, ["https://vmeste-zashchitim.example.org/"], (297, 210))
+    text = " ".join(w.text for page in words(pdf, tmp_path) for w in page)
+    assert "8-800-2000-122" in text and "Что делать, если" in text and "Куда обратиться" in text
+
+
+def test_event_poster(data, tmp_path):
+    event = data.events["roditelskoe-sobranie-2026-12"]
+    pdf = render_poster(data, event)
+    _check_document(pdf, tmp_path, ["https://vmeste-zashchitim.example.org/events/roditelskoe-sobranie-2026-12/"],
+                    (210, 297))
+    text = " ".join(w.text for page in words(pdf, tmp_path) for w in page)
+    assert "10 декабря 2026" in text and "18:30–20:00" in text and "UTC+5" in text
+
+
+def test_algorithm_checklist(data, tmp_path):
+    algorithm = data.algorithms["parent"]
+    pdf = render_checklist(data, algorithm)
+    _check_document(pdf, tmp_path, ["https://vmeste-zashchitim.example.org/algorithms/parent/"], (210, 297))
+    text = " ".join(w.text for page in words(pdf, tmp_path) for w in page)
+    for step in algorithm.steps:
+        assert step.title.split()[0] in text
+
+
+def test_data_text_is_not_markup(data, tmp_path):
+    """Text from the data reaches the paper as written: no mini-markup is interpreted."""
+    event = data.events["roditelskoe-sobranie-2026-12"].model_copy(update={"title": "Встреча <b>жирно</b> & «кавычки»"})
+    pdf = render_poster(data, event)
+    text = " ".join(w.text for page in words(pdf, tmp_path) for w in page)
+    assert "<b>жирно</b>" in text and "&" in text
+
+
+# ------------------------------------------------------------------ bad input: clear Russian errors, no PDF
+
+
+def test_bad_requests_give_clear_russian_errors(data, stocks):
+    with pytest.raises(PrintError, match="неизвестный лист этикеток «L9999»"):
+        find_stock(stocks, "L9999")
+    with pytest.raises(PrintError, match="начальная этикетка 22 за пределами листа Avery L7160: на нём 21 этикетка"):
+        render_stickers(data, stocks["avery-l7160"], sticker_for(data), SheetOptions(start=22))
+    long = sticker_for(data, target="site", source="school-5")
+    with pytest.raises(PrintError, match=r"QR-код не помещается на этикетке 38,1 × 21,2 мм.*модуль вышел бы 0,4\d мм"):
+        render_stickers(data, stocks["avery-l7651"], long)
+    with pytest.raises(PrintError, match="только к ссылке"):
+        sticker_for(data, target="tel", source="school-5")
+    with pytest.raises(PrintError, match="укажите что-то одно"):
+        render_stickers(data, stocks["avery-l7160"], sticker_for(data), SheetOptions(count=5, sheets=2))
+    with pytest.raises(PrintError, match="сдвиг по горизонтали 25 мм"):
+        render_calibration(stocks["avery-l7160"], SheetOptions(offset_x=25))
+
+
+def test_bad_stock_file_names_file_line_and_fix(tmp_path):
+    labels = tmp_path / "data" / "labels"
+    labels.mkdir(parents=True)
+    good = (DATA / "labels" / "avery-l7160.yml").read_text(encoding="utf-8")
+    (labels / "wide.yml").write_text(good.replace("id: avery-l7160", "id: wide").replace("columns: 3", "columns: 4"),
+                                     encoding="utf-8")
+    (labels / "nosrc.yml").write_text(good.replace("id: avery-l7160", "id: nosrc").replace("  pitch_x: gLabels", "  pitch_z: gLabels")
+                                      .replace("aliases: [L7160, J8160, \"7160\"]", "aliases: []"), encoding="utf-8")
+    with pytest.raises(DataErrors) as info:
+        load_stocks(tmp_path / "data")
+    report = info.value.report()
+    columns_line = good.splitlines().index("columns: 3") + 1
+    assert (f"data/labels/wide.yml:{columns_line}: columns: этикетки выходят за правый край листа: 268,83 мм при "
+            "ширине 210 мм — проверьте margin_left, pitch_x, label_width и columns") in report, report
+    assert re.search(r"data/labels/nosrc\.yml:\d+: sources: не указано, откуда взяты размеры: pitch_x — добавьте", report), report
+
+
+def test_cli_makes_a_batch_and_refuses_bad_input(tmp_path):
+    script = str(ROOT / "scripts" / "print.py")
+    out = tmp_path / "school-5.pdf"
+    ok = subprocess.run([sys.executable, script, "stickers", "--stock", "L7163", "--qr", "site", "--src", "school-5",
+                         "--count", "30", "--start", "3", "-o", str(out)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "наклеек: 30, листов: 3" in ok.stdout
+    assert out.read_bytes().startswith(b"%PDF")
+    bad = tmp_path / "bad.pdf"
+    for args, message in ((["stickers", "--stock", "L9999"], "неизвестный лист этикеток"),
+                          (["stickers", "--stock", "L7160", "--start", "40"], "за пределами листа"),
+                          (["stickers", "--stock", "L7651", "--qr", "site", "--src", "school-5"], "QR-код не помещается"),
+                          (["poster", "no-such-event"], "нет события")):
+        run = subprocess.run([sys.executable, script, *args, "-o", str(bad)], capture_output=True, text=True)
+        assert run.returncode == 2 and message in run.stderr, run.stderr
+        assert not bad.exists()
+
+
+# ------------------------------------------------------------------ the site's print set
+
+
+def test_print_set_is_cached_by_content(data, tmp_path):
+    cache = tmp_path / "cache"
+    first = build_print_set(data, DATA, cache, NOW)
+    entries = {path.name.split("-")[0] for _, path in first.files}  # one content hash per rendered item
+    assert first.rendered == len(entries) > len(first.items) and all(path.is_file() for _, path in first.files)
+    again = build_print_set(data, DATA, cache, NOW)
+    assert again.rendered == 0 and again.page == first.page
+    event = data.events["roditelskoe-sobranie-2026-12"]
+    events = dict(data.events, **{event.id: event.model_copy(update={"title": "Новое название собрания"})})
+    changed = build_print_set(data.__class__(**{**data.__dict__, "events": events}), DATA, cache, NOW)
+    assert changed.rendered == 1  # only that poster
+
+
+def test_site_publishes_print_page_with_previews(built_site):
+    page = built_site / "print" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "Материалы для печати" in html
+    links = set(re.findall(r'(?:href|src)="([^"]+\.(?:pdf|png))"', html))
+    assert any(link.startswith("stickers-") for link in links) and "leaflet.pdf" in links
+    assert len(re.findall(r'<img src="[^"]+\.png" alt="Предпросмотр: ', html)) >= 4 + 1 + 5  # stocks, leaflet, checklists
+    assert "](" not in html and "{ loading" not in html  # no Markdown left unrendered
+    for link in links:
+        target = page.parent / link
+        assert target.is_file(), link
+        head = target.read_bytes()[:8]
+        assert head.startswith(b"%PDF") if link.endswith(".pdf") else head == b"\x89PNG\r\n\x1a\n"
+
+
+def test_hundred_sticker_sheets_are_fast(data, stocks):
+    stock = stocks["avery-l7160"]
+    started = time.perf_counter()
+    pdf = render_stickers(data, stock, sticker_for(data), SheetOptions(sheets=100))
+    elapsed = time.perf_counter() - started
+    print(f"\n100 листов {stock.name} ({100 * stock.per_sheet} наклеек): {elapsed:.2f} с, {len(pdf) // 1024} КБ")
+    assert elapsed < 10
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert re.search(r"Pages:\s+100\b", info)
+    assert re.search(r"Page size:\s+595\.2\d* x 841\.8\d* pts \(A4\)", info), info
