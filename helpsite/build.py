@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from .load import CampaignData, load
+from .opendata import open_data_files
 from .pages import GeneratedPage, PageBuilder
+from .searchindex import record_entries
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,12 @@ class ContentBuild:
     pages: list[GeneratedPage]
     now: dt.datetime
     files: dict[str, bytes] = field(default_factory=dict)  # calendars, feed: path in the site → content
+    search_entries: list[dict[str, str]] = field(default_factory=list)  # one per record page
+
+    @cached_property
+    def html_pages(self) -> dict[str, GeneratedPage]:
+        """Pages with a finished HTML body that the engine renders itself (not records)."""
+        return {page.path: page for page in self.pages if page.prerendered and not page.record}
 
     @property
     def theme_context(self) -> dict[str, Any]:
@@ -40,4 +49,5 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     data = load(data_dir)
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
-    return ContentBuild(data=data, pages=builder.build(), now=now, files=builder.files())
+    return ContentBuild(data=data, pages=builder.build(), now=now, files={**builder.files(), **open_data_files(builder)},
+                        search_entries=record_entries(data, builder.site))

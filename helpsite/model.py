@@ -246,6 +246,14 @@ ACTIVITY_STATUS_LABELS = {"planned": "запланировано", "in_progress"
                           "cancelled": "отменено", "overdue": "просрочено"}
 
 
+class StaleLevel(str, Enum):
+    """How the build reports records whose `assured_date` is older than `stale_after_days`."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
 class ChannelType(str, Enum):
     chat = "chat"
     messenger = "messenger"
@@ -375,6 +383,8 @@ class Campaign(Record):
     emergency_numbers: list[EmergencyNumber] = Field(min_length=1)
     quick_exit_url: Url = Field(description="Нейтральный сайт, куда уводит кнопка быстрого выхода (погода, поисковик)")
     copyright: str | None = None
+    stale_after_days: int = Field(365, ge=1, le=3650, description="Через сколько дней после assured_date сведения линии помощи или службы считаются устаревшими (сборка сообщает о них, scripts/report.py перечисляет)")
+    stale_level: StaleLevel = Field(StaleLevel.info, description="Как сборка сообщает об устаревших записях: info — строкой в журнале (сайт собирается), warning — предупреждением (mkdocs build --strict остановится), error — ошибкой (сайт не собирается)")
 
     @field_validator("timezone")
     @classmethod

@@ -29,6 +29,7 @@ from .eventtimes import EventTimes, event_times
 from .jsonld import event_jsonld, script_tag
 from .load import CampaignData
 from .news import FEED, atom_feed, date_label
+from .opendata import PAGE as OPEN_DATA, open_data_context
 from .richtext import to_html
 
 MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
@@ -39,8 +40,43 @@ MONTHS_NOMINATIVE = ["январь", "февраль", "март", "апрель
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    path: str  # Markdown path inside docs, e.g. "services/krizisnaya-sluzhba.md"
-    markdown: str
+    """A page of the site: front matter plus a Markdown body, or plus a finished HTML body.
+
+    Record pages (a service, an event) are rendered straight to HTML by `*.html.j2` templates:
+    there are thousands of them and Markdown has nothing to do on them. The site engine gets
+    the front matter and uses `html_body` as the page content as it is.
+    """
+
+    path: str  # path inside docs, e.g. "services/krizisnaya-sluzhba.md"
+    markdown: str  # the whole text: front matter + body (what golden tests compare)
+    prerendered: bool = False  # True: the body after the front matter is final HTML
+    record: bool = False  # one of thousands alike (a service, an event): filled into a shared frame
+
+    @property
+    def front_matter(self) -> str:
+        """The front matter block (with its `---` lines), or "" if there is none."""
+        if not self.markdown.startswith("---\n"):
+            return ""
+        end = self.markdown.index("\n---\n", 4) + 5
+        return self.markdown[:end]
+
+    @property
+    def html_body(self) -> str:
+        return self.markdown[len(self.front_matter):]
+
+    def toc(self) -> list[dict[str, Any]]:
+        """Table of contents of an HTML body, in Python-Markdown's `toc_tokens` form (h2 and h3)."""
+        tokens: list[dict[str, Any]] = []
+        for level, ident, inner in _HEADING.findall(self.html_body):
+            token = {"level": int(level), "id": ident, "name": re.sub(r"<[^>]+>", "", inner).strip(), "children": []}
+            if token["level"] == 3 and tokens:
+                tokens[-1]["children"].append(token)
+            elif token["level"] == 2:
+                tokens.append(token)
+        return tokens
+
+
+_HEADING = re.compile(r'<h([23])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 
 
 # ------------------------------------------------------------------ filters
@@ -267,12 +303,13 @@ class PageBuilder:
         )
 
     # -- helpers used by templates
-    def render(self, template: str, path: str, **context: Any) -> GeneratedPage:
+    def render(self, template: str, path: str, record: bool = False, **context: Any) -> GeneratedPage:
         tpl = self.env.get_template(template)
         link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
         file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
         text = tpl.render(page_path=path, link=link, file_link=file_link, **context)
-        return GeneratedPage(path, re.sub(r"\n{3,}", "\n\n", text))
+        return GeneratedPage(path, re.sub(r"\n{3,}", "\n\n", text), prerendered=template.endswith(".html.j2"),
+                             record=record)
 
     def event_times(self, event: m.Event) -> EventTimes:
         return event_times(event, self.data.campaign)
@@ -303,20 +340,21 @@ class PageBuilder:
         pages = [
             self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3], **common),
             self.render("helplines.md.j2", Site.HELPLINES, **common),
-            self.render("services_index.md.j2", Site.SERVICES, groups=self.service_groups(),
+            self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(),
                         districts=sorted({s.district for s in data.services.values()}), **common),
             self.render("algorithms_index.md.j2", Site.ALGORITHMS, **common),
-            self.render("events_index.md.j2", Site.EVENTS, upcoming=upcoming, past=past,
+            self.render("events_index.html.j2", Site.EVENTS, upcoming=upcoming, past=past,
                         event_types={e.type.value for e in events},
                         event_audiences={a.value for e in events for a in e.audience}, **common),
             self.render("plan.md.j2", Site.PLAN, **common),
             self.render("news_index.md.j2", Site.NEWS, posts=news, **common),
             self.render("results.md.j2", Site.RESULTS, **common),
+            self.render("open_data.md.j2", OPEN_DATA, **open_data_context(), **common),
         ]
-        pages += [self.render("service.md.j2", Site.service(s.id), service=s, **common) for s in data.services.values()]
+        pages += [self.render("service.html.j2", Site.service(s.id), record=True, service=s, **common) for s in data.services.values()]
         pages += [self.render("algorithm.md.j2", Site.algorithm(a.id), algorithm=a, **common)
                   for a in data.algorithms.values()]
-        pages += [self.render("event.md.j2", Site.event(e.id), event=e, **common) for e in events]
+        pages += [self.render("event.html.j2", Site.event(e.id), record=True, event=e, **common) for e in events]
         for series in data.series.values():
             sessions = sorted((e for e in events if e.series_id == series.id),
                               key=lambda e: (e.series_part or 0, self.event_times(e).effective_start))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from pathlib import Path
@@ -44,3 +45,10 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
 def discard(staging: Path) -> None:
     if staging.exists():
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_sitemap(root: Path, sitemap: str) -> None:
+    """sitemap.xml and the sitemap.xml.gz MkDocs writes beside it."""
+    (root / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+    with gzip.GzipFile(root / "sitemap.xml.gz", "wb", mtime=0) as out:
+        out.write(sitemap.encode("utf-8"))

@@ -6,16 +6,18 @@ State lives on the config object of each build (hooks are not reloaded by `mkdoc
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from helpsite import publish
+from helpsite import publish, searchindex, shell
+from helpsite.pages import Site
 from helpsite.safety import harden_html
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
@@ -29,6 +31,7 @@ class BuildState:
     content: ContentBuild
     site_dir: Path  # where the finished site goes
     staging: Path  # where this build writes
+    shells: dict[str, shell.Shell] = field(default_factory=dict)  # record folder → rendered frame
 
 
 def _state(config: MkDocsConfig) -> BuildState:
@@ -62,7 +65,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if existing is not None and not existing.generated_by:
             publish.discard(_state(config).staging)
             raise Abort(f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
-        files.append(File.generated(config, page.path, content=page.markdown))
+        if not page.record:  # an HTML body skips Markdown: on_page_markdown/on_page_content below
+            files.append(File.generated(config, page.path, content=page.markdown))
+            continue
+        # a record page: MkDocs knows it (links to it resolve) but does not render it; it is filled
+        # into its folder's frame, rendered once from a prototype page (helpsite/shell.py)
+        record = File.generated(config, page.path, content=page.front_matter)
+        record.inclusion = InclusionLevel.EXCLUDED
+        files.append(record)
+        prototype = shell.prototype_path(page.path.rsplit("/", 1)[0])
+        if files.get_file_from_path(prototype) is None:
+            files.append(File.generated(config, prototype, content=shell.prototype_markdown()))
     try:  # print materials: PDFs + previews from the content-hash cache, and their page
         printed = site_print_set(_state(config).content.data, _state(config).content.now,
                                  Path(config.config_file_path).parent, config.site_url, config.use_directory_urls)
@@ -77,9 +90,25 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
+    return "" if page.file.src_uri in _state(config).content.html_pages else markdown
+
+
+def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
+    generated = _state(config).content.html_pages.get(page.file.src_uri)
+    if generated is None:
+        return html
+    page.toc = get_toc(generated.toc())
+    return generated.html_body
+
+
 @event_priority(-100)  # last: hash the final HTML
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
-    return harden_html(output)
+    output = harden_html(output)
+    folder, _, name = page.file.src_uri.rpartition("/")
+    if name == f"{shell.PROTOTYPE_ID}.md":
+        _state(config).shells[folder] = shell.make_shell(output)
+    return output
 
 
 @event_priority(-100)
@@ -96,6 +125,18 @@ def on_post_build(config: MkDocsConfig) -> None:
         publish.discard(state.staging)
     else:
         publish.write_files(state.staging, state.content.files)  # calendars, news feed
+        site = Site(config.use_directory_urls)
+        publish.write_files(state.staging, shell.record_pages_output(state.content.pages, state.shells, site))
+        for folder in state.shells:  # the prototypes were only frames
+            publish.discard(state.staging / site.url_of(shell.prototype_path(folder)))
+        sitemap = state.staging / "sitemap.xml"
+        if sitemap.exists():
+            records = [site.url_of(p.path) for p in state.content.pages if p.record]
+            publish.write_sitemap(state.staging, shell.sitemap_with_records(
+                sitemap.read_text(encoding="utf-8"), config.site_url or "", records))
+        index = state.staging / "search" / "search_index.json"
+        if index.exists():  # written by the search plugin just before: add the records, compact UTF-8
+            index.write_bytes(searchindex.merge(index.read_bytes(), state.content.search_entries))
         publish.swap_in(state.staging, state.site_dir)
     config.site_dir = str(state.site_dir)
 

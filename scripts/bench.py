@@ -78,7 +78,7 @@ REBUILD_RUNNER = textwrap.dedent("""
         return time.perf_counter() - start
     first = once()
     text = service.read_text(encoding="utf-8")
-    service.write_text(text.replace("\nname: ", "\nname: Изменено ", 1), encoding="utf-8")
+    service.write_text(text.replace("\\nname: ", "\\nname: Изменено ", 1), encoding="utf-8")
     second = once()
     print(json.dumps({"first": first, "rebuild": second}))
 """)

@@ -111,3 +111,19 @@ def test_quick_exit_button_is_on_screen_while_scrolling(visit):
         return !!el.closest('#hs-exit'); }""")
     button.click()
     page.wait_for_url(EXIT_URL + "**")
+
+
+def test_search_index_is_fetched_only_when_search_opens(visit):
+    requested: list[str] = []
+    visit.page.on("request", lambda r: requested.append(r.url))
+    page = visit("services/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in requested if "search_index.json" in u], "index fetched at page load"
+    page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
+    page.locator("input.md-search__input").wait_for(state="visible")
+    page.wait_for_function("document.querySelector('.md-search__input').placeholder.length > 0")
+    service = next(s for s in DATA.services.values() if "медиац" in s.name.lower())
+    page.locator("input.md-search__input").press_sequentially("медиация", delay=40)
+    result = page.locator(f".md-search-result__item a[href*='services/{service.id}/']").first
+    result.wait_for(state="visible", timeout=15000)
+    assert [u for u in requested if "search_index.json" in u]
