@@ -6,6 +6,7 @@ import gzip
 import os
 import shutil
 from pathlib import Path
+from typing import Iterable
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -32,12 +33,13 @@ def swap_in(staging: Path, site_dir: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
-def write_files(root: Path, files: dict[str, bytes]) -> None:
-    """Write the site's non-page files (calendars, feed) under `root`, paths relative to it."""
-    for rel, content in files.items():
-        target = root / rel
-        if root.resolve() not in target.resolve().parents:
+def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+    """Write files under `root` (paths relative to it): a dict, or pairs produced one at a time."""
+    root = root.resolve()
+    for rel, content in (files.items() if isinstance(files, dict) else files):
+        if rel.startswith("/") or ".." in rel.split("/"):
             raise ValueError(f"path outside the site: {rel}")
+        target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
 
@@ -52,3 +54,22 @@ def write_sitemap(root: Path, sitemap: str) -> None:
     (root / "sitemap.xml").write_text(sitemap, encoding="utf-8")
     with gzip.GzipFile(root / "sitemap.xml.gz", "wb", mtime=0) as out:
         out.write(sitemap.encode("utf-8"))
+
+
+def complete_site(staging: Path, content, shells: dict, site, site_url: str) -> None:
+    """Everything the engine does not write itself, into the staged site: calendars, feeds and
+    open data (`content.files`), the record pages filled into their frames (prototypes removed),
+    the sitemap with the records, and the search index with one compact entry per record."""
+    from . import searchindex, shell
+
+    write_files(staging, content.files)
+    write_files(staging, shell.record_pages_output(content.pages, shells, site))
+    for folder in shells:  # the prototypes were only frames
+        discard(staging / site.url_of(shell.prototype_path(folder)))
+    sitemap = staging / "sitemap.xml"
+    if sitemap.exists():
+        records = [site.url_of(page.path) for page in content.pages if page.record]
+        write_sitemap(staging, shell.sitemap_with_records(sitemap.read_text(encoding="utf-8"), site_url, records))
+    index = staging / "search" / "search_index.json"
+    if index.exists():  # written by the search plugin: add the records, compact UTF-8
+        index.write_bytes(searchindex.merge(index.read_bytes(), content.search_entries))

@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
 PROTOTYPE_ID = "__shell__"
 TITLE = "HSSHELLTITLE7f3a"
@@ -67,11 +68,10 @@ def front_values(front_matter: str) -> tuple[str, str]:
     return html.unescape(values.get("title", "")), html.unescape(values.get("description", ""))
 
 
-def record_pages_output(pages, shells: dict[str, Shell], site) -> dict[str, bytes]:
-    """Site path → HTML of every prerendered page, from its folder's shell."""
+def record_pages_output(pages, shells: dict[str, Shell], site) -> Iterator[tuple[str, bytes]]:
+    """(site path, HTML) of every record page, filled into its folder's shell — one at a time."""
     from .safety import harden_html  # links in bodies get rel=noopener noreferrer like every page
 
-    out: dict[str, bytes] = {}
     for page in pages:
         if not page.record:
             continue
@@ -79,8 +79,7 @@ def record_pages_output(pages, shells: dict[str, Shell], site) -> dict[str, byte
         title, description = front_values(page.front_matter)
         text = shells[folder].fill(title=title, description=description, body=page.html_body, slug=name[:-3])
         url = site.url_of(page.path)
-        out[url + "index.html" if url.endswith("/") or url == "" else url] = harden_html(text).encode("utf-8")
-    return out
+        yield (url + "index.html" if url.endswith("/") or url == "" else url), harden_html(text).encode("utf-8")
 
 
 def prototype_path(folder: str) -> str:

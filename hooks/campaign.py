@@ -6,6 +6,7 @@ State lives on the config object of each build (hooks are not reloaded by `mkdoc
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +17,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from helpsite import publish, searchindex, shell
+from helpsite import publish, shell
 from helpsite.pages import Site
 from helpsite.safety import harden_html
 from helpsite.build import ContentBuild, build_content
+from helpsite import freshness
 from helpsite.errors import DataErrors
 from helpsite.printing import PrintError, site_print_set
 
@@ -34,6 +36,14 @@ class BuildState:
     shells: dict[str, shell.Shell] = field(default_factory=dict)  # record folder → rendered frame
 
 
+class _RecordLinkNotice(logging.Filter):
+    """MkDocs calls record pages «excluded from the built site» (it does not render them: we do).
+    Links to them resolve; the notice would only confuse an editor."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not re.search(r"contains a link to '(services|events)/[^']+\.md' which is excluded", record.getMessage())
+
+
 def _state(config: MkDocsConfig) -> BuildState:
     return config.helpsite_state  # type: ignore[attr-defined]
 
@@ -42,10 +52,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None)
+        freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
     except DataErrors as exc:
         for error in exc.errors:
             log.error(str(error))
         raise Abort(f"Данные не прошли проверку ({len(exc.errors)} ош.); сайт не собран, прежний сайт не тронут.") from None
+    pages_log = logging.getLogger("mkdocs.structure.pages")
+    if not any(isinstance(f, _RecordLinkNotice) for f in pages_log.filters):
+        pages_log.addFilter(_RecordLinkNotice())
     site_dir = Path(config.site_dir)
     staging = publish.prepare_staging(site_dir)
     config.extra.update(content.theme_context)
@@ -124,19 +138,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     if strict_failed:  # MkDocs aborts right after this event: keep the last good site
         publish.discard(state.staging)
     else:
-        publish.write_files(state.staging, state.content.files)  # calendars, news feed
-        site = Site(config.use_directory_urls)
-        publish.write_files(state.staging, shell.record_pages_output(state.content.pages, state.shells, site))
-        for folder in state.shells:  # the prototypes were only frames
-            publish.discard(state.staging / site.url_of(shell.prototype_path(folder)))
-        sitemap = state.staging / "sitemap.xml"
-        if sitemap.exists():
-            records = [site.url_of(p.path) for p in state.content.pages if p.record]
-            publish.write_sitemap(state.staging, shell.sitemap_with_records(
-                sitemap.read_text(encoding="utf-8"), config.site_url or "", records))
-        index = state.staging / "search" / "search_index.json"
-        if index.exists():  # written by the search plugin just before: add the records, compact UTF-8
-            index.write_bytes(searchindex.merge(index.read_bytes(), state.content.search_entries))
+        publish.complete_site(state.staging, state.content, state.shells, Site(config.use_directory_urls),
+                              config.site_url or "")
         publish.swap_in(state.staging, state.site_dir)
     config.site_dir = str(state.site_dir)
 

@@ -23,7 +23,7 @@ def test_every_page_type_is_generated():
     assert sorted(PAGES) == [
         "algorithms/index.md", "algorithms/parent.md", "events/index.md", "events/seminar-1.md",
         "events/seminar-2.md", "events/series/course.md", "events/street-day.md", "helplines.md", "index.md",
-        "news/index.md", "news/old-forum.md", "news/seminar-report.md", "plan.md", "results.md",
+        "news/index.md", "news/old-forum.md", "news/seminar-report.md", "open-data.md", "plan.md", "results.md",
         "services/crisis-help.md", "services/hotline-room.md", "services/index.md",
     ]
 

@@ -352,14 +352,15 @@ def json_schema(name: str, site_url: str) -> dict[str, Any]:
             "title": TITLES[name], **{k: v for k, v in schema.items() if k != "title"}}
 
 
-def _dumps(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _dumps(value: Any, indent: int | None = None) -> bytes:
+    separators = None if indent else (",", ":")  # compact data files use the fast C encoder
+    return (json.dumps(value, ensure_ascii=False, indent=indent, separators=separators) + "\n").encode("utf-8")
 
 
 def api_files(data: CampaignData, page_url: Callable[[str], str], site_url: str) -> dict[str, bytes]:
     builder = ApiBuilder(data, page_url, site_url)
     out = {path: _dumps(builder.file(name)) for name, path in FILES.items()}
-    out.update({path: _dumps(json_schema(name, site_url)) for name, path in SCHEMAS.items()})
+    out.update({path: _dumps(json_schema(name, site_url), indent=1) for name, path in SCHEMAS.items()})
     return out
 
 
@@ -369,10 +370,16 @@ def field_tables(name: str) -> list[tuple[str, str, list[tuple[str, str, str]]]]
     """(model name, its Russian title, [(field, type, description)]) for the item model and each nested one."""
     schema = ITEM_MODELS[name].model_json_schema()
     defs = schema.get("$defs", {})
-    out = [(ITEM_MODELS[name].__name__, (ITEM_MODELS[name].__doc__ or "").strip(), _fields(schema))]
+    out = [(ITEM_MODELS[name].__name__, _caption(ITEM_MODELS[name].__doc__), _fields(schema))]
     for key in sorted(defs):
-        out.append((key, (defs[key].get("description") or "").strip(), _fields(defs[key])))
+        out.append((key, _caption(defs[key].get("description")), _fields(defs[key])))
     return out
+
+
+def _caption(doc: str | None) -> str:
+    """«Телефон.» → «телефон»: the model's docstring as the second half of a table caption."""
+    text = (doc or "").strip().rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def _fields(schema: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -11,8 +11,10 @@ scalar properties in schema order), kept here so the site never needs the schema
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
+from functools import lru_cache
 
 NAMESPACE = uuid.UUID("432c4eeb-b4bb-41ba-8c45-4241ab10da13")  # fixed: changing it changes every exported id
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -21,11 +23,21 @@ SPEC_VERSION = "3.1"
 SPEC_URL = "https://docs.openreferral.org/en/latest/"
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+
+
 def hsds_id(kind: str, ident: str) -> str:
-    """The stable HSDS UUID of one of our records (`kind` — «service», «phone», …, `ident` — our id path)."""
+    """The stable HSDS UUID of one of our records (`kind` — «service», «phone», …, `ident` — our id path).
+
+    uuid5 (RFC 4122: SHA-1 of namespace + name, version and variant bits set), written out by hand:
+    `uuid.uuid5` builds a UUID object per call, and a large directory needs hundreds of thousands."""
     if _UUID.match(ident):
         return ident
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{ident}"))
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{ident}".encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def is_uuid(value: str) -> bool:
@@ -108,9 +120,11 @@ FREE_OPTION = "Бесплатно"
 WEEKDAYS = ["mo", "tu", "we", "th", "fr", "sa", "su"]
 
 
+@lru_cache(maxsize=None)
 def taxonomy_id(key: str) -> str:
     return hsds_id("taxonomy", key)
 
 
+@lru_cache(maxsize=None)
 def term_id(taxonomy: str, code: str) -> str:
     return hsds_id("taxonomy_term", f"{taxonomy}/{code}")

@@ -25,6 +25,7 @@ import io
 import json
 import zipfile
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any, Callable
 
 import phonenumbers
@@ -45,10 +46,20 @@ _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the archive's bytes depend on the da
 
 def phone_number(phone: m.Phone) -> str:
     """The number for other systems: international format («+7 343 500-00-02»), short numbers as they are."""
-    parsed = phone_rules.parse(phone.number)
+    return _international(phone.number)
+
+
+@lru_cache(maxsize=None)
+def _international(written: str) -> str:
+    parsed = phone_rules.parse(written)
     if parsed.short:
         return parsed.tel
     return phonenumbers.format_number(phonenumbers.parse(parsed.tel), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _child(row: dict[str, Any], *links: str) -> dict[str, Any]:
+    """A row nested in its parent: the keys that only point back at the parent are left out (as in HSDS examples)."""
+    return {k: v for k, v in row.items() if k not in links}
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
@@ -212,12 +223,10 @@ class HsdsExport:
         return out
 
     def _attributes_full(self, link_id: str, attributes: dict, terms: dict, taxonomies: dict) -> list[dict[str, Any]]:
-        out = []
-        for attr in attributes.get(link_id, []):
-            term = dict(terms[attr["taxonomy_term_id"]])
-            term["taxonomy_detail"] = taxonomies[term["taxonomy_id"]]
-            out.append({**attr, "taxonomy_term": term})
-        return out
+        """Attributes with their term inside (the term names its taxonomy; `taxonomy_detail` is left to
+        taxonomies.csv: repeated in every attribute it would be most of the file)."""
+        return [{**_child(attr, "link_id", "taxonomy_term_id"), "taxonomy_term": terms[attr["taxonomy_term_id"]]}
+                for attr in attributes.get(link_id, [])]
 
     def services_full(self) -> list[dict[str, Any]]:
         orgs = {o["id"]: o for o in self.organizations_full()}
@@ -234,16 +243,18 @@ class HsdsExport:
         for service in self.tables.get("service", []):
             sid = service["id"]
             org = orgs[service["organization_id"]]
+            own = lambda rows: [_child(r, "service_id") for r in rows]  # noqa: E731
             out.append(_clean({
                 **service,
                 "organization": {k: v for k, v in org.items() if k not in ("phones", "locations", "attributes")},
-                "additional_urls": urls.get(sid, []),
-                "phones": phones.get(sid, []), "schedules": schedules.get(sid, []),
-                "service_areas": areas.get(sid, []),
-                "service_at_locations": [{**link, "location": {**locations[link["location_id"]],
-                                                               "addresses": addresses.get(link["location_id"], [])}}
+                "additional_urls": own(urls.get(sid, [])),
+                "phones": own(phones.get(sid, [])), "schedules": own(schedules.get(sid, [])),
+                "service_areas": own(areas.get(sid, [])),
+                "service_at_locations": [{**_child(link, "service_id", "location_id"),
+                                          "location": {**locations[link["location_id"]],
+                                                       "addresses": [_child(a, "location_id") for a in addresses.get(link["location_id"], [])]}}
                                          for link in sal.get(sid, [])],
-                "cost_options": costs.get(sid, []), "required_documents": docs.get(sid, []),
+                "cost_options": own(costs.get(sid, [])), "required_documents": own(docs.get(sid, [])),
                 "attributes": self._attributes_full(sid, attributes, terms, taxonomies),
             }))
         return out
@@ -257,8 +268,10 @@ class HsdsExport:
         attributes = self._by("attribute", "link_id")
         terms = {row["id"]: row for row in self.tables["taxonomy_term"]}
         taxonomies = {row["id"]: row for row in self.tables["taxonomy"]}
-        return [_clean({**org, "phones": phones.get(org["id"], []),
-                        "locations": [{**loc, "addresses": addresses.get(loc["id"], [])} for loc in locations.get(org["id"], [])],
+        return [_clean({**org, "phones": [_child(p, "organization_id") for p in phones.get(org["id"], [])],
+                        "locations": [{**_child(loc, "organization_id"),
+                                       "addresses": [_child(a, "location_id") for a in addresses.get(loc["id"], [])]}
+                                      for loc in locations.get(org["id"], [])],
                         "attributes": self._attributes_full(org["id"], attributes, terms, taxonomies)})
                 for org in self.tables.get("organization", [])]
 
@@ -323,7 +336,8 @@ def _cell(value: Any) -> str:
 
 
 def _json(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Compact UTF-8 JSON: the C encoder (an indent would switch to the pure-Python one, ~10× slower)."""
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None) -> dict[str, bytes]:
@@ -335,10 +349,11 @@ def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], s
     out.update({CSV_DIR + name: content for name, content in tables.items()})
     out[DATAPACKAGE] = package
     archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as bundle:
         for name, content in [("datapackage.json", package), *sorted(tables.items())]:
             info = zipfile.ZipInfo(name, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = 1  # type: ignore[attr-defined]  # fast: the archive is rebuilt with the site
             info.external_attr = 0o644 << 16
             bundle.writestr(info, content)
     out[ZIP] = archive.getvalue()

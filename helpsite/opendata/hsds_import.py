@@ -61,6 +61,7 @@ NESTED: dict[tuple[str, str], tuple[str, str]] = {
     ("service", "capacities"): ("service_capacity", "fk:service_id"),
     ("service", "metadata"): ("metadata", "fk:resource_id"),
     ("service_at_location", "location"): ("location", "ref:location_id"),
+    ("service_at_location", "service"): ("service", "ref:service_id"),
     ("service_at_location", "phones"): ("phone", "fk:service_at_location_id"),
     ("service_at_location", "schedules"): ("schedule", "fk:service_at_location_id"),
     ("service_at_location", "service_areas"): ("service_area", "fk:service_at_location_id"),
@@ -244,7 +245,20 @@ def _read_json(source: Source, file: str, value: Any) -> None:
     for item in items:
         if not isinstance(item, dict):
             continue
-        _flatten(source, file, "service" if "status" in item else "organization", item)
+        _flatten(source, file, _object_kind(item), item)
+
+
+def _object_kind(item: dict[str, Any]) -> str:
+    """Which HSDS object a top-level JSON object is (the API returns services, organizations, locations…)."""
+    if "status" in item or "service_at_locations" in item:
+        return "service"
+    if "location_type" in item:
+        return "location"
+    if isinstance(item.get("service"), dict) or ("service_id" in item and "location_id" in item):
+        return "service_at_location"
+    if "taxonomy_detail" in item or ("code" in item and "taxonomy_id" in item):
+        return "taxonomy_term"
+    return "organization"
 
 
 def _flatten(source: Source, file: str, table: str, obj: dict[str, Any], fk: tuple[str, str] | None = None,
@@ -299,6 +313,7 @@ class ImportPlan:
     reused_organizations: dict[str, str]  # HSDS id → id of an organization already in organizations.yml
     services: dict[str, dict[str, Any]]  # our id → YAML-ready service
     notes: list[Note]
+    carried: set[tuple[str, str]] = field(default_factory=set)  # (HSDS object, column) carried over at least once
 
 
 class _Mapper:
@@ -916,7 +931,13 @@ class _Mapper:
                 continue
             for row in rows:
                 touched = {c for (t, i, c) in self.used if t == table and i == str(row["id"])}
-                if not touched and table not in ("taxonomy", "taxonomy_term"):
+                if not touched and table in ("taxonomy", "taxonomy_term"):
+                    taxonomy = str(row["id"] if table == "taxonomy" else row.get("taxonomy_id", ""))
+                    if taxonomy not in {h.taxonomy_id(k) for k in h.TAXONOMIES}:  # our own vocabularies: nothing lost
+                        self.note(table, row, "*", "unmapped", "ни одна перенесённая запись не ссылается на этот термин (таксономию)",
+                                  value=row.get("name") or row.get("code") or row.get("id"))
+                    continue
+                if not touched:
                     record = self.record_of(table, row)
                     label = row.get("name") or row.get("number") or row.get("address_1") or row.get("url") or row.get("id")
                     if record:
@@ -966,7 +987,7 @@ def plan_import(source: Source, target: CampaignData, options: ImportOptions | N
     services = mapper.services(placeholder)
     mapper.leftovers()
     return ImportPlan(organizations=organizations + placeholder, reused_organizations=reused, services=services,
-                      notes=mapper.notes)
+                      notes=mapper.notes, carried={(t, c) for t, _, c in mapper.used})
 
 
 # ------------------------------------------------------------------ writing YAML

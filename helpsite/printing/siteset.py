@@ -1,7 +1,7 @@
 """The standard print set of a site build, and its page «Материалы для печати».
 
 `build_print_set` renders (through the content-hash cache) sticker sheets and a calibration page
-for every label stock, the leaflet, a poster for every upcoming event and a checklist for every
+for every label stock, the leaflet, posters for the nearest upcoming events (POSTERS_IN_SITE) and a checklist for every
 algorithm, with PNG previews; it returns the page's Markdown and the files to publish under
 `print/`. Nothing here knows MkDocs: the hook adds the page and copies the files.
 """
@@ -31,6 +31,9 @@ PAGE_PATH = "print.md"
 
 
 FILES_DIR = "print"
+# Posters of the nearest upcoming events go into every build; a national calendar has hundreds
+# of events, and a poster for any event is one command away: `scripts/print.py poster <id>`.
+POSTERS_IN_SITE = 12
 CACHE_ENV = "HELPSITE_PRINT_CACHE"
 
 
@@ -125,9 +128,9 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
                                f"{algorithm.title}", pdf, previews))
 
     builder = PageBuilder(data, now, directory_urls)
-    for event in data.events.values():
-        if not builder.is_upcoming(event):
-            continue
+    upcoming = sorted((e for e in data.events.values() if builder.is_upcoming(e)),
+                      key=lambda e: (builder.event_times(e).effective_start, e.id))
+    for event in upcoming[:POSTERS_IN_SITE]:
         orgs = [data.organizations[o] for o in event.organizer_ids]
         pdf, previews = publish("poster", f"poster-{event.id}", (data.campaign, helpline, event, orgs),
                                 lambda e=event: render_poster(data, e, base, directory_urls))

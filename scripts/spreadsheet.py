@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Службы в одной таблице для Excel или LibreOffice Calc: выгрузить и загрузить обратно.
+
+  python scripts/spreadsheet.py export                    # → services.csv (каждая служба — строка)
+  python scripts/spreadsheet.py export -o ~/службы.csv
+  python scripts/spreadsheet.py import services.csv       # → data/services/<id>.yml
+  python scripts/spreadsheet.py import services.csv --dry-run   # только проверить
+
+Файл — CSV в UTF-8 с разделителем «;»: русский Excel открывает его двойным щелчком. Сохраняйте
+в Excel как «CSV UTF-8 (разделитель — запятая)» или просто «CSV» — команда поймёт оба варианта.
+Загрузка проверяет таблицу так же, как сборка сайта; ошибки называют строку и столбец таблицы.
+Если есть ошибки, ни один файл не меняется. Переписываются только службы, которые изменились;
+службы, которых нет в таблице, не удаляются.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from helpsite.errors import DataErrors
+from helpsite.load import load
+from helpsite.opendata.spreadsheet import export_csv, import_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="папка с данными (по умолчанию data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    out = sub.add_parser("export", help="выгрузить службы в CSV")
+    out.add_argument("-o", "--output", type=Path, default=Path("services.csv"), help="куда записать (по умолчанию services.csv)")
+    back = sub.add_parser("import", help="загрузить CSV в data/services/")
+    back.add_argument("table", type=Path, help="файл CSV")
+    back.add_argument("--dry-run", action="store_true", help="только проверить, ничего не записывать")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "export":
+            data = load(args.data)
+            args.output.write_bytes(export_csv(data))
+            print(f"Записан файл {args.output}: служб {len(data.services)}.")
+            return 0
+        result = import_csv(args.table.read_bytes(), args.data, file=args.table.name, dry_run=args.dry_run)
+    except DataErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        if args.command == "import":
+            print("Ничего не записано: исправьте таблицу и загрузите её снова.", file=sys.stderr)
+        return 1
+    for path in result.created:
+        print(f"Новая служба: {path}")
+    for path in result.changed:
+        print(f"Изменена: {path}")
+    print(f"Без изменений: {len(result.unchanged)}.")
+    if result.missing:
+        print("В таблице нет служб (их файлы не тронуты; удалите файл вручную, если служба закрылась): "
+              + ", ".join(result.missing))
+    if args.dry_run:
+        print("Проверка пройдена; ничего не записано (--dry-run).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,510 @@
+"""Open data: the HSDS 3.1 export validates against the official schemas, HSDS comes back in, the API
+files match their published schemas, the spreadsheet path keeps the site's validation.
+
+The official HSDS schemas and samples live beside the project (`../shared/hsds/`): tests that
+need them skip with a message where that folder is absent; the site itself never reads them.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from helpsite import model as m
+from helpsite.build import build_content
+from helpsite.errors import DataErrors
+from helpsite.load import load
+from helpsite.opendata import api, hsds as h
+from helpsite.opendata.hsds_export import hsds_files
+from helpsite.opendata.hsds_import import ALL_FILES, ImportOptions, format_report, import_hsds, plan_import, read_source
+from helpsite.opendata.spreadsheet import COLUMNS, column_letter, export_csv, import_csv
+
+from .conftest import FIXTURE_DATA, NOW, ROOT, mkdocs_build
+
+HSDS = ROOT.parent / "shared" / "hsds"
+PAGE_URL = "https://example.org/"
+
+
+@pytest.fixture(scope="module")
+def hsds_dir() -> Path:
+    if not (HSDS / "schema" / "compiled" / "service.json").exists():
+        pytest.skip(f"official HSDS schemas and samples not found at {HSDS} (../shared/hsds/): HSDS validation tests skipped")
+    return HSDS
+
+
+def _files(data_dir: Path) -> dict[str, bytes]:
+    return hsds_files(load(data_dir), NOW, lambda p: PAGE_URL + p)
+
+
+@pytest.fixture(scope="module", params=["fixture", "sample"])
+def exported(request) -> dict[str, bytes]:
+    """The HSDS export of the test data set and of the real sample data."""
+    return _files(FIXTURE_DATA if request.param == "fixture" else ROOT / "data")
+
+
+def _format_checker():
+    from jsonschema import FormatChecker
+    checker = FormatChecker()  # uuid, email, date-time built in; «uri» needs an extra package: checked here
+
+    @checker.checks("uri")
+    def _uri(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = urlsplit(value)
+        return bool(parts.scheme and parts.netloc) and not re.search(r"\s", value)
+    return checker
+
+
+def _validator(schema: dict):
+    from jsonschema import Draft202012Validator
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
+def _registry(hsds: Path):
+    """Every object schema of HSDS under a local base URI: «$ref: url.json» resolves from disk, never the network."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+    resources = []
+    for path in sorted((hsds / "schema").glob("*.json")):
+        if path.name == "openapi.json":
+            continue
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema["$id"] = f"https://hsds.invalid/schema/{path.name}"
+        resources.append((schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)))
+    return Registry().with_resources(resources)
+
+
+def _errors(validator, instance) -> list[str]:
+    return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(instance)]
+
+
+# ------------------------------------------------------------------ export
+
+def test_nested_json_validates_against_official_schemas(hsds_dir: Path, exported: dict[str, bytes]):
+    for name, schema_file in (("services.json", "service.json"), ("organizations.json", "organization.json")):
+        items = json.loads(exported[f"open-data/hsds/{name}"])
+        assert items, name
+        validator = _validator(json.loads((hsds_dir / "schema" / "compiled" / schema_file).read_text(encoding="utf-8")))
+        problems = [f"{item['name']}: {err}" for item in items for err in _errors(validator, item)]
+        assert not problems, "\n".join(problems[:20])
+
+
+def test_validation_catches_what_the_schema_forbids(hsds_dir: Path, exported: dict[str, bytes]):
+    """A control: the validator above does reject a wrong enum, a missing required field and a bad UUID."""
+    validator = _validator(json.loads((hsds_dir / "schema" / "compiled" / "service.json").read_text(encoding="utf-8")))
+    service = next(s for s in json.loads(exported["open-data/hsds/services.json"]) if "service_at_locations" in s and "phones" in s)
+    broken = json.loads(json.dumps(service))
+    broken["status"] = "open"
+    broken["service_at_locations"][0]["location"]["location_type"] = "building"
+    broken["phones"][0].pop("number")
+    broken["id"] = "crisis-help"
+    messages = "\n".join(_errors(validator, broken))
+    for expected in ("'open' is not one of", "'building' is not one of", "'number' is a required property", "is not a 'uuid'"):
+        assert expected in messages
+
+
+def _typed(row: dict[str, str], table: str, required: list[str]) -> dict:
+    """A CSV row as the JSON object it stands for: numbers as numbers, empty cells absent (required ones: "")."""
+    columns = {c.name: c for c in h.TABLES[table][1]}
+    out: dict = {}
+    for key, value in row.items():
+        if value == "":
+            if key in required:
+                out[key] = ""  # an unknown postal code is an empty cell, not an invented one
+            continue
+        out[key] = float(value) if columns[key].type == "number" else value
+    return out
+
+
+def test_every_csv_row_validates_against_its_table_schema(hsds_dir: Path, exported: dict[str, bytes]):
+    from jsonschema import Draft202012Validator
+    registry = _registry(hsds_dir)
+    problems = []
+    tables = {p.rsplit("/", 1)[1]: c for p, c in exported.items() if p.startswith("open-data/hsds/csv/") and p.endswith(".csv")}
+    assert {"organizations.csv", "services.csv", "locations.csv", "addresses.csv", "phones.csv", "schedules.csv",
+            "service_at_location.csv", "taxonomy_terms.csv", "attributes.csv", "cost_options.csv"} <= set(tables)
+    for name, content in tables.items():
+        table = h.FILE_TO_TABLE[name]
+        schema = registry.contents(f"https://hsds.invalid/schema/{table}.json")
+        validator = Draft202012Validator(schema, registry=registry, format_checker=_format_checker())
+        official = json.loads((hsds_dir / "schema" / f"{table}.json").read_text(encoding="utf-8"))
+        reader = csv.DictReader(io.StringIO(content.decode("utf-8"), newline=""))
+        scalar = [k for k, v in official["properties"].items() if v.get("type") not in ("array", "object") and "$ref" not in v]
+        assert reader.fieldnames == scalar, f"{name}: columns differ from schema/{table}.json"
+        assert official["path"] == name
+        for number, row in enumerate(reader, start=2):
+            instance = _typed(row, table, official.get("required", []))
+            problems += [f"{name}:{number}: {err}" for err in _errors(validator, instance)]
+            for column in official.get("tabular_required", []):
+                if not row.get(column):
+                    problems.append(f"{name}:{number}: {column} is required in the tabular form")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_tabular_package_is_consistent(exported: dict[str, bytes]):
+    package = json.loads(exported["open-data/hsds/csv/datapackage.json"])
+    resources = {r["name"]: r for r in package["resources"]}
+    tables = {}
+    for name, resource in resources.items():
+        content = exported["open-data/hsds/csv/" + resource["path"]].decode("utf-8")
+        rows = list(csv.DictReader(io.StringIO(content, newline="")))
+        assert [f["name"] for f in resource["schema"]["fields"]] == list(rows[0])
+        tables[name] = rows
+    dangling = []
+    for name, resource in resources.items():
+        for key in resource["schema"].get("foreignKeys", []):
+            targets = {r["id"] for r in tables.get(key["reference"]["resource"], [])}
+            for row in tables[name]:
+                if row[key["fields"]] and row[key["fields"]] not in targets:
+                    dangling.append(f"{name}.{key['fields']} = {row[key['fields']]}")
+    assert not dangling, dangling[:10]
+    with zipfile.ZipFile(io.BytesIO(exported["open-data/hsds/hsds.zip"])) as archive:
+        assert set(archive.namelist()) == {"datapackage.json", *(r["path"] for r in package["resources"])}
+        assert archive.read("services.csv") == exported["open-data/hsds/csv/services.csv"]
+
+
+def test_ids_are_stable_uuids():
+    first = _files(FIXTURE_DATA)
+    later = hsds_files(load(FIXTURE_DATA), NOW.replace(year=2027), lambda p: PAGE_URL + p)
+    assert first == later  # the same data gives the same bytes, whatever the build time
+    assert h.hsds_id("service", "crisis-help") == "24a522c7-bc9d-5226-8110-d7e0533d1889"  # fixed namespace
+    assert h.hsds_id("service", "2b2a5a4b-1c4c-4b6a-9d55-2c0d2d3b1a11") == "2b2a5a4b-1c4c-4b6a-9d55-2c0d2d3b1a11"
+    services = json.loads(first["open-data/hsds/services.json"])
+    assert all(re.fullmatch(r"[0-9a-f-]{36}", s["id"]) for s in services)
+
+
+def test_what_maps_where():
+    services = {s["name"]: s for s in json.loads(_files(FIXTURE_DATA)["open-data/hsds/services.json"])}
+    crisis = services["Кризисная служба"]
+    assert crisis["status"] == "active" and crisis["assured_date"] == "2026-11-20"
+    assert [(x["byday"], x["opens_at"], x["closes_at"], x["freq"]) for x in crisis["schedules"]] == [
+        ("MO,TU,WE,TH,FR", "09:00+05:00", "18:00+05:00", "WEEKLY"), ("SA", "10:00+05:00", "14:00+05:00", "WEEKLY")]
+    assert crisis["phones"][0]["number"] == "+7 343 500-00-02" and crisis["phones"][0]["extension"] == 12
+    assert crisis["cost_options"] == [{"id": crisis["cost_options"][0]["id"], "option": "Бесплатно", "amount": 0,
+                                       "currency": "RUB"}]  # nested: no service_id pointing back at the parent
+    location = crisis["service_at_locations"][0]["location"]
+    assert location["location_type"] == "physical"
+    assert location["addresses"][0]["address_1"] == "ул. Примерная, 1" and location["addresses"][0]["country"] == "RU"
+    terms = {(a["taxonomy_term"]["taxonomy"], a["taxonomy_term"]["code"]) for a in crisis["attributes"]}
+    assert {("Виды помощи", "crisis"), ("Виды помощи", "mediation"), ("Для кого", "children"),
+            ("Особенности записи", "anonymous"), ("Особенности записи", "site_id")} <= terms
+    assert crisis["service_areas"][0]["name"] == "Ленинский район"
+    room = services["Зелёная комната"]
+    assert "cost_options" not in room and room["fees_description"] == "по договору"
+    # example records are kept, marked for people (alert) and for programs (attribute)
+    sample = {s["name"]: s for s in json.loads(_files(ROOT / "data")["open-data/hsds/services.json"])}
+    sos = sample["«SOS — служба особого сопровождения» (пример)"]
+    assert sos["alert"] == h.EXAMPLE_ALERT
+    assert any(a["taxonomy_term"]["code"] == "example" for a in sos["attributes"])
+    assert [(x["byday"], x["opens_at"], x["closes_at"], x["description"]) for x in sos["schedules"]] == [
+        ("MO,TU,WE,TH,FR,SA,SU", "00:00+05:00", "23:59+05:00", h.ALWAYS_OPEN_TEXT)]
+
+
+# ------------------------------------------------------------------ import
+
+def _project(tmp_path: Path, data: Path = ROOT / "data") -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "docs", "overrides", "hooks"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
+    shutil.copytree(data, project / "data")
+    return project
+
+
+def _normalized(record: m.Service | m.Organization) -> dict:
+    out = record.model_dump()
+    out["phones"] = [(p.tel, p.extension, p.description) for p in record.phones]  # written form becomes international
+    return out
+
+
+@pytest.mark.parametrize("form", ["csv", "json"])
+def test_round_trip_export_import_export(tmp_path: Path, form: str):
+    original = load(FIXTURE_DATA)
+    files = _files(FIXTURE_DATA)
+    if form == "csv":
+        source = tmp_path / "hsds"
+        source.mkdir()
+        for path, content in files.items():
+            if path.startswith("open-data/hsds/csv/"):
+                (source / path.rsplit("/", 1)[1]).write_bytes(content)
+    else:
+        source = tmp_path / "services.json"
+        source.write_bytes(files["open-data/hsds/services.json"])
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    result = import_hsds(source, target, ImportOptions(replace=True, today=NOW.date()))
+    assert sorted(result.plan.services) == sorted(original.services)  # our ids come back (site_id attribute)
+    assert not result.plan.organizations  # known organisations are matched, not duplicated
+    assert not [n for n in result.plan.notes if n.kind in ("unmapped", "dropped", "default")], format_report(result.plan.notes)
+    again = load(target)
+    for sid, service in original.services.items():
+        assert _normalized(again.services[sid]) == _normalized(service), sid
+    assert hsds_files(again, NOW, lambda p: PAGE_URL + p) == files  # HSDS → YAML → HSDS: the same bytes
+
+
+def test_round_trip_of_organizations():
+    original = load(FIXTURE_DATA)
+    source = read_source_from_files(_files(FIXTURE_DATA))
+    empty = dataclasses.replace(original, organizations={})
+    plan = plan_import(source, empty, ImportOptions(today=NOW.date()))
+    imported = {o["id"]: m.Organization.model_validate(o) for o in plan.organizations}
+    assert imported.keys() == original.organizations.keys()
+    for oid, org in original.organizations.items():
+        assert _normalized(imported[oid]) == _normalized(org), oid
+
+
+def read_source_from_files(files: dict[str, bytes]):
+    archive = io.BytesIO(files["open-data/hsds/hsds.zip"])
+    import tempfile
+    with tempfile.NamedTemporaryFile(suffix=".zip", delete=False) as handle:
+        handle.write(archive.getvalue())
+    try:
+        return read_source(Path(handle.name))
+    finally:
+        Path(handle.name).unlink()
+
+
+def test_official_csv_sample_imports_and_builds(hsds_dir: Path, tmp_path: Path):
+    project = _project(tmp_path)
+    result = import_hsds(hsds_dir / "examples" / "csv", project / "data", ImportOptions(source="HSDS sample", today=NOW.date()))
+    assert list(result.plan.services) == ["community-counselling"]
+    report = format_report(result.plan.notes)
+    # nothing silently dropped: every non-empty cell of every sample table is carried over or reported
+    notes = {n.field for n in result.plan.notes}
+    silent = []
+    for path in sorted((hsds_dir / "examples" / "csv").glob("*.csv")):
+        table = ALL_FILES[path.name]
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")):
+            for column, value in row.items():
+                if value and column != "id" and (table, column) not in result.plan.carried \
+                        and not {f"{table}.{column}", f"{table}.*", table} & notes:
+                    silent.append(f"{path.name}: {column}")
+    assert not silent, silent
+    for expected in ("schedules.csv: schedule.valid_from", "locations.csv: location.latitude — координата вне диапазона",
+                     "contacts.csv: contact — таблица", "services.csv: service.categories — нет подходящей категории"):
+        assert expected in report, report
+    service = load(project / "data").services["community-counselling"]
+    assert service.phones[0].tel == "+441234234567" and service.phones[0].extension == "100"
+    assert service.hours and service.hours.weekly[0].byday == [m.Weekday.th, m.Weekday.fr]
+    assert service.free is False and service.assured_date.isoformat() == "2005-01-01"
+    build = mkdocs_build(project, project / "site")
+    assert build.returncode == 0, build.stdout
+    assert (project / "site" / "services" / "community-counselling" / "index.html").exists()
+    published = json.loads((project / "site" / "api" / "services.json").read_text(encoding="utf-8"))
+    assert "community-counselling" in [s["id"] for s in published["items"]]
+
+
+def test_official_json_sample_imports(hsds_dir: Path):
+    target = load(ROOT / "data")
+    plan = plan_import(read_source(hsds_dir / "examples" / "service_full.json"), target, ImportOptions(today=NOW.date()))
+    service = plan.services["community-counselling"]
+    assert service["organization_id"] == "example-organization-inc"
+    assert service["phones"][0]["number"] == "+44 1234 234567"
+    assert service["hours"]["weekly"][0] == {"byday": ["th", "fr"], "opens_at": "10:00", "closes_at": "18:00",
+                                             "description": "The service is available from 10 am to 6pm weekdays. "
+                                                            "The service is not available on public holidays."}
+    m.Service.model_validate(service)
+    assert "service.alert" in {n.field for n in plan.notes if n.kind == "unmapped"}
+    kept = plan_import(read_source(hsds_dir / "examples" / "service_full.json"), target,
+                       ImportOptions(keep_ids=True, today=NOW.date()))
+    assert list(kept.services) == ["ac148810-d857-441c-9679-408f346de14b"]  # --keep-ids: the registry's UUID
+    assert h.hsds_id("service", "ac148810-d857-441c-9679-408f346de14b") == "ac148810-d857-441c-9679-408f346de14b"
+
+
+def test_import_writes_nothing_when_the_result_is_invalid(tmp_path: Path):
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    source = tmp_path / "services.json"
+    services = sorted(json.loads(_files(FIXTURE_DATA)["open-data/hsds/services.json"]), key=lambda s: "phones" not in s)
+    source.write_text(json.dumps(services), encoding="utf-8")
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    with pytest.raises(DataErrors) as exc:  # the services exist: not overwritten without --replace
+        import_hsds(source, target, ImportOptions(today=NOW.date()))
+    assert "data/services/crisis-help.yml: такая служба уже есть" in str(exc.value)
+    services[0]["status"] = "open"
+    services[0]["attributes"] = [a for a in services[0]["attributes"] if a["taxonomy_term"]["code"] != "site_id"]
+    services[0]["name"] = "Новая служба"
+    services[0]["phones"][0]["number"] = "12345"
+    source.write_text(json.dumps(services[:1]), encoding="utf-8")
+    plan = import_hsds(source, target, ImportOptions(today=NOW.date()), dry_run=True).plan
+    assert "phone.number" in {n.field for n in plan.notes if n.kind == "dropped"}
+    assert plan.services["novaya-sluzhba"]["status"] == "inactive"
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+
+
+def test_import_command_reports(hsds_dir: Path, tmp_path: Path):
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_hsds.py"), str(hsds_dir / "examples" / "csv"),
+                          "--data", str(target), "--dry-run"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Служб: 1, новых организаций: 1" in run.stdout
+    assert "Не перенесено — на сайте нет такого поля" in run.stdout and "services.csv: service.wait_time" in run.stdout
+    assert "Заполнено по умолчанию" in run.stdout
+    assert not (target / "services" / "community-counselling.yml").exists()
+
+
+# ------------------------------------------------------------------ JSON API
+
+@pytest.fixture(scope="module")
+def api_build():
+    content = build_content(FIXTURE_DATA, now=NOW)
+    return content
+
+
+def test_api_files_match_their_published_schemas(api_build):
+    from jsonschema import Draft202012Validator
+    files = api_build.files
+    data = api_build.data
+    for name, path in api.FILES.items():
+        document = json.loads(files[path])
+        schema = json.loads(files[api.SCHEMAS[name]])
+        assert schema["$id"] == "https://example.org/" + api.SCHEMAS[name] == document["$schema"]
+        Draft202012Validator.check_schema(schema)
+        errors = _errors(Draft202012Validator(schema, format_checker=_format_checker()), document)
+        assert not errors, errors[:10]
+        assert document["count"] == len(document["items"])
+        assert [item["id"] for item in document["items"]] == list(getattr(data, name))  # our stable ids
+    services = {s["id"]: s for s in json.loads(files["api/services.json"])["items"]}
+    crisis = services["crisis-help"]
+    assert crisis["page_url"] == "https://example.org/services/crisis-help/"
+    assert crisis["hsds_id"] == h.hsds_id("service", "crisis-help")
+    assert crisis["phones"][0] == {"number": "8 (3435) 00-00-02", "tel": "+73435000002", "display": "8 (3435) 00-00-02",
+                                   "extension": "12", "description": None}
+    assert crisis["hours"]["text"] == "пн–пт 09:00–18:00; сб 10:00–14:00"
+    events = {e["id"]: e for e in json.loads(files["api/events.json"])["items"]}
+    assert events["street-day"]["all_day"] is True and re.fullmatch(r"\d{4}-\d{2}-\d{2}", events["street-day"]["start"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:00", events["seminar-1"]["start"])
+    helplines = json.loads(files["api/helplines.json"])["items"]
+    assert helplines[0]["main"] is True and helplines[0]["page_url"].endswith("/helplines/#child-line")
+
+
+def test_every_api_field_is_documented(api_build):
+    page = next(p.markdown for p in api_build.pages if p.path == "open-data.md")
+    for name in api.FILES:
+        for model, _, fields in api.field_tables(name):
+            for field, _, description in fields:
+                assert description, f"{model}.{field} has no description"
+                assert f"<code>{field}</code>" in page, field
+    for path in (*api.FILES.values(), *api.SCHEMAS.values()):
+        assert f"<code>/{path}</code>" in page
+
+
+def test_site_publishes_open_data(built_site: Path):
+    for path in ("api/helplines.json", "api/services.json", "api/events.json", "api/schema/services.json",
+                 "open-data/hsds/services.json", "open-data/hsds/organizations.json", "open-data/hsds/csv/datapackage.json",
+                 "open-data/hsds/csv/services.csv", "open-data/hsds/hsds.zip", "open-data/index.html"):
+        assert (built_site / path).is_file(), path
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="open-data/"' in home  # in the navigation
+    page = (built_site / "open-data" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../api/services.json"' in page and 'href="hsds/hsds.zip"' in page
+
+
+# ------------------------------------------------------------------ spreadsheet
+
+def _sheet(content: bytes) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    return rows[0], rows[1:]
+
+
+def _write(header: list[str], rows: list[list[str]], delimiter: str = ";", encoding: str = "utf-8-sig") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
+    return buffer.getvalue().encode(encoding)
+
+
+def test_spreadsheet_covers_every_service_field():
+    covered = {key for key, _ in COLUMNS} - {"address_1", "city", "postal_code", "state_province", "address_description",
+                                             "latitude", "longitude", "hours_description"}
+    covered |= {"location"}
+    assert covered == set(m.Service.model_fields)
+
+
+def test_spreadsheet_round_trip_changes_nothing(tmp_path: Path):
+    for source in (FIXTURE_DATA, ROOT / "data"):
+        target = tmp_path / source.parent.name / "data"
+        shutil.copytree(source, target)
+        before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+        content = export_csv(load(target))
+        assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+        header, rows = _sheet(content)
+        assert header[0] == "Идентификатор (id)" and len(rows) == len(load(target).services)
+        result = import_csv(content, target)
+        assert not result.created and not result.changed
+        assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+
+
+def test_spreadsheet_edit_becomes_yaml(tmp_path: Path):
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    header, rows = _sheet(export_csv(load(target)))
+    col = {h_.rsplit("(", 1)[1].rstrip(")"): i for i, h_ in enumerate(header)}
+    row = next(r for r in rows if r[col["id"]] == "hotline-room")
+    row[col["phones"]] = "'+7 3435 00-00-09 доб. 5 — дежурный\n124"  # Excel-protected formula-like cell
+    row[col["hours"]] = "пн-пт 9:00-18:00\nсб 10.00–14.00 (по записи)"
+    row[col["assured_date"]] = "01.12.2026"  # as Russian Excel writes dates back
+    row[col["audience"]] = "дети, родители"
+    new = list(row)
+    new[col["id"]], new[col["name"]] = "new-service", "Новая служба"
+    content = _write(header, [*rows, new], delimiter=",", encoding="cp1251")  # «CSV» saved by Excel on Windows
+    result = import_csv(content, target, file="services.csv")
+    assert [p.name for p in result.changed] == ["hotline-room.yml"] and [p.name for p in result.created] == ["new-service.yml"]
+    service = load(target).services["hotline-room"]
+    assert [(p.number, p.extension, p.description) for p in service.phones] == [("+7 3435 00-00-09", "5", "дежурный"), ("124", None, None)]
+    assert [(e.byday, e.opens_at.isoformat(), e.description) for e in service.hours.weekly] == [
+        ([m.Weekday.mo, m.Weekday.tu, m.Weekday.we, m.Weekday.th, m.Weekday.fr], "09:00:00", None),
+        ([m.Weekday.sa], "10:00:00", "по записи")]
+    assert service.assured_date.isoformat() == "2026-12-01"
+    assert service.audience == [m.Audience.children, m.Audience.parents]
+    assert (target / "services" / "hotline-room.yml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    again = export_csv(load(target)).decode("utf-8-sig")
+    assert "'+7 3435 00-00-09 доб. 5 — дежурный" in again  # protected again for Excel
+
+
+def test_spreadsheet_errors_name_row_and_column(tmp_path: Path):
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
+    header, rows = _sheet(export_csv(load(target)))
+    col = {h_.rsplit("(", 1)[1].rstrip(")"): i for i, h_ in enumerate(header)}
+    rows[0][col["free"]] = "может быть"
+    rows[0][col["assured_date"]] = "вчера"
+    rows[1][col["organization_id"]] = "ngoo"
+    rows[1][col["hours"]] = "в будни"
+    rows[1][col["name"]] = ""
+    with pytest.raises(DataErrors) as exc:
+        import_csv(_write(header, rows), target, file="services.csv")
+    text = str(exc.value)
+    letter = lambda key: column_letter(col[key])  # noqa: E731
+    assert f"services.csv:2: столбец {letter('free')} «Бесплатно (да/нет) (free)»: нужно «да» или «нет» (значение: «может быть»)" in text
+    assert f"services.csv:2: столбец {letter('assured_date')} «Проверено (ГГГГ-ММ-ДД) (assured_date)»: нужна дата" in text
+    assert "services.csv:3: столбец D «Организация (id из organizations.yml) (organization_id)»: нет организации с таким id" in text
+    assert "возможно, «ngo»" in text
+    assert "services.csv:3: столбец B «Название (name)»: обязательное поле не заполнено" in text
+    assert "не понял часы «в будни»" in text
+    assert len(exc.value.errors) == 5
+    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+
+
+def test_spreadsheet_command(tmp_path: Path):
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURE_DATA, target)
+    table = tmp_path / "services.csv"
+    script = str(ROOT / "scripts" / "spreadsheet.py")
+    out = subprocess.run([sys.executable, script, "--data", str(target), "export", "-o", str(table)], capture_output=True, text=True)
+    assert out.returncode == 0 and "служб 2" in out.stdout
+    back = subprocess.run([sys.executable, script, "--data", str(target), "import", str(table)], capture_output=True, text=True)
+    assert back.returncode == 0 and "Без изменений: 2." in back.stdout
