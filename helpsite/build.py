@@ -21,6 +21,11 @@ class ContentBuild:
     now: dt.datetime
     files: dict[str, bytes] = field(default_factory=dict)  # calendars, feed: path in the site → content
     search_entries: list[dict[str, str]] = field(default_factory=list)  # one per record page
+    builder: PageBuilder | None = None  # renders the record pages when they are written (not in `pages`)
+
+    @cached_property
+    def record_paths(self) -> list[str]:
+        return self.builder.record_paths() if self.builder else [p.path for p in self.pages if p.record]
 
     @cached_property
     def html_pages(self) -> dict[str, GeneratedPage]:
@@ -44,10 +49,15 @@ class ContentBuild:
 
 
 def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls: bool = True,
-                  site_url: str | None = None) -> ContentBuild:
-    """Load and validate `data_dir` (raises `DataErrors`), render every generated page and file."""
+                  site_url: str | None = None, defer_records: bool = False) -> ContentBuild:
+    """Load and validate `data_dir` (raises `DataErrors`), render every generated page and file.
+
+    With `defer_records` the record pages (thousands of services and events) are left out of
+    `pages`: `ContentBuild.builder.record_pages()` renders them when they are written."""
     data = load(data_dir)
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
-    return ContentBuild(data=data, pages=builder.build(), now=now, files={**builder.files(), **open_data_files(builder)},
-                        search_entries=record_entries(data, builder.site))
+    return ContentBuild(data=data, pages=builder.build(records=not defer_records), now=now,
+                        files={**builder.files(), **open_data_files(builder)},
+                        search_entries=record_entries(data, builder.site),
+                        builder=builder if defer_records else None)

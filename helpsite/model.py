@@ -350,24 +350,10 @@ class Provenance(Record):
 # ---------------------------------------------------------------- records
 
 
-class EmergencyNumber(Record):
+class EmergencyNumber(Phone):
+    """A number for the moment of danger (112, 102, 103): a phone with a name."""
+
     name: Text
-    number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
-    description: str | None = None
-
-    @field_validator("number")
-    @classmethod
-    def _valid(cls, value: str) -> str:
-        phone_rules.parse(value)
-        return value
-
-    @property
-    def tel(self) -> str:
-        return phone_rules.parse(self.number).tel
-
-    @property
-    def display(self) -> str:
-        return phone_rules.parse(self.number).display
 
 
 class Campaign(Record):

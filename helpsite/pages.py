@@ -329,38 +329,53 @@ class PageBuilder:
         return activity.status.value
 
     # -- pages
-    def build(self) -> list[GeneratedPage]:
+    def build(self, records: bool = True) -> list[GeneratedPage]:
+        """Every page; with `records=False` without the record pages (see `record_pages`)."""
         data = self.data
         events = list(data.events.values())
         upcoming = sorted((e for e in events if self.is_upcoming(e)),
                           key=lambda e: (self.event_times(e).effective_start, e.id))
         past = [e for e in reversed(events) if not self.is_upcoming(e)]
-        common: dict[str, Any] = {}
         news = list(data.news.values())
         pages = [
-            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3], **common),
-            self.render("helplines.md.j2", Site.HELPLINES, **common),
+            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3]),
+            self.render("helplines.md.j2", Site.HELPLINES),
             self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(),
-                        districts=sorted({s.district for s in data.services.values()}), **common),
-            self.render("algorithms_index.md.j2", Site.ALGORITHMS, **common),
+                        districts=sorted({s.district for s in data.services.values()})),
+            self.render("algorithms_index.md.j2", Site.ALGORITHMS),
             self.render("events_index.html.j2", Site.EVENTS, upcoming=upcoming, past=past,
                         event_types={e.type.value for e in events},
-                        event_audiences={a.value for e in events for a in e.audience}, **common),
-            self.render("plan.md.j2", Site.PLAN, **common),
-            self.render("news_index.md.j2", Site.NEWS, posts=news, **common),
-            self.render("results.md.j2", Site.RESULTS, **common),
-            self.render("open_data.md.j2", OPEN_DATA, **open_data_context(), **common),
+                        event_audiences={a.value for e in events for a in e.audience}),
+            self.render("plan.md.j2", Site.PLAN),
+            self.render("news_index.md.j2", Site.NEWS, posts=news),
+            self.render("results.md.j2", Site.RESULTS),
+            self.render("open_data.md.j2", OPEN_DATA, **open_data_context()),
         ]
-        pages += [self.render("service.html.j2", Site.service(s.id), record=True, service=s, **common) for s in data.services.values()]
-        pages += [self.render("algorithm.md.j2", Site.algorithm(a.id), algorithm=a, **common)
+        if records:
+            pages += self.record_pages()
+        pages += [self.render("algorithm.md.j2", Site.algorithm(a.id), algorithm=a)
                   for a in data.algorithms.values()]
-        pages += [self.render("event.html.j2", Site.event(e.id), record=True, event=e, **common) for e in events]
         for series in data.series.values():
             sessions = sorted((e for e in events if e.series_id == series.id),
                               key=lambda e: (e.series_part or 0, self.event_times(e).effective_start))
-            pages.append(self.render("series.md.j2", Site.series(series.id), series=series, sessions=sessions, **common))
-        pages += [self.render("news_post.md.j2", Site.news_post(p.id), post=p, **common) for p in news]
+            pages.append(self.render("series.md.j2", Site.series(series.id), series=series, sessions=sessions))
+        pages += [self.render("news_post.md.j2", Site.news_post(p.id), post=p) for p in news]
         return pages
+
+    def record_paths(self) -> list[str]:
+        """Paths of the record pages: one per service and per event, in a stable order."""
+        return [Site.service(i) for i in self.data.services] + [Site.event(i) for i in self.data.events]
+
+    def record_pages(self, part: int = 0, parts: int = 1) -> list[GeneratedPage]:
+        """The record pages (every `parts`-th from `part`: the build renders them on all cores)."""
+        out = []
+        for path in self.record_paths()[part::parts]:
+            kind, ident = path[:-3].split("/")
+            if kind == "services":
+                out.append(self.render("service.html.j2", path, record=True, service=self.data.services[ident]))
+            else:
+                out.append(self.render("event.html.j2", path, record=True, event=self.data.events[ident]))
+        return out
 
     def status_counts(self, tasks: Iterable[m.Task]) -> dict[str, int]:
         """How many activities are in each status (overdue computed), in a fixed order, zeros left out."""

@@ -28,8 +28,13 @@ def _short(text: str, limit: int = SHORT_TEXT) -> str:
 
 
 def record_entries(data: CampaignData, site: Site) -> list[dict[str, str]]:
-    """One search entry per service and per event."""
-    entries = []
+    """One search entry per service and per event, and one for each of their listings."""
+    entries = [
+        _entry(site.url_of(Site.SERVICES), "Службы помощи",
+               ("Каталог служб помощи детям и семьям", ", ".join(c.name for c in data.categories.values()))),
+        _entry(site.url_of(Site.EVENTS), "События",
+               ("Семинары, родительские собрания, тренинги, акции", "календарь событий")),
+    ]
     for service in data.services.values():
         parts: Iterable[str] = (
             ", ".join(data.categories[c].name for c in service.categories),

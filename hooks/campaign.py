@@ -51,7 +51,8 @@ def _state(config: MkDocsConfig) -> BuildState:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
     try:
-        content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None)
+        content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
+                                defer_records=True)
         freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
     except DataErrors as exc:
         for error in exc.errors:
@@ -74,22 +75,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for page in _state(config).content.pages:
+    content = _state(config).content
+    for page in content.pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
             publish.discard(_state(config).staging)
             raise Abort(f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
-        if not page.record:  # an HTML body skips Markdown: on_page_markdown/on_page_content below
-            files.append(File.generated(config, page.path, content=page.markdown))
-            continue
-        # a record page: MkDocs knows it (links to it resolve) but does not render it; it is filled
-        # into its folder's frame, rendered once from a prototype page (helpsite/shell.py)
-        record = File.generated(config, page.path, content=page.front_matter)
+        files.append(File.generated(config, page.path, content=page.markdown))
+    # Record pages (services, events): MkDocs knows them, so links to them resolve, but does not
+    # render them; they are filled into their folder's frame, rendered once from a prototype page,
+    # and written at on_post_build on every core (helpsite/shell.py).
+    for path in content.record_paths:
+        record = File.generated(config, path, content="")
         record.inclusion = InclusionLevel.EXCLUDED
         files.append(record)
-        prototype = shell.prototype_path(page.path.rsplit("/", 1)[0])
-        if files.get_file_from_path(prototype) is None:
-            files.append(File.generated(config, prototype, content=shell.prototype_markdown()))
+    for folder in sorted({path.rsplit("/", 1)[0] for path in content.record_paths}):
+        files.append(File.generated(config, shell.prototype_path(folder), content=shell.prototype_markdown()))
     try:  # print materials: PDFs + previews from the content-hash cache, and their page
         printed = site_print_set(_state(config).content.data, _state(config).content.now,
                                  Path(config.config_file_path).parent, config.site_url, config.use_directory_urls)

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -414,13 +413,10 @@ def test_site_publishes_print_page_with_previews(built_site):
         assert head.startswith(b"%PDF") if link.endswith(".pdf") else head == b"\x89PNG\r\n\x1a\n"
 
 
-def test_hundred_sticker_sheets_are_fast(data, stocks):
+def test_hundred_sticker_sheets_in_one_pdf(data, stocks):
+    # speed is measured by scripts/bench.py (1,000 personalised sheets), not here
     stock = stocks["avery-l7160"]
-    started = time.perf_counter()
     pdf = render_stickers(data, stock, sticker_for(data), SheetOptions(sheets=100))
-    elapsed = time.perf_counter() - started
-    print(f"\n100 листов {stock.name} ({100 * stock.per_sheet} наклеек): {elapsed:.2f} с, {len(pdf) // 1024} КБ")
-    assert elapsed < 10
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
     assert re.search(r"Pages:\s+100\b", info)
     assert re.search(r"Page size:\s+595\.2\d* x 841\.8\d* pts \(A4\)", info), info
