@@ -7,6 +7,7 @@ file, the line, the field path, the bad value and a fix, in Russian for the edit
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -262,12 +263,17 @@ class _Loader:
                                              message="файл не YAML", hint="данные записываются в файлы .yml; уберите лишний файл"))
                 continue
             self.present.add((kind, path.stem))
-            doc = self.read(path)
-            if doc is None:
-                continue
-            record = self.validate(model, doc.data, doc, ())
-            if record is None:
-                continue
+            key = (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest(), model)
+            if key in _VALID_RECORDS:
+                doc, record = _VALID_RECORDS[key]
+            else:
+                doc = self.read(path)
+                if doc is None:
+                    continue
+                record = self.validate(model, doc.data, doc, ())
+                if record is None:
+                    continue
+                _VALID_RECORDS[key] = (doc, record)
             origin = Origin(doc, self.display(path), ())
             if record.id != path.stem:
                 self.errors.append(origin.error(("id",), "id не совпадает с именем файла",
@@ -286,6 +292,10 @@ class _Loader:
         table[record.id] = record
         self.origins[key] = origin
 
+
+# Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and
+# re-reads only the files that changed. A pure memo (immutable records keyed by their exact bytes).
+_VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc, Any]] = {}
 
 KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}  # labels/: print stock, read by helpsite.printing
 

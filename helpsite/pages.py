@@ -19,7 +19,8 @@ from urllib.parse import quote
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import calendar as ics
@@ -205,6 +206,27 @@ def plural_ru(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source checksum.
+
+    `mkdocs serve` rebuilds in one process: templates are not parsed and compiled again (an
+    edited template has a new checksum, so it is). Pure: the same source gives the same code."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's (hooks: on_env)
+
+
 # ------------------------------------------------------------------ site structure
 
 class Site:
@@ -280,7 +302,7 @@ class PageBuilder:
         self.site_url = (site_url or data.campaign.site_url).rstrip("/") + "/"
         self.env = Environment(loader=PackageLoader("helpsite", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True)
+                               keep_trailing_newline=True, bytecode_cache=TEMPLATE_CODE)
         self.env.filters.update(md=md_inline, yaml=front_matter_string, date_ru=date_ru, month_ru=month_ru,
                                 time_ru=time_ru, hours_ru=hours_ru, hours_json=hours_json, byday_ru=byday_ru,
                                 ages_ru=ages_ru, utc_offset=utc_offset_ru,

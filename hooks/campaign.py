@@ -18,7 +18,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from helpsite import publish, shell
-from helpsite.pages import Site
+from helpsite.pages import TEMPLATE_CODE, Site
 from helpsite.safety import harden_html
 from helpsite.build import ContentBuild, build_content
 from helpsite import freshness
@@ -103,6 +103,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, source in printed.files:
         files.append(File.generated(config, path, abs_src_path=str(source)))
     return files
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    env.bytecode_cache = TEMPLATE_CODE  # the theme's templates compile once per process (serve)
+    return env
 
 
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
