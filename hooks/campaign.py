@@ -17,12 +17,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from helpsite import publish, shell
+from helpsite import freshness, publish, shell
+from helpsite.build import ContentBuild, build_content
+from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
 from helpsite.safety import harden_html
-from helpsite.build import ContentBuild, build_content
-from helpsite import freshness
-from helpsite.errors import DataErrors
 from helpsite.printing import PrintError, site_print_set
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
