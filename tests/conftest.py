@@ -137,3 +137,16 @@ def npm_tools(folder: Path) -> Path | None:
         return None
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True, timeout=600)
     return modules
+
+
+def search_for(page, query: str, result_href: str):
+    """Open Material's search as a person does (click, wait for the field, type) and wait for a
+    result linking to `result_href`; returns that result's link."""
+    page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
+    field = page.locator("input.md-search__input")
+    field.wait_for(state="visible")
+    page.wait_for_function("document.querySelector('.md-search__input').placeholder.length > 0")
+    field.press_sequentially(query, delay=40)
+    result = page.locator(f".md-search-result__item a[href*='{result_href}']").first
+    result.wait_for(state="visible", timeout=15000)
+    return result

@@ -11,7 +11,7 @@ import phonenumbers
 
 from helpsite.load import load
 
-from .conftest import ROOT, require_chromium
+from .conftest import ROOT, require_chromium, search_for
 
 pytestmark = require_chromium()
 
@@ -55,14 +55,7 @@ def test_algorithm_page_has_the_helpline_and_a_decision_path(visit):
 
 def test_search_finds_the_helpline_page(visit):
     page = visit("")
-    page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
-    search = page.locator("input.md-search__input")
-    search.wait_for(state="visible")
-    page.wait_for_function("document.querySelector('.md-search__input').placeholder.length > 0")
-    search.press_sequentially("телефон доверия", delay=40)
-    result = page.locator(".md-search-result__item a[href*='helplines/']").first
-    result.wait_for(state="visible", timeout=15000)
-    result.click()
+    search_for(page, "телефон доверия", "helplines/").click()
     page.wait_for_url(re.compile(r".*/helplines/.*"))
     assert "Телефоны помощи" in page.locator("h1").inner_text()
 
@@ -119,11 +112,6 @@ def test_search_index_is_fetched_only_when_search_opens(visit):
     page = visit("services/")
     page.wait_for_load_state("networkidle")
     assert not [u for u in requested if "search_index.json" in u], "index fetched at page load"
-    page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
-    page.locator("input.md-search__input").wait_for(state="visible")
-    page.wait_for_function("document.querySelector('.md-search__input').placeholder.length > 0")
     service = next(s for s in DATA.services.values() if "медиац" in s.name.lower())
-    page.locator("input.md-search__input").press_sequentially("медиация", delay=40)
-    result = page.locator(f".md-search-result__item a[href*='services/{service.id}/']").first
-    result.wait_for(state="visible", timeout=15000)
+    search_for(page, "медиация", f"services/{service.id}/")
     assert [u for u in requested if "search_index.json" in u]

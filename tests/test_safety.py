@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, npm_tools, require_chromium
+from .conftest import CHROMIUM, ROOT, npm_tools, require_chromium, search_for
 
 A11Y_TOOLS = npm_tools(ROOT / "tests" / "a11y") or ROOT / "tests" / "a11y" / "node_modules"
 VNU_JAR = A11Y_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -84,12 +84,7 @@ def test_no_axe_violations(visit, name):
 def test_no_axe_violations_with_search_open(visit):
     from axe_playwright_python.sync_playwright import Axe
     page = visit("")
-    page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
-    search = page.locator("input.md-search__input")
-    search.wait_for(state="visible")
-    page.wait_for_function("document.querySelector('.md-search__input').placeholder.length > 0")
-    search.press_sequentially("телефон доверия", delay=40)
-    page.locator(".md-search-result__item a[href*='helplines/']").first.wait_for(state="visible", timeout=15000)
+    search_for(page, "телефон доверия", "helplines/")
     assert Axe().run(page).response["violations"] == []
 
 
