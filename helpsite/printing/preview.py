@@ -36,9 +36,9 @@ def render_previews(pdf: bytes, pages: int = 1, width: int = PREVIEW_WIDTH,
                 px = scale * 72 / 25.4
                 for x, y, w, h in outlines:
                     draw.rectangle([x * px, y * px, (x + w) * px, (y + h) * px], outline=(170, 170, 170))
-            image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            image = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
             buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=True)
+            image.save(buffer, format="PNG")  # optimize=True: 5× slower for 4 % smaller files
             out.append(buffer.getvalue())
             page.close()
         return out
