@@ -53,11 +53,12 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     """Load and validate `data_dir` (raises `DataErrors`), render every generated page and file.
 
     With `defer_records` the record pages (thousands of services and events) are left out of
-    `pages`: `ContentBuild.builder.record_pages()` renders them when they are written."""
+    `pages` and the open-data files out of `files`: `publish.complete_site` makes both when it
+    writes them, on every core (`ContentBuild.builder`)."""
     data = load(data_dir)
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
-    return ContentBuild(data=data, pages=builder.build(records=not defer_records), now=now,
-                        files={**builder.files(), **open_data_files(builder)},
+    files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}
+    return ContentBuild(data=data, pages=builder.build(records=not defer_records), now=now, files=files,
                         search_entries=record_entries(data, builder.site),
                         builder=builder if defer_records else None)

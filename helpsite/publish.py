@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-import traceback
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -45,38 +44,35 @@ def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]
         target.write_bytes(content)
 
 
-def write_in_parallel(root: Path, make: Callable[[int, int], Iterable[tuple[str, bytes]]]) -> None:
-    """Write what `make(part, parts)` yields, each part in its own forked process (one per core).
+# The jobs of the running `write_jobs` call: set just before its worker processes are forked,
+# so each worker sees them without pickling; cleared when the call returns.
+_JOBS: list[Callable[[], Iterable[tuple[str, bytes]]]] = []
+_JOB_ROOT: list[Path] = []
 
-    The children inherit the model and templates; nothing but an exit status comes back. Without
-    fork (or with one core) everything is written here."""
-    parts = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
-    if parts < 2 or not hasattr(os, "fork"):
-        write_files(root, make(0, 1))
+
+def _run_job(index: int) -> int:
+    write_files(_JOB_ROOT[0], _JOBS[index]())
+    return index
+
+
+def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]) -> None:
+    """Write what each job yields; jobs run in forked worker processes, one per core, longest
+    first (put it first). Without fork, or with one core, they run here one after another."""
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8, len(jobs))
+    if workers < 2 or not hasattr(os, "fork"):
+        for job in jobs:
+            write_files(root, job())
         return
-    children = []
-    for part in range(1, parts):
-        pid = os.fork()
-        if pid == 0:  # child: write its share, report by exit status only
-            status = 0
-            try:
-                write_files(root, make(part, parts))
-            except BaseException:  # noqa: BLE001 - the parent reports the failure
-                traceback.print_exc()
-                status = 1
-            finally:
-                os._exit(status)
-        children.append(pid)
-    error: BaseException | None = None
+    import multiprocessing
+
+    _JOBS[:], _JOB_ROOT[:] = jobs, [root]
     try:
-        write_files(root, make(0, parts))
-    except BaseException as exc:  # noqa: BLE001 - wait for the children first
-        error = exc
-    failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
-    if error is not None:
-        raise error
-    if failed:
-        raise RuntimeError(f"{len(failed)} of {parts} page writers failed (see the traceback above)")
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for _ in pool.imap_unordered(_run_job, range(len(jobs))):
+                pass
+    finally:
+        _JOBS.clear()
+        _JOB_ROOT.clear()
 
 
 def discard(staging: Path) -> None:
@@ -98,9 +94,14 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str) -> 
     from . import searchindex, shell
 
     write_files(staging, content.files)
-    if content.builder is not None:  # record pages rendered now, on every core
-        write_in_parallel(staging, lambda part, parts: shell.record_pages_output(
-            content.builder.record_pages(part, parts), shells, site))
+    builder = content.builder
+    if builder is not None:  # open data and the record pages are made now, on every core
+        from .opendata import open_data_files
+
+        chunks = max(1, len(content.record_paths) // 500)
+        jobs = [lambda: open_data_files(builder).items()]
+        jobs += [lambda i=i: shell.record_pages_output(builder.record_pages(i, chunks), shells, site) for i in range(chunks)]
+        write_jobs(staging, jobs)
     else:
         write_files(staging, shell.record_pages_output(content.pages, shells, site))
     for folder in shells:  # the prototypes were only frames
