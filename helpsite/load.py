@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,22 @@ from .yamlsource import SourceDoc, format_loc, read_yaml
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a record was read from, to point later (cross-reference) errors at a line."""
+    """Where a record was read from, to point later (cross-reference) errors at a line.
 
-    doc: SourceDoc
+    `doc` is the parsed file, or just its path when it was read in another process: the line
+    map is then made again only if an error needs it."""
+
+    doc: SourceDoc | Path
     display: str
     loc: tuple[str | int, ...]
 
+    def line_of(self, loc: tuple[str | int, ...]) -> int | None:
+        doc = self.doc if isinstance(self.doc, SourceDoc) else read_yaml(self.doc, self.display, [])
+        return doc.line_of(loc) if doc is not None else None
+
     def error(self, field_loc: tuple[str | int, ...], message: str, hint: str, value: Any = None) -> DataError:
         full = self.loc + field_loc
-        return DataError(file=self.display, line=self.doc.line_of(full), field=format_loc(full) or "",
+        return DataError(file=self.display, line=self.line_of(full), field=format_loc(full) or "",
                          message=message, hint=hint, value=None if value is None else _show(value))
 
 
@@ -255,6 +263,7 @@ class _Loader:
         out: dict[str, Any] = {}
         if not folder.is_dir():
             return out
+        paths = []
         for path in sorted(folder.iterdir()):
             if path.name.startswith(".") or path.is_dir():
                 continue
@@ -263,17 +272,8 @@ class _Loader:
                                              message="файл не YAML", hint="данные записываются в файлы .yml; уберите лишний файл"))
                 continue
             self.present.add((kind, path.stem))
-            key = (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest(), model)
-            if key in _VALID_RECORDS:
-                doc, record = _VALID_RECORDS[key]
-            else:
-                doc = self.read(path)
-                if doc is None:
-                    continue
-                record = self.validate(model, doc.data, doc, ())
-                if record is None:
-                    continue
-                _VALID_RECORDS[key] = (doc, record)
+            paths.append(path)
+        for path, doc, record in self.read_records(paths, model):
             origin = Origin(doc, self.display(path), ())
             if record.id != path.stem:
                 self.errors.append(origin.error(("id",), "id не совпадает с именем файла",
@@ -281,12 +281,46 @@ class _Loader:
             self.add(out, kind, record, origin)
         return out
 
+    def read_records(self, paths: list[Path], model: type[m.Record]) -> list[tuple[Path, SourceDoc | Path, Any]]:
+        """(path, parsed doc or path, record) of each file that validated; the others' errors are
+        collected. Files seen before with the same bytes come from the memo; a large folder is read
+        by one forked process per core."""
+        done: dict[Path, tuple[SourceDoc | Path, Any]] = {}
+        todo: list[tuple[Path, tuple]] = []
+        for path in paths:
+            key = (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest(), model)
+            if key in _VALID_RECORDS:
+                done[path] = _VALID_RECORDS[key]
+            else:
+                todo.append((path, key))
+        workers = _workers(len(todo))
+        if workers > 1:
+            import multiprocessing
+
+            chunks = [[p for p, _ in todo[i::workers * 2]] for i in range(workers * 2)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_read_chunk, [(self.data_dir, chunk, model) for chunk in chunks])
+            for records, errors in results:
+                self.errors.extend(errors)
+                for path_text, record in records:
+                    done[Path(path_text)] = (Path(path_text), record)
+        else:
+            for path, _ in todo:
+                doc = self.read(path)
+                record = self.validate(model, doc.data, doc, ()) if doc is not None else None
+                if record is not None:
+                    done[path] = (doc, record)
+        for path, key in todo:
+            if path in done:
+                _VALID_RECORDS[key] = done[path]
+        return [(path, *done[path]) for path in paths if path in done]
+
     def add(self, table: dict[str, Any], kind: str, record: Any, origin: Origin) -> None:
         key = (kind, record.id)
         if record.id in table:
             first = self.origins[key]
             self.errors.append(origin.error(("id",), "такой id уже есть",
-                                            f"id должен быть уникальным; первая запись: {first.display}:{first.doc.line_of(first.loc + ('id',))}",
+                                            f"id должен быть уникальным; первая запись: {first.display}:{first.line_of(first.loc + ('id',))}",
                                             record.id))
             return
         table[record.id] = record
@@ -296,6 +330,28 @@ class _Loader:
 # Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and
 # re-reads only the files that changed. A pure memo (immutable records keyed by their exact bytes).
 _VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc, Any]] = {}
+
+PARALLEL_READ_FROM = 400  # files in a folder: below this, forking costs more than it saves
+
+
+def _workers(files: int) -> int:
+    if files < PARALLEL_READ_FROM or not hasattr(os, "fork"):
+        return 1
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
+
+
+def _read_chunk(args: tuple[Path, list[Path], type]) -> tuple[list[tuple[str, Any]], list[DataError]]:
+    """In a worker process: validate some record files; the records and errors go back."""
+    data_dir, paths, model = args
+    loader = _Loader(data_dir)
+    records = []
+    for path in paths:
+        doc = loader.read(path)
+        record = loader.validate(model, doc.data, doc, ()) if doc is not None else None
+        if record is not None:
+            records.append((str(path), record))
+    return records, loader.errors
+
 
 KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}  # labels/: print stock, read by helpsite.printing
 

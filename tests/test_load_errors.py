@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,20 @@ def test_results_total_must_match_the_items(data_copy):
     errors = errors_for(data_copy)
     assert len(errors) == 1 and errors[0].startswith("data/results.yml:")
     assert "сумма по видам не совпадает с итогом группы" in errors[0]
+
+
+def test_large_folders_are_read_in_worker_processes_with_the_same_errors(data_copy, monkeypatch):
+    import helpsite.load as load_module
+
+    monkeypatch.setattr(load_module, "PARALLEL_READ_FROM", 1)  # the fixture's two services: use the workers
+    monkeypatch.setattr(load_module, "_VALID_RECORDS", {})
+    assert load_module._workers(2) > 1 or not hasattr(os, "fork")
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "organization_id: ngo", "organization_id: ngoo")
+    edit(path, "district:", "distrct:")
+    errors = errors_for(data_copy)
+    assert any(e.startswith(f"data/services/crisis-help.yml:{line_of(path, 'distrct:')}: distrct: неизвестное поле") for e in errors)
+    # a reference error in a record read by a worker still points at its line (read again on demand)
+    edit(path, "distrct:", "district:")
+    (error,) = errors_for(data_copy)
+    assert error.startswith(f"data/services/crisis-help.yml:{line_of(path, 'organization_id')}: organization_id: нет организации")
