@@ -92,18 +92,15 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str) -> 
     open data (`content.files`), the record pages filled into their frames (prototypes removed),
     the sitemap with the records, and the search index with one compact entry per record."""
     from . import searchindex, shell
+    from .opendata import open_data_files
 
     write_files(staging, content.files)
+    # open data and the record pages are made now, on every core (build_content(defer_records=True))
     builder = content.builder
-    if builder is not None:  # open data and the record pages are made now, on every core
-        from .opendata import open_data_files
-
-        chunks = max(1, len(content.record_paths) // 500)
-        jobs = [lambda: open_data_files(builder).items()]
-        jobs += [lambda i=i: shell.record_pages_output(builder.record_pages(i, chunks), shells, site) for i in range(chunks)]
-        write_jobs(staging, jobs)
-    else:
-        write_files(staging, shell.record_pages_output(content.pages, shells, site))
+    chunks = max(1, len(content.record_paths) // 500)
+    jobs = [lambda: open_data_files(builder).items()]
+    jobs += [lambda i=i: shell.record_pages_output(builder.record_pages(i, chunks), shells, site) for i in range(chunks)]
+    write_jobs(staging, jobs)
     for folder in shells:  # the prototypes were only frames
         discard(staging / site.url_of(shell.prototype_path(folder)))
     sitemap = staging / "sitemap.xml"

@@ -21,6 +21,25 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=5))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
+
+
+def copy_project(target: Path, data: Path | None = None) -> Path:
+    """A copy of the site project (config, pages, theme overrides, hooks) with `data` (default: ours)."""
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
+    shutil.copytree(data or ROOT / "data", target / "data")
+    return target
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of the whole site project, to build and break."""
+    return copy_project(tmp_path / "project")
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the test data set."""

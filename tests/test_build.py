@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 
 from .conftest import ROOT, mkdocs_build
-
-PROJECT_FILES = ["mkdocs.yml", "docs", "data", "overrides", "hooks"]
-
-
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "project"
-    target.mkdir()
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / name)
-    return target
-
 
 def snapshot(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}

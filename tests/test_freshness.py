@@ -67,12 +67,8 @@ def test_sample_data_is_not_stale_and_defaults_are_safe():
         m.Campaign.model_validate({**campaign.model_dump(), "stale_after_days": 0})
 
 
-def test_strict_build_stops_on_stale_warning(tmp_path: Path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "data"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
+def test_strict_build_stops_on_stale_warning(project_copy: Path):
+    project = project_copy
     campaign = project / "data" / "campaign.yml"
     campaign.write_text(re.sub(r"(?m)^stale_level: .*$", "stale_level: warning", campaign.read_text(encoding="utf-8")),
                         encoding="utf-8")

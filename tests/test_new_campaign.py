@@ -68,12 +68,8 @@ def unresolved_under_prefix(site: Path, base: str) -> list[str]:
     return bad
 
 
-def test_site_works_under_a_sub_path(tmp_path: Path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "data"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
+def test_site_works_under_a_sub_path(project_copy: Path):
+    project = project_copy
     campaign = project / "data" / "campaign.yml"
     campaign.write_text(re.sub(r"(?m)^site_url: .*$", "site_url: https://deti.example.net/tagil/",
                                campaign.read_text(encoding="utf-8")), encoding="utf-8")

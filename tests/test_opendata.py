@@ -30,7 +30,7 @@ from helpsite.opendata.hsds_export import hsds_files
 from helpsite.opendata.hsds_import import ALL_FILES, ImportOptions, format_report, import_hsds, plan_import, read_source
 from helpsite.opendata.spreadsheet import COLUMNS, column_letter, export_csv, import_csv
 
-from .conftest import FIXTURE_DATA, NOW, ROOT, mkdocs_build
+from .conftest import FIXTURE_DATA, NOW, ROOT, copy_project, mkdocs_build
 
 HSDS = ROOT.parent / "shared" / "hsds"
 PAGE_URL = "https://example.org/"
@@ -214,13 +214,7 @@ def test_what_maps_where():
 # ------------------------------------------------------------------ import
 
 def _project(tmp_path: Path, data: Path = ROOT / "data") -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides", "hooks"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
-    shutil.copytree(data, project / "data")
-    return project
+    return copy_project(tmp_path / "project", data)
 
 
 def _normalized(record: m.Service | m.Organization) -> dict:
