@@ -254,6 +254,14 @@ class StaleLevel(str, Enum):
     error = "error"
 
 
+class CampaignStatus(str, Enum):
+    """A campaign is a draft (demonstration site, example records allowed) until its editors
+    declare it live; a live build refuses placeholders and example records."""
+
+    draft = "draft"
+    live = "live"
+
+
 class ChannelType(str, Enum):
     chat = "chat"
     messenger = "messenger"
@@ -358,6 +366,7 @@ class EmergencyNumber(Phone):
 
 class Campaign(Record):
     name: Text = Field(description="Название кампании")
+    status: CampaignStatus = Field(CampaignStatus.draft, description="draft — демонстрационный сайт (пометка «демонстрационный сайт» на каждой странице и на печатных материалах, примеры разрешены); live — настоящий сайт: сборка откажется публиковать адрес-заглушку, записи-примеры и придуманные номера")
     slogan: str | None = None
     description: Text
     city: Text
@@ -380,6 +389,10 @@ class Campaign(Record):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is CampaignStatus.draft
 
 
 class Organization(Provenance):
