@@ -21,6 +21,27 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=5))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+def pytest_configure(config):
+    """Tests write only to temporary folders: the print cache (and every build the tests start,
+    which inherit the environment) goes to a folder of this run, never the user's ~/.cache."""
+    if "HELPSITE_PRINT_CACHE" not in os.environ or os.environ.get("HELPSITE_TEST_CACHE_SET"):
+        import tempfile
+        os.environ["HELPSITE_PRINT_CACHE"] = tempfile.mkdtemp(prefix="helpsite-test-print-cache-")
+        os.environ["HELPSITE_TEST_CACHE_SET"] = "1"
+
+
+def in_ci() -> bool:
+    return bool(os.environ.get("CI"))
+
+
+def prerequisite_missing(reason: str):
+    """A test prerequisite is missing: skip with the reason locally, fail loudly in CI (CI installs
+    everything the tests need, so a skip there would hide a test that never ran)."""
+    if in_ci():
+        pytest.fail(f"{reason} — CI must provide it (.ci/run)", pytrace=False)
+    pytest.skip(reason)
+
+
 PROJECT_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
 
 
@@ -148,13 +169,19 @@ def visit(page, site_url, exit_url):
 # ---------------------------------------------------------------- Node tools used by tests (npm registry)
 
 def npm_tools(folder: Path) -> Path | None:
-    """`folder/node_modules`, installed from its package-lock.json on first use (`npm ci`); None without npm."""
+    """`folder/node_modules`, installed from its package-lock.json on first use (`npm ci`); None
+    without npm or when the registry cannot be reached. Call it from a fixture or a test, never at
+    import time: collection must not need the network."""
     modules = folder / "node_modules"
     if modules.is_dir():
         return modules
     if shutil.which("npm") is None:
         return None
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True, timeout=600)
+    try:
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True, timeout=600)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        shutil.rmtree(modules, ignore_errors=True)
+        return None
     return modules
 
 

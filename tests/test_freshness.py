@@ -63,8 +63,10 @@ def test_sample_data_is_not_stale_and_defaults_are_safe():
     assert campaign.stale_level == m.StaleLevel.info
     fields = m.Campaign.model_fields
     assert fields["stale_level"].default == m.StaleLevel.info and fields["stale_after_days"].default == 365
-    with pytest.raises(Exception):
+    from pydantic import ValidationError
+    with pytest.raises(ValidationError) as exc:
         m.Campaign.model_validate({**campaign.model_dump(), "stale_after_days": 0})
+    assert [e["loc"] for e in exc.value.errors()] == [("stale_after_days",)]
 
 
 def test_strict_build_stops_on_stale_warning(project_copy: Path):

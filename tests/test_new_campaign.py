@@ -20,7 +20,7 @@ from helpsite.load import load
 from helpsite.newcampaign import CampaignSpec, check_color, contrast_with_white, filter_contacts, new_campaign
 from helpsite.scaffold import EventDraft, new_event
 
-from .conftest import NOW, ROOT, mkdocs_build
+from .conftest import NOW, ROOT, prerequisite_missing, mkdocs_build
 
 TODAY = NOW.date()
 
@@ -197,14 +197,14 @@ def test_readme_nginx_example_serves_the_site(tmp_path: Path):
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     openssl = shutil.which("openssl")
     if nginx is None or openssl is None:
-        pytest.skip("nginx or openssl is not installed (apt-get install -y nginx-light): README nginx example not checked")
+        prerequisite_missing("nginx or openssl is not installed (apt-get install -y nginx-light openssl): README nginx example not checked")
     import ssl
     import urllib.request
     blocks = re.findall(r"```nginx\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
     snippet, server = blocks
     mime = Path("/etc/nginx/mime.types")
     if not mime.exists():
-        pytest.skip("/etc/nginx/mime.types not found")
+        prerequisite_missing("/etc/nginx/mime.types not found (Debian package nginx-common)")
     http_port, https_port = _free_port(), _free_port()
     site = tmp_path / "site"
     for path, text in {"index.html": "<!doctype html><title>x</title>", "404.html": "нет такой страницы",
@@ -231,7 +231,7 @@ def test_readme_nginx_example_serves_the_site(tmp_path: Path):
     check = subprocess.run([*base, "-t"], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     if subprocess.run([*base, "-g", "daemon on;"], capture_output=True, text=True).returncode != 0:
-        pytest.skip("nginx could not start here: " + (tmp_path / "error.log").read_text(errors="replace")[-300:])
+        prerequisite_missing("nginx could not start here: " + (tmp_path / "error.log").read_text(errors="replace")[-300:])
     context = ssl.create_default_context()
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
 

@@ -30,7 +30,7 @@ from helpsite.opendata.hsds_export import hsds_files
 from helpsite.opendata.hsds_import import ALL_FILES, ImportOptions, format_report, import_hsds, plan_import, read_source
 from helpsite.opendata.spreadsheet import COLUMNS, column_letter, export_csv, import_csv
 
-from .conftest import FIXTURE_DATA, NOW, ROOT, copy_project, mkdocs_build
+from .conftest import FIXTURE_DATA, NOW, ROOT, copy_project, prerequisite_missing, mkdocs_build
 
 HSDS = ROOT.parent / "shared" / "hsds"
 PAGE_URL = "https://example.org/"
@@ -39,7 +39,7 @@ PAGE_URL = "https://example.org/"
 @pytest.fixture(scope="module")
 def hsds_dir() -> Path:
     if not (HSDS / "schema" / "compiled" / "service.json").exists():
-        pytest.skip(f"official HSDS schemas and samples not found at {HSDS} (../shared/hsds/): HSDS validation tests skipped")
+        prerequisite_missing(f"official HSDS schemas and samples not found at {HSDS} (../shared/hsds/): HSDS validation tests skipped")
     return HSDS
 
 

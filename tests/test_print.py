@@ -420,3 +420,20 @@ def test_hundred_sticker_sheets_in_one_pdf(data, stocks):
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
     assert re.search(r"Pages:\s+100\b", info)
     assert re.search(r"Page size:\s+595\.2\d* x 841\.8\d* pts \(A4\)", info), info
+
+
+def test_print_cache_key_covers_the_whole_core(monkeypatch, tmp_path):
+    """A change to any module that shapes printed text (phone formatting, say) changes the key."""
+    from helpsite.printing import cache
+    package = Path(cache.__file__).resolve().parent.parent
+    before = cache.code_version()
+    phones = package / "phones.py"
+    original = phones.read_bytes()
+    cache.code_version.cache_clear()
+    try:
+        phones.write_bytes(original + b"\n# changed\n")
+        assert cache.code_version() != before
+    finally:
+        phones.write_bytes(original)
+        cache.code_version.cache_clear()
+    assert cache.code_version() == before

@@ -27,9 +27,10 @@ PRUNE_AFTER_DAYS = 30
 def code_version() -> str:
     """Hash of everything that shapes the output besides the data: our code, fonts, libraries."""
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")) + [here.parent / "model.py", here.parent / "pages.py"]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).resolve().parent.parent  # the whole core: phones, model, texts, templates…
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".j2")
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for dist in ("reportlab", "qrcode", "pypdfium2", "pillow", "fontpkg-pt-sans"):
         try:
             digest.update(f"{dist}={version(dist)}".encode())
