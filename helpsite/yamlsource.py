@@ -28,6 +28,7 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 1_000_000  # the largest file in data/ is ~15 KB
 MAX_DEPTH = 32  # real files nest 6 levels at most (plan → tasks → activities → evidence → url)
 MAX_VALUES = 20_000  # values in one file after «*alias» references are expanded
+MAX_TEXT_CHARS = 20_000  # one text value; the longest in data/ (a resolution) is ~2 400
 
 # Invisible characters that reorder or hide text (a «Trojan Source» trick: «‮lmth.exe» shows as «exe.html»).
 BIDI_CONTROLS = {
@@ -113,6 +114,11 @@ class _Composer:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
+        if len(node.value) > MAX_TEXT_CHARS:
+            self.errors.append(self._error(
+                node, loc, f"слишком длинное значение: {len(node.value):,} символов (предел — {MAX_TEXT_CHARS:,})".replace(",", " "),
+                "сократите текст; длинный документ опубликуйте отдельно и дайте на него ссылку (links или source)"))
+            return node.value[:MAX_TEXT_CHARS]
         bidi = _BIDI.search(node.value)
         if bidi:
             char = bidi.group()

@@ -118,7 +118,11 @@ def test_invalid_phone(data_copy):
     path = data_copy / "services" / "crisis-help.yml"
     edit(path, "8 (3435) 00-00-02", "8 (3435) 00-00")
     (error,) = errors_for(data_copy)
-    assert f"crisis-help.yml:{line_of(path, '8 (3435) 00-00')}: phones[0].number: такого номера телефона не бывает (значение: «8 (3435) 00-00»)" in error
+    assert (f"crisis-help.yml:{line_of(path, '8 (3435) 00-00')}: phones[0].number: в номере, который начинается с «8», "
+            "должно быть 11 цифр, а здесь 9 (значение: «8 (3435) 00-00»)") in error
+    edit(path, "8 (3435) 00-00", "(3435) 00-00")
+    (error,) = errors_for(data_copy)
+    assert f"crisis-help.yml:{line_of(path, '(3435) 00-00')}: phones[0].number: такого номера телефона не бывает (значение: «(3435) 00-00»)" in error
 
 
 def test_phone_with_words_and_unknown_short_number(data_copy):
