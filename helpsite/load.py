@@ -473,8 +473,9 @@ class _Loader:
                 record = self.validate(model, doc.data, doc, ()) if doc is not None else None
                 if record is not None:
                     done[path] = (doc, record)
-        for path, key in todo:
-            if path in done:
+        reported = {e.file for e in self.errors}  # a file with a reading error (a «#» cut, a duplicate key) is
+        for path, key in todo:                     # reported again on the next run, never remembered as valid
+            if path in done and self.display(path) not in reported:
                 _VALID_RECORDS[key] = done[path]
         return [(path, *done[path]) for path in paths if path in done]
 

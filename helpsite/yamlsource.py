@@ -49,6 +49,8 @@ class LimitExceeded(Exception):
 
 
 _YAML12_BOOLS = {"true", "false"}
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap",
+                    "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"}
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 
 
@@ -91,6 +93,9 @@ class _Composer:
             raise LimitExceeded(node, loc, f"слишком глубокая вложенность (больше {MAX_DEPTH} уровней)",
                                 "уберите лишние уровни отступов и скобок; ссылка «*имя» внутри своего же якоря «&имя» "
                                 "недопустима")
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            self.errors.append(self._error(node, loc, f"тег «{_short(node.tag.replace('tag:yaml.org,2002:', '!!'), 60)}» не поддерживается",
+                                           "напишите значение без тега «!…»"))
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -138,16 +143,21 @@ class _Composer:
                 self.errors.append(self._error(
                     node, loc, f"знак «#» после пробела начинает комментарий: прочитано только «{_short(node.value)}», "
                                f"а «{_short(comment)}» отброшено",
-                    f"если «#» — часть текста, возьмите значение в кавычки: {_format_key(loc)}: {_short(quoted, 120)}; "
+                    f"если «#» — часть текста, возьмите значение в кавычки: {_format_key(loc)} {_short(quoted, 120)}; "
                     "если это комментарий — перенесите его на отдельную строку"))
         try:
             return _CONSTRUCTOR.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # «2017-02-30»: the model says which date is impossible
-            self.errors.append(self._error(
-                node, loc, f"значение не читается ({_short(str(getattr(exc, 'problem', None) or exc), 80)})",
-                "возьмите значение в кавычки; теги вида «!!…» не поддерживаются"))
+            if isinstance(exc, yaml.YAMLError) and node.tag.startswith(("!", "tag:yaml.org,2002:python", "tag:yaml.org,2002:binary")) \
+                    or not node.tag.startswith("tag:yaml.org,2002:"):
+                shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+                message = f"тег «{_short(shown, 60)}» не поддерживается"
+            else:
+                message = "число слишком длинное или записано неверно"
+            self.errors.append(self._error(node, loc, message, "напишите значение без тега «!…»; если это текст — "
+                                                                "возьмите его в кавычки"))
             return node.value
 
     def _error(self, node: yaml.Node, loc: Path_, message: str, hint: str) -> DataError:
@@ -171,8 +181,8 @@ format_loc = _format_loc
 
 
 def _format_key(loc: Path_) -> str:
-    """How the field is written in the file: «name» or «- …» for a list item."""
-    return "-" if loc and isinstance(loc[-1], int) else str(loc[-1]) if loc else "значение"
+    """How the field is written in the file: «name:» or «-» for a list item."""
+    return "-" if loc and isinstance(loc[-1], int) else f"{loc[-1]}:" if loc else "значение:"
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -302,8 +312,12 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
     except yaml.YAMLError as exc:  # reader errors: characters YAML does not accept
         position = getattr(exc, "position", None)
         character = getattr(exc, "character", None)
-        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-        code = f"U+{ord(character):04X}" if isinstance(character, str) else str(character or "")
+        if isinstance(position, int):  # libyaml counts bytes of UTF-8, the Python reader characters
+            line = (raw[:position].count(b"\n") if _LOADER is not yaml.SafeLoader else text.count("\n", 0, position)) + 1
+        else:
+            line = None
+        code = f"U+{ord(character):04X}" if isinstance(character, str) else \
+            f"U+{character:04X}" if isinstance(character, int) else ""
         errors.append(DataError(file=display, line=line, field="",
                                 message=f"недопустимый управляющий символ {code} в тексте",
                                 hint="он мог попасть при копировании из другой программы: удалите значение в этой строке "
@@ -317,7 +331,7 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
     try:
         data = composer.convert(node, ())
     except LimitExceeded as exc:
-        errors.append(DataError(file=display, line=exc.node.start_mark.line + 1, field=_format_loc(exc.loc),
+        errors.append(DataError(file=display, line=exc.node.start_mark.line + 1, field=_format_loc(exc.loc[:1]),
                                 message=exc.message, hint=exc.hint))
         return None
     return SourceDoc(path=path, data=data, lines=composer.lines)
@@ -326,6 +340,24 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
 # ------------------------------------------------------------------ YAML syntax errors in Russian
 
 _QUOTE_HINT = "возьмите значение в кавычки"
+
+
+def _unclosed_quote(lines: list[str]) -> tuple[int, str] | None:
+    """The first line whose value opens a quote it does not close: YAML then reads on to the next quote
+    of that kind, lines below, and reports a confusing error there."""
+    for number, line in enumerate(lines, 1):
+        found = re.match(r"^\s*(?:-\s+)?(?:[^\s\"'#][^:#]*:\s+)?([\"'])(.*)$", line)
+        if not found:
+            continue
+        quote, rest = found.groups()
+        if quote == '"':
+            rest = rest.replace("\\\\", "").replace('\\"', "")
+            closed = '"' in rest
+        else:
+            closed = "'" in rest.replace("''", "")
+        if not closed:
+            return number, quote
+    return None
 
 
 def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str, str, str]:
@@ -355,6 +387,11 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, st
         return None
 
     column = f", столбец {mark.column + 1}" if mark else ""
+    unclosed = _unclosed_quote(lines[:line] if line else lines)
+    if unclosed and not ("end of stream" in problem and "quoted scalar" in where):
+        number, quote = unclosed
+        return number, f"ошибка синтаксиса YAML: кавычка «{quote}», открытая в строке {number}, не закрыта", \
+            f"поставьте «{quote}» в конце значения в строке {number}", key_of(number)
     message, hint = f"ошибка в записи YAML ({exc.problem or exc.context})", \
         "проверьте отступы (только пробелы), двоеточие с пробелом после каждого ключа и кавычки вокруг текста с «:» или «#»"
     char = text_of(line)[mark.column] if mark and line and mark.column < len(text_of(line)) else ""
