@@ -269,21 +269,30 @@ def decode_source(raw: bytes, display: str, errors: list[DataError]) -> str | No
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
-    """Where the nesting passes `MAX_DEPTH`, before the (recursive) composer sees it: libyaml's
-    composer overflows the C stack at ~50 000 levels. A cheap bound skips the scan for usual files."""
+def _prescan(text: str) -> tuple[yaml.Mark, str, str] | None:
+    """Too deep a nesting or too many values, found by libyaml's streaming parser before the
+    (recursive, node-keeping) composer sees the text: libyaml's composer overflows the C stack at
+    ~50 000 levels, and 100 000 values take seconds to compose. A cheap bound skips the scan for
+    the usual small files."""
     indent = max((len(m) for m in re.findall(r"(?m)^ +", text)), default=0)
     bound = text.count("[") + text.count("{") + text.count("-") + text.count("?") + indent
-    if bound <= MAX_DEPTH:
+    if bound <= MAX_DEPTH and len(text) <= 65536:
         return None
-    depth = 0
+    depth = values = 0
     for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        kind = type(event)
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             depth += 1
             if depth > MAX_DEPTH:
-                return event.start_mark
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                return event.start_mark, f"слишком глубокая вложенность (больше {MAX_DEPTH} уровней)", \
+                    "уберите лишние уровни отступов и скобок «[ ]», «{ }»"
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             depth -= 1
+        elif kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+            values += 1
+            if values > MAX_VALUES:
+                return event.start_mark, f"слишком много значений (больше {MAX_VALUES})", \
+                    "в одной записи столько значений не бывает: уберите лишнее или разделите данные на несколько файлов"
     return None
 
 
@@ -298,11 +307,9 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
     if text is None:
         return None
     try:
-        deep = _too_deep(text)
-        if deep is not None:
-            errors.append(DataError(file=display, line=deep.line + 1, field="",
-                                    message=f"слишком глубокая вложенность (больше {MAX_DEPTH} уровней)",
-                                    hint="уберите лишние уровни отступов и скобок «[ ]», «{ }»"))
+        limit = _prescan(text)
+        if limit is not None:
+            errors.append(DataError(file=display, line=limit[0].line + 1, field="", message=limit[1], hint=limit[2]))
             return None
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:

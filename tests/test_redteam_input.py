@@ -220,7 +220,7 @@ CASES = [
          ("сократите текст",)),
     Case("values-without-aliases", _replace(SERVICE, "required_documents:\n", "required_documents: ["
                                             + ", ".join(["паспорт"] * 25_000) + "]\nx:\n"),
-         lambda p: f"{SERVICE}:39: required_documents: слишком много значений", ()),
+         lambda p: f"{SERVICE}:39: слишком много значений (больше 20000)", ("разделите данные на несколько файлов",)),
     Case("symlink-outside-project", _symlink_outside, lambda p: "data/services/chuzhoy.yml: файл — ссылка на ",
          ("вне проекта", "скопируйте нужный файл на место ссылки «chuzhoy.yml»"), subprocess=True),
     Case("symlink-dev-zero", lambda p: (p / "data/services/zero.yml").symlink_to("/dev/zero"),
@@ -420,7 +420,7 @@ WORST = {
 }
 
 _MEASURE = """
-import resource, sys, time
+import sys, time
 from helpsite.errors import DataErrors
 from helpsite.load import load
 start = time.perf_counter()
@@ -430,7 +430,8 @@ try:
 except DataErrors as exc:
     print(exc.report()[:2000])
 print("SECONDS", time.perf_counter() - start)
-print("MAXRSS_MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM: this process's peak (ru_maxrss would carry the parent's peak over exec)
+print("MAXRSS_MB", int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024)
 """
 
 
@@ -466,8 +467,9 @@ def test_every_published_csv_cell_is_safe(tmp_path):
     path = data / "services/igroterapiya.yml"
     replace(path, "name: Игротерапевтический кабинет (пример)", "name: '=HYPERLINK(\"http://evil.example\";\"жми\")'")
     replace(path, "district: Ленинский район", "district: \"-2+3+cmd|' /C calc'!A0\"")
-    replace(path, "application_process: Запишитесь", "application_process: \"@SUM(1+1)*cmd|' /C calc'!A0 Запишитесь")
-    replace(path, "по записи", "\"\\tпо записи\"")
+    text = re.sub(r"(?m)^application_process: .*$", "application_process: \"@SUM(1+1)*cmd|' /C calc'!A0\"",
+                  path.read_text(encoding="utf-8"))
+    path.write_text(text + 'alternate_name: "\\t=1+1"\n', encoding="utf-8")
     content = build_content(data, now=NOW)
     csvs = {name: body for name, body in content.files.items() if name.endswith(".csv")}
     archive = zipfile.ZipFile(io.BytesIO(next(body for name, body in content.files.items() if name.endswith(".zip"))))
@@ -482,9 +484,10 @@ def test_every_published_csv_cell_is_safe(tmp_path):
             for cell in row:
                 if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
                     assert re.fullmatch(r"[+-]?[\d(][\d\s().-]*", cell), f"{name}: formula-like cell {cell!r}"
-                seen.update(x for x in ("=HYPERLINK", "-2+3", "@SUM", "\tпо записи") if cell.startswith("'" + x))
-    assert seen == {"=HYPERLINK", "-2+3", "@SUM", "\tпо записи"}, seen
+                seen.update(x for x in ("=HYPERLINK", "-2+3", "@SUM", "=1+1") if cell.startswith("'" + x))
+    assert seen == {"=HYPERLINK", "-2+3", "@SUM", "=1+1"}, seen  # the tab before «=1+1» is stripped by the model
     phones = csvs["open-data/hsds/csv/phones.csv"].decode()
-    assert "+7 3435 00-00-08" in phones and "'+7" not in phones  # a phone number is not a formula
+    assert "+7 343 500-00-08" in phones and "'+7" not in phones  # a phone number is not a formula
+    assert safe_cell("\t=1") == "'\t=1" and safe_cell("\r=1") == "'\r=1" and safe_cell("-") == "'-"
     assert safe_cell("-57.9") == "-57.9" and safe_cell("=1+1") == "'=1+1" and safe_cell("+7 (800) 2000-122") == "+7 (800) 2000-122"
     assert json.loads(content.files["open-data/hsds/services.json"])  # JSON keeps the value as written
