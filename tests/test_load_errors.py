@@ -356,3 +356,13 @@ def test_large_folders_are_read_in_worker_processes_with_the_same_errors(data_co
     edit(path, "distrct:", "district:")
     (error,) = errors_for(data_copy)
     assert error.startswith(f"data/services/crisis-help.yml:{line_of(path, 'organization_id')}: organization_id: нет организации")
+
+
+def test_reading_errors_are_reported_on_every_run(data_copy):
+    """A file whose record validates but whose reading found a problem (a «#» cutting the text, a
+    duplicate key) is never remembered as valid: `mkdocs serve` reports it on every rebuild."""
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "name: Кризисная служба", "name: Служба школы #5")
+    for _ in range(2):
+        (error,) = errors_for(data_copy)
+        assert error.startswith(f"data/services/crisis-help.yml:{line_of(path, 'name:')}: name: знак «#» после пробела")
