@@ -29,10 +29,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 def _check_url(value: str) -> str:
+    if re.match(r"^https?://", value) and re.search(r'[\s\x00-\x1f\x7f"<>\\^`{|}]', value):
+        raise ValueError("url_chars")  # not allowed in a URL (RFC 3986); a space is written %20
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
         raise ValueError("url")
-    if re.search(r'[\x00-\x20\x7f"<>\\^`{|}]', value):  # not allowed in a URL (RFC 3986); spaces are %20
-        raise ValueError("url_chars")
     if mixed_script_letters(value):
         raise ValueError("url_mixed_script")
     return value
@@ -79,7 +79,8 @@ Url = Annotated[str, AfterValidator(_check_url),
 
 
 def _check_email(value: str) -> str:
-    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+    # no quotes, brackets, commas or control characters: what a person's address never has
+    if not re.match(r"^[^@\s\"'<>()\[\],;:\\`\x00-\x1f]+@[^@\s\"'<>()\[\],;:\\`\x00-\x1f]+\.[^@\s\"'<>()\[\],;:\\`\x00-\x1f]+$", value):
         raise ValueError("email")
     return value
 
