@@ -30,7 +30,7 @@ MAX_DEPTH = 32  # real files nest 6 levels at most (plan → tasks → activitie
 MAX_VALUES = 20_000  # values in one file after «*alias» references are expanded
 MAX_TEXT_CHARS = 20_000  # one text value; the longest in data/ (a resolution) is ~2 400
 
-# Invisible characters that reorder or hide text (a «Trojan Source» trick: «‮lmth.exe» shows as «exe.html»).
+# Invisible characters that reorder or hide text (a «Trojan Source» trick: «<U+202E>lmth.exe» shows as «exe.html»).
 BIDI_CONTROLS = {
     "\u061c": "ARABIC LETTER MARK", "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK",
     "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
