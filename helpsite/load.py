@@ -106,6 +106,8 @@ _PATTERN_HINTS = {
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.time)) and not isinstance(value, bool):
+        value = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     text = repr(value) if not isinstance(value, str) else f"«{value}»"
     return text if len(text) <= 80 else text[:77] + "…"
 

@@ -154,10 +154,11 @@ class _Composer:
                     or not node.tag.startswith("tag:yaml.org,2002:"):
                 shown = node.tag.replace("tag:yaml.org,2002:", "!!")
                 message = f"тег «{_short(shown, 60)}» не поддерживается"
+                hint = "напишите значение без тега «!…»; если это текст — возьмите его в кавычки"
             else:
                 message = "число слишком длинное или записано неверно"
-            self.errors.append(self._error(node, loc, message, "напишите значение без тега «!…»; если это текст — "
-                                                                "возьмите его в кавычки"))
+                hint = "напишите обычное число, например 12; если это текст — возьмите его в кавычки"
+            self.errors.append(self._error(node, loc, message, hint))
             return node.value
 
     def _error(self, node: yaml.Node, loc: Path_, message: str, hint: str) -> DataError:

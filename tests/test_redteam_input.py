@@ -265,7 +265,7 @@ CASES = [
     Case("yaml-control-char", _replace(SERVICE, "district: Ленинский район", "district: Ленинский\x07район"),
          _at(SERVICE, "district:", "недопустимый управляющий символ U+0007 в тексте"), ("наберите его заново",)),
     Case("yaml-huge-integer", _replace(SERVICE, "minimum_age: 3", "minimum_age: " + "9" * 5000),
-         _at(SERVICE, "minimum_age:", "minimum_age: число слишком длинное или записано неверно"), (), others=True),
+         _at(SERVICE, "minimum_age:", "minimum_age: число слишком длинное или записано неверно"), ("например 12",), others=True),
     # ---- encodings and file names
     Case("cp1251", lambda p: (p / SERVICE).write_bytes((p / SERVICE).read_text(encoding="utf-8").encode("cp1251")),
          lambda p: f"{SERVICE}:2: файл не в кодировке UTF-8 (похоже на Windows-1251: «# Пример записи",
@@ -293,7 +293,8 @@ CASES = [
          ("исправьте число: например 2017-02-28",),
          fix=lambda p, m: replace(p / SERVICE, "2017-02-30", advice(m, "исправьте число: например").split(" ")[0]),),
     Case("date-future-check", _replace(HELPLINES, "assured_date: 2026-11-20", "assured_date: 2999-12-31"),
-         _at(HELPLINES, "2999-12-31", "[0].assured_date: дата проверки в будущем"), ("сегодня или раньше",)),
+         _at(HELPLINES, "2999-12-31", "[0].assured_date: дата проверки в будущем (значение: «2999-12-31»)"), ("сегодня или раньше",),
+         fix=lambda p, m: replace(p / HELPLINES, "2999-12-31", "2026-11-20")),
     Case("hash-in-text", _replace(SERVICE, "name: Игротерапевтический кабинет (пример)", "name: Служба школы #5"),
          _at(SERVICE, "name: Служба", "name: знак «#» после пробела начинает комментарий: прочитано только «Служба школы», "
                                       "а «#5» отброшено"),
