@@ -13,6 +13,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,11 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+@lru_cache(maxsize=64)
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
+
+
 _FILE_KINDS = [(stat.S_ISDIR, "папка"), (stat.S_ISFIFO, "канал (FIFO)"), (stat.S_ISCHR, "устройство"),
                (stat.S_ISBLK, "устройство"), (stat.S_ISSOCK, "сокет")]
 
@@ -204,9 +210,9 @@ def read_source(path: Path, display: str, errors: list[DataError], root: Path | 
         errors.append(DataError(file=display, line=None, field="", message=message, hint=hint))
 
     if root is not None:
-        real = Path(os.path.realpath(path))
-        inside = Path(os.path.realpath(root))
-        if real != inside and inside not in real.parents:
+        real = os.path.realpath(path)
+        inside = _realpath(str(root))
+        if not real.startswith(inside.rstrip(os.sep) + os.sep):
             refuse(f"файл — ссылка на «{real}» вне проекта", "данные сайта берутся только из файлов проекта: "
                    f"скопируйте нужный файл на место ссылки «{path.name}» (а не ссылайтесь на него)")
             return None
@@ -270,13 +276,17 @@ def decode_source(raw: bytes, display: str, errors: list[DataError]) -> str | No
     return text[1:] if text.startswith("\ufeff") else text
 
 
+_OPENERS = ("[", "{", "- ", "-\t", "-\n", "-\r", "? ", "?\t", "?\n", "?\r", ":\n", ":\r", "#")
+
+
 def _prescan(text: str) -> tuple[yaml.Mark, str, str] | None:
     """Too deep a nesting or too many values, found by libyaml's streaming parser before the
     (recursive, node-keeping) composer sees the text: libyaml's composer overflows the C stack at
     ~50 000 levels, and 100 000 values take seconds to compose. A cheap bound skips the scan for
     the usual small files."""
-    indent = max((len(m) for m in re.findall(r"(?m)^ +", text)), default=0)
-    bound = text.count("[") + text.count("{") + text.count("-") + text.count("?") + indent
+    # each level opens with «[», «{», a «- »/«? » indicator or a «key:» ending its line (maybe before a comment);
+    # nesting by indentation alone cannot pass ~1 400 levels within MAX_FILE_BYTES, and the composer below stops at 32
+    bound = sum(text.count(mark) for mark in _OPENERS) + 1
     if bound <= MAX_DEPTH and len(text) <= 65536:
         return None
     depth = values = 0
