@@ -299,7 +299,7 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _misplaced_keys(errs: list[dict[str, Any]]) -> dict[int, tuple | None]:
+def _misplaced_keys(errs: list[dict[str, Any]], model: type[BaseModel], data: Any) -> dict[int, tuple | None]:
     """A key indented under the wrong parent shows up twice: «unknown field» where it stands and
     «required field missing» where it belongs. Pair them (by field name) into one message:
     {id(err): (where it is, where it belongs) for the unknown one, None for the missing one}."""
@@ -315,7 +315,26 @@ def _misplaced_keys(errs: list[dict[str, Any]]) -> dict[int, tuple | None]:
         if found is not None:
             out[id(found)] = (tuple(found["loc"]), tuple(err["loc"]))
             out[id(err)] = None
+    for name, err in extra.items():  # an optional field one level too deep: it belongs to an enclosing record
+        loc = tuple(err["loc"])
+        for cut in range(len(loc) - 2, -1, -1):
+            parent = loc[:cut]
+            if parent and isinstance(parent[-1], int):
+                continue
+            if name in _allowed_fields(model, parent):
+                if name not in (_at_path(data, parent) or {}):  # not there yet: this is the one, misplaced
+                    out[id(err)] = (loc, parent + (name,))
+                break
     return out
+
+
+def _at_path(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data if isinstance(data, dict) else None
 
 
 def _misplaced_error(origin: Origin, doc: SourceDoc, where: tuple, belongs: tuple) -> DataError:
@@ -355,7 +374,7 @@ class _Loader:
             return model.model_validate(data)
         except ValidationError as exc:
             errs = exc.errors(include_url=False)
-            moved = _misplaced_keys(errs)
+            moved = _misplaced_keys(errs, model, data)
             for err in errs:
                 eloc = tuple(err["loc"])
                 if id(err) in moved:

@@ -347,6 +347,11 @@ CASES = [
     Case("key-under-wrong-parent", _replace(SERVICE, "  description: по записи\nfree: true", "  description: по записи\n  free: true"),
          _at(SERVICE, "  free: true", "hours.free: поле «free» стоит внутри «hours», а должно быть на верхнем уровне записи: "
                                       "неверный отступ"), ("такой же отступ, как у строки 3 («id:»)",), fix=_dedent_fix),
+    Case("optional-key-under-wrong-parent", _replace(SERVICE, "  description: по записи\nfree: true\nanonymous: false\nreferral_required: false",
+                                                     "  description: по записи\n  referral_required: false\nfree: true\nanonymous: false"),
+         _at(SERVICE, "  referral_required", "hours.referral_required: поле «referral_required» стоит внутри «hours», а должно "
+                                             "быть на верхнем уровне записи"), ("такой же отступ, как у строки 3 («id:»)",),
+         fix=lambda p, m: replace(p / SERVICE, "  referral_required: false", "referral_required: false")),
     Case("key-out-of-its-parent", _replace(SERVICE, "  city: Нижний Тагил", "city: Нижний Тагил"),
          _at(SERVICE, "city: Нижний", "city: поле «city» стоит на верхнем уровне, а должно быть внутри «location»"),
          ("такой же отступ, как у строки 21 («address_1:»)",),
