@@ -6,9 +6,12 @@ file, the line, the field path, the bad value and a fix, in Russian for the edit
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from .errors import DataError, DataErrors
-from .yamlsource import SourceDoc, format_loc, read_yaml
+from .yamlsource import SourceDoc, format_loc, read_source, read_yaml
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ _PATTERN_HINTS = {
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.time)) and not isinstance(value, bool):
+        value = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     text = repr(value) if not isinstance(value, str) else f"«{value}»"
     return text if len(text) <= 80 else text[:77] + "…"
 
@@ -115,6 +120,9 @@ def _translate(err: dict[str, Any], model: type[BaseModel], loc: tuple[str | int
         code = str(ctx.get("error", ""))
         if code in _CUSTOM:
             return _CUSTOM[code]
+        special = _special_message(code, err.get("input"))
+        if special:
+            return special
         return (f"неверное значение: {code}", "исправьте значение")
     if kind == "missing":
         return ("обязательное поле не заполнено", f"добавьте строку «{name}: …»")
@@ -131,6 +139,13 @@ def _translate(err: dict[str, Any], model: type[BaseModel], loc: tuple[str | int
         for key, hint in _PATTERN_HINTS.items():
             if key in pattern:
                 return ("неверная ссылка на запись", hint)
+        value = err.get("input")
+        if isinstance(value, str) and value.strip():
+            from .scaffold import slug
+
+            suggestion = slug(value)
+            return ("неверный идентификатор", f"только латиница в нижнем регистре, цифры и дефисы: напишите «{suggestion}»"
+                    + (f" (и назовите файл записи {suggestion}.yml)" if loc == ("id",) else ""))
         return ("неверный идентификатор", "только латиница в нижнем регистре, цифры и дефисы: «krizisnaya-sluzhba»")
     if kind in ("string_type",):
         return ("нужен текст", "возьмите значение в кавычки")
@@ -143,6 +158,9 @@ def _translate(err: dict[str, Any], model: type[BaseModel], loc: tuple[str | int
     if kind in ("float_type", "float_parsing"):
         return ("нужно число", "например 57.91")
     if kind.startswith("date") and not kind.startswith("datetime"):
+        impossible = impossible_date(err.get("input"))
+        if impossible:
+            return impossible
         return ("нужна дата «ГГГГ-ММ-ДД»", "например 2026-11-20")
     if kind.startswith("datetime"):
         return ("нужны дата и время «ГГГГ-ММ-ДД ЧЧ:ММ»", "например 2026-12-05 10:00 (время кампании) или 2026-12-05T10:00+05:00")
@@ -158,6 +176,61 @@ def _translate(err: dict[str, Any], model: type[BaseModel], loc: tuple[str | int
     if kind == "bool_type":
         return _CUSTOM["bool"]
     return (err.get("msg", kind), "исправьте значение")
+
+
+_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+           "ноября", "декабря"]
+_MONTHS_IN = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
+              "ноябре", "декабре"]
+
+
+def impossible_date(value: Any) -> tuple[str, str] | None:
+    """«2017-02-30»: a date written right that the calendar does not have, said in words."""
+    found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", value) if isinstance(value, str) else None
+    if not found:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    if not 1 <= month <= 12:
+        return (f"месяца {month} не бывает", "дата пишется «ГГГГ-ММ-ДД»: год, месяц (01–12), число — например 2026-11-20")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return (f"такой даты нет в календаре: в {_MONTHS_IN[month - 1]} {year} года {last} дней",
+                f"исправьте число: например {year}-{month:02d}-{last:02d} ({last} {_MONTHS[month - 1]})")
+    return None
+
+
+def _special_message(code: str, value: Any) -> tuple[str, str] | None:
+    """Messages that depend on the value (a validator raised just the code)."""
+    if code == "phone_digits" and isinstance(value, str):
+        digits = re.sub(r"\D", "", value)
+        prefix = "+7" if value.strip().startswith("+") else value.strip()[:1]
+        return (f"в номере, который начинается с «{prefix}», должно быть 11 цифр, а здесь {len(digits)}",
+                "проверьте, не пропущена ли или не лишняя ли цифра: «8 (3435) 12-34-56» — 8, код города и номер, "
+                "всего 11 цифр; номер без кода города впишите с кодом")
+    if code == "phone_extension" and isinstance(value, str):
+        from .phones import split_extension
+
+        number, extension = split_extension(value)
+        return ("добавочный номер записан вместе с номером",
+                f"оставьте в number только номер и добавьте отдельное поле: number: \"{number}\" и строкой ниже "
+                f"extension: \"{extension}\"")
+    if code == "url_mixed_script" and isinstance(value, str):
+        from .model import mixed_script_letters
+
+        return (f"в имени сайта смешаны латинские и русские буквы: {mixed_script_letters(value)}",
+                "так выглядят поддельные адреса; наберите имя сайта заново на одной раскладке (латиницей — example.ru, "
+                "по-русски — пример.рф)")
+    if code == "url_chars" and isinstance(value, str):
+        bad = sorted({ch for ch in value if ch in _URL_FORBIDDEN or ord(ch) < 32 or ch.isspace()})
+        shown = ", ".join("пробел" if ch == " " else f"«{ch}»" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in bad)
+        return (f"в адресе недопустимые символы: {shown}", "скопируйте адрес из адресной строки браузера заново; "
+                "пробел в адресе пишется как %20")
+    if code == "future_date":
+        return ("дата проверки в будущем", "напишите дату, когда сведения действительно проверены (сегодня или раньше)")
+    return None
+
+
+_URL_FORBIDDEN = set('"<>\\^`{|}')
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
@@ -183,6 +256,100 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+# Checks of a whole record (a model validator): the field they are about, and the fields whose
+# values the message shows. The line is that of the first field (the end, not the record's id).
+_MODEL_CHECKS: dict[str, tuple[str, ...]] = {
+    "end_before_start": ("end", "start"),
+    "period_order": ("end", "start"),
+    "closes_before_opens": ("closes_at", "opens_at"),
+    "age_order": ("maximum_age", "minimum_age"),
+    "moment_kinds": ("end", "start", "rescheduled_start"),
+    "hours_both": ("weekly", "always_open"),
+    "moved_online_url": ("status",),
+    "total_mismatch": ("total",),
+}
+
+
+def _model_check_error(origin: Origin, loc: tuple[str | int, ...], code: str, data: Any) -> DataError:
+    message, hint = _CUSTOM[code]
+    fields = _MODEL_CHECKS[code]
+    data = data if isinstance(data, dict) else {}
+    present = [f for f in fields if f in data]
+    target = present[0] if present else fields[0]
+    shown = [f"{f}: {_plain(data[f])}" + (f" в строке {origin.line_of(origin.loc + loc + (f,))}" if f != target else "")
+             for f in present if not isinstance(data[f], (dict, list))]
+    if shown and code != "total_mismatch":
+        message += " (" + "; ".join(shown) + ")"
+    if code == "total_mismatch" and isinstance(data.get("items"), list):
+        values = [i.get("value") for i in data["items"] if isinstance(i, dict)]
+        if all(isinstance(v, (int, float)) for v in values) and isinstance(data.get("total"), dict):
+            message += f": сумма по видам {sum(values):g}, итог {data['total'].get('value')}"
+    return origin.error(loc + (target,), message, hint)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _misplaced_keys(errs: list[dict[str, Any]], model: type[BaseModel], data: Any) -> dict[int, tuple | None]:
+    """A key indented under the wrong parent shows up twice: «unknown field» where it stands and
+    «required field missing» where it belongs. Pair them (by field name) into one message:
+    {id(err): (where it is, where it belongs) for the unknown one, None for the missing one}."""
+    extra = {}
+    for err in errs:
+        if err["type"] == "extra_forbidden":
+            extra.setdefault(str(err["loc"][-1]), err)
+    out: dict[int, tuple | None] = {}
+    for err in errs:
+        if err["type"] != "missing" or not err["loc"]:
+            continue
+        found = extra.pop(str(err["loc"][-1]), None)
+        if found is not None:
+            out[id(found)] = (tuple(found["loc"]), tuple(err["loc"]))
+            out[id(err)] = None
+    for name, err in extra.items():  # an optional field one level too deep: it belongs to an enclosing record
+        loc = tuple(err["loc"])
+        for cut in range(len(loc) - 2, -1, -1):
+            parent = loc[:cut]
+            if parent and isinstance(parent[-1], int):
+                continue
+            if name in _allowed_fields(model, parent):
+                if name not in (_at_path(data, parent) or {}):  # not there yet: this is the one, misplaced
+                    out[id(err)] = (loc, parent + (name,))
+                break
+    return out
+
+
+def _at_path(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data if isinstance(data, dict) else None
+
+
+def _misplaced_error(origin: Origin, doc: SourceDoc, where: tuple, belongs: tuple) -> DataError:
+    name = str(where[-1])
+    parent = belongs[:-1]
+    is_at = "внутри «" + format_loc(where[:-1]) + "»" if where[:-1] else "на верхнем уровне"
+    should = "внутри «" + format_loc(parent) + "»" if parent else "на верхнем уровне записи"
+    sibling = next(((key, line) for key, line in sorted(doc.lines.items(), key=lambda kv: kv[1])
+                    if len(key) == len(origin.loc + belongs) and key[:-1] == origin.loc + parent
+                    and isinstance(key[-1], str) and key[-1] != name), None)
+    hint = (f"сделайте у строки «{name}:» такой же отступ, как у строки {sibling[1]} («{sibling[0][-1]}:»)" if sibling
+            else f"перенесите строку «{name}:» {should}")
+    return origin.error(where, f"поле «{name}» стоит {is_at}, а должно быть {should}: неверный отступ", hint)
+
+
 # ------------------------------------------------------------------ loading
 
 
@@ -206,8 +373,17 @@ class _Loader:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            for err in exc.errors(include_url=False):
+            errs = exc.errors(include_url=False)
+            moved = _misplaced_keys(errs, model, data)
+            for err in errs:
                 eloc = tuple(err["loc"])
+                if id(err) in moved:
+                    if moved[id(err)] is not None:
+                        self.errors.append(_misplaced_error(origin, doc, *moved[id(err)]))
+                    continue
+                if err["type"] == "value_error" and str((err.get("ctx") or {}).get("error", "")) in _MODEL_CHECKS:
+                    self.errors.append(_model_check_error(origin, eloc, str(err["ctx"]["error"]), err.get("input")))
+                    continue
                 message, hint = _translate(err, model, eloc)
                 value = err.get("input") if err["type"] not in ("missing", "model_type") else None
                 if err["type"] == "extra_forbidden":
@@ -217,8 +393,8 @@ class _Loader:
                 self.errors.append(origin.error(eloc, message, hint, value))
             return None
 
-    def read(self, path: Path) -> SourceDoc | None:
-        return read_yaml(path, self.display(path), self.errors)
+    def read(self, path: Path, raw: bytes | None = None) -> SourceDoc | None:
+        return read_yaml(path, self.display(path), self.errors, root=self.data_dir.parent, raw=raw)
 
     def single(self, name: str) -> Any:
         model = m.SINGLE_FILES[name]
@@ -268,16 +444,19 @@ class _Loader:
             if path.name.startswith(".") or path.is_dir():
                 continue
             if path.suffix not in (".yml", ".yaml"):
-                self.errors.append(DataError(file=self.display(path), line=None, field="",
-                                             message="файл не YAML", hint="данные записываются в файлы .yml; уберите лишний файл"))
+                self.errors.append(_not_yaml(path, self.display(path)))
                 continue
             self.present.add((kind, path.stem))
             paths.append(path)
-        for path, doc, record in self.read_records(paths, model):
+        records = self.read_records(paths, model)
+        owners = {record.id: path for path, _, record in records if record.id == path.stem}
+        for path, doc, record in records:
             origin = Origin(doc, self.display(path), ())
             if record.id != path.stem:
                 self.errors.append(origin.error(("id",), "id не совпадает с именем файла",
-                                                f"назовите файл {record.id}.yml или исправьте id на «{path.stem}»", record.id))
+                                                _rename_hint(path, record.id, owners.get(record.id), self.display), record.id))
+                if record.id in owners:
+                    continue  # a copy of another file: that file is the record, this one is reported
             self.add(out, kind, record, origin)
         return out
 
@@ -287,12 +466,17 @@ class _Loader:
         by one forked process per core."""
         done: dict[Path, tuple[SourceDoc | Path, Any]] = {}
         todo: list[tuple[Path, tuple]] = []
+        raws: dict[Path, bytes] = {}
         for path in paths:
-            key = (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest(), model)
+            raw = read_source(path, self.display(path), self.errors, self.data_dir.parent)
+            if raw is None:
+                continue  # not a regular file inside the project, or too large: reported
+            key = (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model)
             if key in _VALID_RECORDS:
                 done[path] = _VALID_RECORDS[key]
             else:
                 todo.append((path, key))
+                raws[path] = raw
         workers = _workers(len(todo))
         if workers > 1:
             import multiprocessing
@@ -306,12 +490,13 @@ class _Loader:
                     done[Path(path_text)] = (Path(path_text), record)
         else:
             for path, _ in todo:
-                doc = self.read(path)
+                doc = self.read(path, raws[path])
                 record = self.validate(model, doc.data, doc, ()) if doc is not None else None
                 if record is not None:
                     done[path] = (doc, record)
-        for path, key in todo:
-            if path in done:
+        reported = {e.file for e in self.errors}  # a file with a reading error (a «#» cut, a duplicate key) is
+        for path, key in todo:                     # reported again on the next run, never remembered as valid
+            if path in done and self.display(path) not in reported:
                 _VALID_RECORDS[key] = done[path]
         return [(path, *done[path]) for path in paths if path in done]
 
@@ -325,6 +510,35 @@ class _Loader:
             return
         table[record.id] = record
         self.origins[key] = origin
+
+
+def _not_yaml(path: Path, display: str) -> DataError:
+    inner = Path(path.stem).suffix
+    if inner in (".yml", ".yaml"):  # «служба.yml.txt»: Notepad added «.txt»
+        return DataError(file=display, line=None, field="", message=f"к имени файла добавилось «{path.suffix}»",
+                         hint=f"переименуйте файл в «{path.stem}» (уберите «{path.suffix}» в конце; в Проводнике Windows "
+                              "включите «Вид → Расширения имён файлов», чтобы видеть конец имени; в Блокноте сохраняйте "
+                              "с типом файла «Все файлы»)")
+    if path.suffix.lower() in (".yml", ".yaml"):
+        return DataError(file=display, line=None, field="", message="расширение файла написано большими буквами",
+                         hint=f"переименуйте файл в «{path.stem}{path.suffix.lower()}»")
+    return DataError(file=display, line=None, field="", message="файл не YAML",
+                     hint="в этой папке лежат только файлы записей .yml; перенесите этот файл из папки data/ в другое место")
+
+
+def _rename_hint(path: Path, ident: str, owner: Path | None, display: Any) -> str:
+    """How to make file name and id agree, with an id that the check accepts."""
+    from .scaffold import slug
+
+    valid_stem = re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", path.stem) is not None
+    if owner is not None:
+        new = path.stem if valid_stem else slug(path.stem)
+        return (f"запись с id «{ident}» уже есть: {display(owner)}; у копии должен быть свой id — "
+                + (f"напишите id: {new}" if valid_stem else f"переименуйте файл в {new}{path.suffix} и напишите id: {new}"))
+    if valid_stem:
+        return f"исправьте id на «{path.stem}» или переименуйте файл в {ident}{path.suffix}"
+    return (f"имя файла «{path.name}» не годится для id (только латиница в нижнем регистре, цифры и дефисы): "
+            f"переименуйте файл в {ident}{path.suffix}")
 
 
 # Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and

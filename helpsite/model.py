@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import Enum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
@@ -27,9 +29,49 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 def _check_url(value: str) -> str:
+    if re.match(r"^https?://", value) and re.search(r'[\s\x00-\x1f\x7f"<>\\^`{|}]', value):
+        raise ValueError("url_chars")  # not allowed in a URL (RFC 3986); a space is written %20
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
         raise ValueError("url")
+    if mixed_script_letters(value):
+        raise ValueError("url_mixed_script")
     return value
+
+
+def _script(char: str) -> str | None:
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "OTHER"
+
+
+_SCRIPT_NAMES = {"LATIN": "латинские", "CYRILLIC": "русские", "GREEK": "греческие"}
+
+
+def mixed_script_letters(url: str) -> str:
+    """"" when every label of the URL's host name is in one script; otherwise which letters stand out
+    («в «gоogle» русские буквы «о» среди латинских»): a look-alike host («gооgle.com» with Cyrillic «о»)."""
+    host = urlsplit(url).hostname or ""
+    out = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                label = label.encode("ascii").decode("idna")
+            except (UnicodeError, ValueError):
+                return f"в «{label}» неправильная запись xn--"
+        scripts: dict[str, list[str]] = {}
+        for char in label:
+            script = _script(char)
+            if script:
+                scripts.setdefault(script, []).append(char)
+        if len(scripts) > 1:
+            main = max(scripts, key=lambda k: len(scripts[k]))
+            for script, chars in scripts.items():
+                if script != main:
+                    letters = ", ".join(f"«{c}»" for c in dict.fromkeys(chars))
+                    out.append(f"в «{label}» {_SCRIPT_NAMES.get(script, 'другие')} буквы {letters} среди "
+                               f"{_SCRIPT_NAMES.get(main, 'других').replace('ие', 'их')}")
+    return "; ".join(out)
 
 
 Url = Annotated[str, AfterValidator(_check_url),
@@ -37,7 +79,8 @@ Url = Annotated[str, AfterValidator(_check_url),
 
 
 def _check_email(value: str) -> str:
-    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+    # no quotes, brackets, commas or control characters: what a person's address never has
+    if not re.match(r"^[^@\s\"'<>()\[\],;:\\`\x00-\x1f]+@[^@\s\"'<>()\[\],;:\\`\x00-\x1f]+\.[^@\s\"'<>()\[\],;:\\`\x00-\x1f]+$", value):
         raise ValueError("email")
     return value
 
@@ -91,6 +134,17 @@ def check_timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError("timezone") from None
     return value
+
+
+def _not_in_future(value: dt.date) -> dt.date:
+    """A check date is a past (or today's) date: «2999-12-31» would show unchecked facts as checked.
+    One day of slack for the time zones between the editor and the build machine."""
+    if value > dt.date.today() + dt.timedelta(days=1):
+        raise ValueError("future_date")
+    return value
+
+
+CheckDate = Annotated[dt.date, AfterValidator(_not_in_future)]
 
 
 class Record(BaseModel):
@@ -438,7 +492,7 @@ class Helpline(Provenance):
     anonymous: Flag
     url: Url | None = None
     operator: str | None = Field(None, description="Кто отвечает на звонки")
-    assured_date: dt.date = Field(description="Когда сведения последний раз проверены (ГГГГ-ММ-ДД)")
+    assured_date: CheckDate = Field(description="Когда сведения последний раз проверены (ГГГГ-ММ-ДД)")
 
 
 class Service(Provenance):
@@ -465,7 +519,7 @@ class Service(Provenance):
     application_process: str | None = Field(None, description="Как получить помощь: позвонить, прийти, записаться")
     required_documents: list[str] = Field(default_factory=list)
     eligibility_description: str | None = None
-    assured_date: dt.date = Field(description="Когда сведения последний раз проверены (ГГГГ-ММ-ДД)")
+    assured_date: CheckDate = Field(description="Когда сведения последний раз проверены (ГГГГ-ММ-ДД)")
 
     @model_validator(mode="after")
     def _ages(self) -> "Service":
@@ -645,7 +699,7 @@ class Task(Record):
 class Plan(Record):
     title: Text
     period: Text = Field(description="Срок программы: «2016–2017 гг.»")
-    updated: dt.date = Field(description="Дата последнего обновления статусов")
+    updated: CheckDate = Field(description="Дата последнего обновления статусов")
     source: str | None = None
     tasks: list[Task] = Field(min_length=1)
 

@@ -4,6 +4,11 @@ The number is stored as the editor wrote it. It is shown as written when the edi
 the Russian national form («8-800-2000-122» is how the children's helpline is printed on
 every sticker), otherwise in the national format from `phonenumbers`. Short numbers (112,
 102, 124) are linked as they are.
+
+The `tel:` link dials exactly the digits shown. A Russian number written with a leading 8, 7
+or +7 has exactly 11 digits: `phonenumbers` alone would take «8 (3435) 00-00-0» (a digit
+missing) for the valid number +7 834 350-00-00 in another region. An extension written into
+the number («… доб. 5») is refused with the field to put it in (`extension`).
 """
 
 from __future__ import annotations
@@ -28,10 +33,28 @@ class ParsedPhone:
     short: bool
 
 
+_EXTENSION = re.compile(r"^(?P<number>.*?\d[\s\-)]*?)[\s,;.]*(?:доб(?:авочный)?\.?|ext\.?|вн\.?|x)\s*(?:№\s*)?"
+                        r"(?P<extension>\d{1,8})\s*$", re.I)
+
+
+def split_extension(written: str) -> tuple[str, str]:
+    """«8 (3435) 12-34-56 доб. 5» → («8 (3435) 12-34-56», «5»); no extension → (written, "")."""
+    found = _EXTENSION.match(written.strip())
+    return (found["number"].strip(), found["extension"]) if found else (written.strip(), "")
+
+
+def _dialled(display: str) -> str:
+    """The digits a person dials from what the page shows, as E.164 digits (8… → 7…)."""
+    digits = re.sub(r"\D", "", display)
+    return "7" + digits[1:] if display.lstrip().startswith("8") and len(digits) == 11 else digits
+
+
 @lru_cache(maxsize=None)
 def parse(written: str) -> ParsedPhone:
     """Parse a number as an editor writes it; ValueError (Russian text) if it is not a number."""
     text = written.strip()
+    if split_extension(text)[1]:
+        raise ValueError("phone_extension")
     digits = re.sub(r"\D", "", text)
     if re.fullmatch(r"[\d\s\-]{2,6}", text) and len(digits) <= 4:
         number = phonenumbers.parse(digits, "RU")
@@ -40,6 +63,11 @@ def parse(written: str) -> ParsedPhone:
         raise ValueError("phone_short")
     if not re.fullmatch(r"[\d\s\-+()]+", text):
         raise ValueError("phone_chars")
+    russian = text.startswith(("+7", "7")) or (text.startswith("8") and not digits.startswith("810"))
+    if russian and len(digits) != 11:
+        raise ValueError("phone_digits")
+    if text[0] not in "+78" and len(digits) != 10:  # «(3435) 12-34-56»: city code and number
+        raise ValueError("phone_invalid")
     try:
         number = phonenumbers.parse(text, "RU")
     except phonenumbers.NumberParseException:
@@ -53,4 +81,6 @@ def parse(written: str) -> ParsedPhone:
         display = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
         if number.country_code != 7:
             display = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if _dialled(display) != e164.lstrip("+"):  # the link must dial what the page shows
+        raise ValueError("phone_invalid")
     return ParsedPhone(written, e164, display, False)

@@ -112,7 +112,10 @@ def test_start_and_end_must_be_of_one_kind(data_copy: Path):
     path.write_text(path.read_text(encoding="utf-8") + "end: 2026-11-26 18:00\n", encoding="utf-8")
     with pytest.raises(DataErrors) as caught:
         load(data_copy)
-    assert "data/events/street-day.yml:1: у начала и окончания (или новой даты) разный вид" in caught.value.report()
+    # the line of the end (just appended) and both values
+    end_line = len(path.read_text(encoding="utf-8").splitlines())
+    assert (f"data/events/street-day.yml:{end_line}: end: у начала и окончания (или новой даты) разный вид: одно с временем, "
+            "другое без (end: 2026-11-26 18:00; start: 2026-11-25 в строке") in caught.value.report()
 
 
 def test_reserved_event_ids(data_copy: Path):

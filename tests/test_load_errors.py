@@ -109,14 +109,20 @@ def test_closing_before_opening(data_copy):
     path = data_copy / "services" / "crisis-help.yml"
     edit(path, "closes_at: 14:00", "closes_at: 09:00")
     (error,) = errors_for(data_copy)
-    assert "hours.weekly[1]: время закрытия не позже времени открытия" in error
+    # the line of closes_at, both values, the line of the other one
+    assert (f"crisis-help.yml:{line_of(path, 'closes_at: 09:00')}: hours.weekly[1].closes_at: "
+            "время закрытия не позже времени открытия" f" (closes_at: 09:00; opens_at: 10:00 в строке {line_of(path, 'opens_at: 10:00')})") in error
 
 
 def test_invalid_phone(data_copy):
     path = data_copy / "services" / "crisis-help.yml"
     edit(path, "8 (3435) 00-00-02", "8 (3435) 00-00")
     (error,) = errors_for(data_copy)
-    assert f"crisis-help.yml:{line_of(path, '8 (3435) 00-00')}: phones[0].number: такого номера телефона не бывает (значение: «8 (3435) 00-00»)" in error
+    assert (f"crisis-help.yml:{line_of(path, '8 (3435) 00-00')}: phones[0].number: в номере, который начинается с «8», "
+            "должно быть 11 цифр, а здесь 9 (значение: «8 (3435) 00-00»)") in error
+    edit(path, "8 (3435) 00-00", "(3435) 00-00")
+    (error,) = errors_for(data_copy)
+    assert f"crisis-help.yml:{line_of(path, '(3435) 00-00')}: phones[0].number: такого номера телефона не бывает (значение: «(3435) 00-00»)" in error
 
 
 def test_phone_with_words_and_unknown_short_number(data_copy):
@@ -152,9 +158,16 @@ def test_duplicate_id_across_files(data_copy):
     (data_copy / "services" / "zz-copy.yml").write_text(
         (data_copy / "services" / "crisis-help.yml").read_text(encoding="utf-8"), encoding="utf-8")
     errors = errors_for(data_copy)
-    assert any("data/services/zz-copy.yml:1: id: id не совпадает с именем файла" in e for e in errors)
-    assert any("data/services/zz-copy.yml:1: id: такой id уже есть (значение: «crisis-help»)" in e
-               and "первая запись: data/services/crisis-help.yml:1" in e for e in errors), errors
+    # the copy is blamed (its id is not its file name), never the original; the advice gives the copy its own id
+    assert errors == ["data/services/zz-copy.yml:1: id: id не совпадает с именем файла (значение: «crisis-help») — запись "
+                      "с id «crisis-help» уже есть: data/services/crisis-help.yml; у копии должен быть свой id — "
+                      "напишите id: zz-copy"], errors
+    # also when the copy's name sorts before the original's
+    (data_copy / "services" / "zz-copy.yml").rename(data_copy / "services" / "aa-copy.yml")
+    (error,) = errors_for(data_copy)
+    assert error.startswith("data/services/aa-copy.yml:1: id: id не совпадает") and "напишите id: aa-copy" in error
+    edit(data_copy / "services" / "aa-copy.yml", "id: crisis-help", "id: aa-copy")  # the advice, followed
+    load(data_copy)
 
 
 def test_duplicate_id_in_list_file(data_copy):
@@ -200,7 +213,8 @@ def test_event_end_before_start_and_no_place(data_copy):
     path = data_copy / "events" / "seminar-1.yml"
     edit(path, "end: 2026-10-01 13:00", "end: 2026-10-01 09:00")
     errors = errors_for(data_copy)
-    assert any("seminar-1.yml:1: окончание не позже начала" in e for e in errors), errors
+    assert any(f"seminar-1.yml:{line_of(path, 'end: 2026-10-01 09:00')}: end: окончание не позже начала "
+               f"(end: 2026-10-01 09:00; start: 2026-10-01 10:00 в строке {line_of(path, 'start:')})" in e for e in errors), errors
     path2 = data_copy / "events" / "seminar-2.yml"
     edit(path2, "online_url: https://example.org/live\n", "")
     errors = errors_for(data_copy)
@@ -210,7 +224,7 @@ def test_event_end_before_start_and_no_place(data_copy):
 def test_file_name_must_match_id(data_copy):
     (data_copy / "events" / "seminar-1.yml").rename(data_copy / "events" / "seminar-one.yml")
     (error,) = errors_for(data_copy)
-    assert "data/events/seminar-one.yml:1: id: id не совпадает с именем файла (значение: «seminar-1») — назовите файл seminar-1.yml" in error
+    assert "data/events/seminar-one.yml:1: id: id не совпадает с именем файла (значение: «seminar-1») — исправьте id на «seminar-one» или переименуйте файл в seminar-1.yml" in error
 
 
 def test_unknown_and_missing_files(data_copy):
@@ -228,9 +242,9 @@ def test_plan_reference_and_period(data_copy):
     path = data_copy / "plan.yml"
     edit(path, "responsible: [ngo, city]", "responsible: [ngo, town]")
     edit(path, "end: 2026-10", "end: 2026-08")
-    first = line_of(path, '- number: "1.1"')
     assert errors_for(data_copy) == [
-        f"data/plan.yml:{first}: tasks[0].activities[0]: окончание периода раньше начала — проверьте start и end"]
+        f"data/plan.yml:{line_of(path, 'end: 2026-08')}: tasks[0].activities[0].end: окончание периода раньше начала "
+        f"(end: 2026-08; start: 2026-09 в строке {line_of(path, 'start: 2026-09')}) — проверьте start и end"]
     # references inside a file are checked once the file itself is valid
     edit(path, "end: 2026-08", "end: 2026-10")
     assert errors_for(data_copy) == [
@@ -258,7 +272,7 @@ def test_text_is_stripped_and_empty_text_rejected(data_copy):
 # One row per remaining error kind: (file, text to replace, replacement, expected «field: message»).
 CASES = [
     ("helplines.yml", "  hours:\n    always_open: true", "  hours:\n    always_open: true\n    weekly: [{byday: [mo], opens_at: 9:00, closes_at: 10:00}]",
-     "[0].hours: указано и «круглосуточно», и расписание"),
+     "[0].hours.weekly: указано и «круглосуточно», и расписание (always_open: true в строке"),
     ("helplines.yml", "      url: https://example.org/chat", "      name: без ссылки",
      "[0].channels[0]: у канала нет ни ссылки, ни адреса"),
     ("services/crisis-help.yml", "maximum_age: 18", "maximum_age: 2", ": maximum_age меньше minimum_age"),
@@ -300,7 +314,8 @@ def test_empty_file_non_utf8_and_list_file_that_is_not_a_list(data_copy):
     (data_copy / "categories.yml").write_text("id: crisis\nname: Кризис\n", encoding="utf-8")
     text = "\n".join(errors_for(data_copy))
     assert "data/events/seminar-1.yml:1: файл пуст" in text
-    assert "data/events/seminar-2.yml: файл не в кодировке UTF-8" in text
+    assert "data/events/seminar-2.yml:1: файл не в кодировке UTF-8 (похоже на Windows-1251: «title: Семинар»)" in text
+    assert "Кодировка: UTF-8" in text
     assert "data/categories.yml:1: нужен список записей" in text
 
 
@@ -315,7 +330,7 @@ def test_event_moments_of_different_kinds(data_copy):
     path = data_copy / "events" / "street-day.yml"
     edit(path, "start: 2026-11-25", "start: 2026-11-25\nend: 2026-11-26 18:00")
     errors = errors_for(data_copy)
-    assert len(errors) == 1 and errors[0].startswith("data/events/street-day.yml:1: ")
+    assert len(errors) == 1 and errors[0].startswith(f"data/events/street-day.yml:{line_of(path, 'end:')}: end: ")
     assert "у начала и окончания (или новой даты) разный вид: одно с временем, другое без" in errors[0]
 
 
@@ -345,3 +360,13 @@ def test_large_folders_are_read_in_worker_processes_with_the_same_errors(data_co
     edit(path, "distrct:", "district:")
     (error,) = errors_for(data_copy)
     assert error.startswith(f"data/services/crisis-help.yml:{line_of(path, 'organization_id')}: organization_id: нет организации")
+
+
+def test_reading_errors_are_reported_on_every_run(data_copy):
+    """A file whose record validates but whose reading found a problem (a «#» cutting the text, a
+    duplicate key) is never remembered as valid: `mkdocs serve` reports it on every rebuild."""
+    path = data_copy / "services" / "crisis-help.yml"
+    edit(path, "name: Кризисная служба", "name: Служба школы #5")
+    for _ in range(2):
+        (error,) = errors_for(data_copy)
+        assert error.startswith(f"data/services/crisis-help.yml:{line_of(path, 'name:')}: name: знак «#» после пробела")

@@ -33,6 +33,7 @@ import phonenumbers
 from .. import model as m
 from .. import phones as phone_rules
 from ..load import CampaignData
+from .csvcell import safe_cell
 from . import hsds as h
 
 PREFIX = "open-data/hsds/"
@@ -332,7 +333,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return safe_cell(str(value))  # «=HYPERLINK(…)» from a record must not run in a spreadsheet
 
 
 def _json(value: Any) -> bytes:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .csvcell import unprotect
 from .. import model as m
 from .. import phones as phone_rules
 from ..errors import DataError, DataErrors
@@ -232,7 +233,9 @@ def _read_csv_files(source: Source, files: dict[str, bytes]) -> None:
             text = content.decode("cp1251")
             source.notes.append(Note(name, name, "info", "файл не в UTF-8 — прочитан как Windows-1251"))
         for row in csv.DictReader(io.StringIO(text, newline="")):
-            source.add(table, {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k}, name)
+            # a cell «'=…» is how our export (and a careful registry) defuses a formula: the value is «=…»
+            source.add(table, {k.strip(): (unprotect(v.strip()) if isinstance(v, str) else v) for k, v in row.items() if k},
+                       name)
 
 
 def _read_json(source: Source, file: str, value: Any) -> None:

@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from .. import model as m
 from ..errors import DataError, DataErrors
 from ..load import CampaignData, _translate, load
+from .csvcell import FORMULA_START, safe_cell, unprotect
 from .yamlout import service_yaml
 
 DELIMITER = ";"
@@ -72,7 +73,7 @@ ALWAYS = {"круглосуточно", "круглосуточно, без вы
 _HOURS_LINE = re.compile(r"^(?P<days>.+?)\s+(?P<open>\d{1,2}[:.]\d{2})\s*[–—-]\s*(?P<close>\d{1,2}[:.]\d{2})"
                          r"(?:\s*\((?P<note>.*)\))?\s*$")
 _PHONE_LINE = re.compile(r"^(?P<number>.*?)(?:\s*,?\s*(?:доб\.?|ext\.?)\s*(?P<ext>\d+))?\s*$", re.I)
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = FORMULA_START
 
 
 def column_letter(index: int) -> str:
@@ -134,7 +135,7 @@ def service_row(s: m.Service) -> dict[str, str]:
 
 def _protect(value: str) -> str:
     """A cell Excel would read as a formula gets a leading apostrophe (removed again on import)."""
-    return "'" + value if value.startswith(_FORMULA) else value
+    return safe_cell(value)
 
 
 def export_csv(data: CampaignData) -> bytes:
@@ -343,7 +344,7 @@ def read_rows(content: bytes, file: str) -> list[SheetRow]:
 
 
 def _unprotect(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:2] in _FORMULA else value
+    return unprotect(value)
 
 
 _PARSERS = {"minimum_age": _int, "maximum_age": _int, "latitude": _float, "longitude": _float, "free": _bool,
