@@ -6,6 +6,7 @@ State lives on the config object of each build (hooks are not reloaded by `mkdoc
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from helpsite import freshness, publish, shell
+from helpsite import campaigntext, freshness, publish, shell
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
@@ -53,6 +54,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
                                 defer_records=True)
         freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
+        campaigntext.check_docs(Path(config.docs_dir), content.data)  # {{ campaign.… }} in docs/*.md
     except DataErrors as exc:
         for error in exc.errors:
             log.error(str(error))
@@ -110,7 +112,13 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
-    return "" if page.file.src_uri in _state(config).content.html_pages else markdown
+    content = _state(config).content
+    if page.file.src_uri in content.html_pages:
+        return ""
+    if "{{" in markdown and not page.file.generated_by:  # campaign fields in the shared texts
+        link = posixpath.relpath("programmes.md", posixpath.dirname(page.file.src_uri) or ".")
+        markdown = campaigntext.fill(markdown, content.data, link)
+    return markdown
 
 
 def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
