@@ -407,6 +407,11 @@ class Campaign(Record):
         return self.city or self.region
 
     @property
+    def local_time(self) -> str:
+        """«по времени города Вологда» or, region-wide, «по местному времени (Вологодская область)»."""
+        return f"по времени города {self.city}" if self.city else f"по местному времени ({self.region})"
+
+    @property
     def in_place(self) -> str:
         """«в городе Вологда» or «в Вологодской области»: where, for running text."""
         from .wording import in_place

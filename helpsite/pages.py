@@ -371,7 +371,7 @@ class PageBuilder:
             self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3]),
             self.render("helplines.md.j2", Site.HELPLINES),
             self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(),
-                        districts=sorted({s.district for s in data.services.values()})),
+                        districts=self.districts()),
             self.render("algorithms_index.md.j2", Site.ALGORITHMS),
             self.render("events_index.html.j2", Site.EVENTS, upcoming=upcoming, past=past,
                         event_types={e.type.value for e in events},
@@ -429,6 +429,12 @@ class PageBuilder:
         out = ics.calendar_files(self.data, self.now, self.page_url, self.site_url, self.plan_deadlines())
         out[FEED] = atom_feed(self.data, self.page_url, self.site_url)
         return out
+
+    def districts(self) -> list[str]:
+        """The directory's district filter: the campaign's own list of cities and districts first, in its order."""
+        present = {s.district for s in self.data.services.values()}
+        listed = [c for c in self.data.campaign.cities if c in present]
+        return listed + sorted(present - set(listed))
 
     def service_groups(self) -> list[tuple[m.Category, list[m.Service]]]:
         groups = []

@@ -62,7 +62,7 @@ class ApiAddress(ApiModel):
     """Адрес."""
 
     address_1: str = Field(description="Улица и дом")
-    city: str = Field(description="Город")
+    city: str = Field(description="Город (у кампании на всю область — регион)")
     postal_code: str | None = Field(description="Почтовый индекс")
     state_province: str | None = Field(description="Область, край, республика")
     description: str | None = Field(description="Как добраться, вход, этаж")
@@ -270,7 +270,7 @@ class ApiBuilder:
         self.page_url = page_url
         self.site_url = site_url
         c = data.campaign
-        self.campaign = ApiCampaign(name=c.name, city=c.city, region=c.region, timezone=c.timezone, site_url=site_url)
+        self.campaign = ApiCampaign(name=c.name, city=c.place, region=c.region, timezone=c.timezone, site_url=site_url)
 
     def helplines(self) -> list[ApiHelpline]:
         from ..pages import Site

@@ -100,7 +100,7 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
                                                            leading=1.1, after=6))]
         if data.campaign.slogan:
             out.append(Paragraph(para(data.campaign.slogan), centred("c2", 13 * scale, color="white", after=4)))
-        out.append(Paragraph(para(data.campaign.city), centred("c3", 10 * scale, color="white")))
+        out.append(Paragraph(para(data.campaign.place), centred("c3", 10 * scale, color="white")))
         return out
 
     head_box = (cover[0], page_h - 72 * mm + 6 * mm, cover[2], 72 * mm - 14 * mm)
