@@ -282,7 +282,7 @@ CHANNEL_LABELS = {"chat": "чат", "messenger": "мессенджер", "sms": 
 
 class Phone(Record):
     number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
-                      Field(description="Номер как его пишут в России: «8-800-2000-122», «+7 3435 12-34-56» или короткий «124»")]
+                      Field(description="Номер как его пишут в России: «8-800-2000-122», «+7 495 123-45-67» или короткий «124»")]
     extension: str | None = Field(None, description="Добавочный номер")
     description: str | None = Field(None, description="Пояснение: «с мобильных», «для детей»")
 
@@ -378,7 +378,7 @@ class Campaign(Record):
     region_in: str | None = Field(None, description="Как сказать «где» о регионе, если сайт склоняет неверно: «в Республике Коми», «в Ханты-Мансийском автономном округе — Югре»")
     cities: list[Text] = Field(default_factory=list, description="Города и районы кампании на всю область — для фильтра каталога: «Вологда», «Череповец», «Сокольский район»")
     guardianship_body: str | None = Field(None, description="Кто в регионе выполняет полномочия органа опеки и попечительства, если не сам орган опеки: «управление социальной политики»; в текстах {{ campaign.guardianship }}")
-    timezone: str = Field(description="Часовой пояс IANA, например «Europe/Moscow» (UTC+3) или «Asia/Yekaterinburg» (UTC+5)")
+    timezone: str = Field(description="Часовой пояс IANA, например «Europe/Moscow» (UTC+3) или «Asia/Novosibirsk» (UTC+7)")
     site_url: Url
     organizer_ids: list[Id] = Field(default_factory=list, description="Организаторы (id из organizations.yml)")
     main_helpline_id: Id = Field(description="Главная линия помощи (id из helplines.yml): показывается первой везде")

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from helpsite import campaigntext, freshness, publish, shell
+from helpsite import campaign_checks, campaigntext, freshness, publish, shell
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
@@ -55,6 +55,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                 defer_records=True)
         freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
         campaigntext.check_docs(Path(config.docs_dir), content.data)  # {{ campaign.… }} in docs/*.md
+        live = campaign_checks.live_problems(content.data)  # status: live — no placeholders, no examples
+        if live:
+            raise DataErrors(live)
     except DataErrors as exc:
         for error in exc.errors:
             log.error(str(error))
