@@ -652,8 +652,8 @@ class Activity(Record):
     number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)] = Field(description="Номер: «1.1»")
     title: Text
     details: list[str] = Field(default_factory=list)
-    start: Month = Field(description="Начало: «2016-11» или дата")
-    end: Month = Field(description="Окончание: «2017-09» (месяц включительно) или дата")
+    start: Month = Field(description="Начало: «2027-03» или дата")
+    end: Month = Field(description="Окончание: «2027-12» (месяц включительно) или дата")
     responsible: list[Id] = Field(min_length=1, description="Ответственные (id из organizations.yml)")
     results: list[Text] = Field(min_length=1, description="Ожидаемые результаты")
     status: ActivityStatus = ActivityStatus.planned
@@ -675,7 +675,7 @@ class Task(Record):
 
 class Plan(Record):
     title: Text
-    period: Text = Field(description="Срок программы: «2016–2017 гг.»")
+    period: Text = Field(description="Срок программы: «2027–2028 гг.»")
     updated: dt.date = Field(description="Дата последнего обновления статусов")
     source: str | None = None
     end: Month | None = Field(None, description="Последний месяц программы «2017-12»: когда он прошёл, невыполненные мероприятия показываются «программа завершена, отметки нет», а не «просрочено»")
