@@ -286,3 +286,76 @@ def test_unknown_placeholder_is_a_russian_error(tmp_path: Path):
     assert result.returncode != 0
     assert re.search(r"docs/parents\.md:\d+: неизвестная подстановка «\{\{ campaign\.town \}\}» — допустимо:", result.stdout)
     assert "Traceback" not in result.stdout
+
+
+# ------------------------------------------------------------------ what the editor sees
+
+
+def _get(url: str) -> str:
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode("utf-8")
+
+
+def _wait_for(url: str, needle: str, seconds: float = 60) -> str:
+    import time
+    deadline, text = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            text = _get(url)
+            if needle in text:
+                return text
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"«{needle}» did not appear at {url}: {text[:500]}")
+
+
+def test_serve_shows_data_errors_in_the_browser_and_the_site_when_fixed(tmp_path: Path):
+    import os
+    import socket
+    project = copy_project(tmp_path / "p")
+    service = project / "data" / "services" / "sluzhba-sos.yml"
+    good = service.read_text(encoding="utf-8")
+    service.write_text(good.replace("free: true", "free: maybe"), encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        page = _wait_for(base, "Сайт не собран")
+        assert "sluzhba-sos.yml:" in page and "free: нужно true или false" in page and "«maybe»" in page
+        assert "Сайт не собран" in _get(base + "services/sluzhba-sos/")  # any address shows the errors
+        service.write_text(good, encoding="utf-8")
+        page = _wait_for(base + "services/sluzhba-sos/", "служба особого сопровождения")
+        assert "Сайт не собран" not in _get(base)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    log.seek(0)
+    out = log.read()
+    assert "free: нужно true или false" in out and "Traceback" not in out
+    assert "end of life" not in out and "NO_MKDOCS_2_WARNING" not in out  # no English banner, even without the variable
+    assert "Сайт для просмотра собран" in out
+
+
+def test_build_ends_with_one_russian_line_and_no_banner(tmp_path: Path):
+    import os
+    project = copy_project(tmp_path / "p")
+    env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert "end of life" not in result.stderr and "staging" not in result.stderr
+    last = lines[-1]
+    pages = len(list((project / "site").rglob("*.html")))
+    assert re.fullmatch(rf"INFO\s+-\s+Сайт собран за \d+,\d\d с: {re.escape(str(project / 'site'))} \({pages} страниц[аы]?\)\.", last), last
