@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from . import model as m
 
-# The drawing is 320 units wide and the figure at most 30rem (480 px) wide, so 14-unit text is
+# The drawing is 320 units wide and the figure at most 480 px wide, so 14-unit text is
 # 14 px on a 360 px phone (about 330 px of content) and 21 px at most on a desktop; long labels
 # wrap onto more lines instead of being cut.
 WIDTH = 320

@@ -21,7 +21,7 @@ from helpsite.load import load
 from helpsite.newcampaign import CampaignSpec, new_campaign
 from helpsite.wording import in_place, region_in
 
-from .conftest import NOW, ROOT, copy_project, mkdocs_build
+from .conftest import NOW, ROOT, copy_project, mkdocs_build, require_chromium
 
 # Names, numbers and places of the source campaign (Nizhny Tagil, «Вместе защитим»): none may
 # reach a site made for another region. Lower-case; the scan is case-insensitive.
@@ -359,3 +359,33 @@ def test_build_ends_with_one_russian_line_and_no_banner(tmp_path: Path):
     last = lines[-1]
     pages = len(list((project / "site").rglob("*.html")))
     assert re.fullmatch(rf"INFO\s+-\s+Сайт собран за \d+,\d\d с: {re.escape(str(project / 'site'))} \({pages} страниц[аы]?\)\.", last), last
+
+
+# ------------------------------------------------------------------ charts on a phone and on a desktop
+
+CHART_TEXT = """() => [...document.querySelectorAll('svg.hs-chart text')].map(t => {
+  const svg = t.ownerSVGElement.getBoundingClientRect();
+  const box = t.getBoundingClientRect();
+  const scale = t.ownerSVGElement.getScreenCTM().a;
+  return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+          left: box.left - svg.left, right: box.right - svg.left, width: svg.width};
+})"""
+
+
+@require_chromium()
+def test_results_charts_are_legible_at_360_and_1280(visit):
+    from .conftest import ROOT as _root  # noqa: F401  (the built site of this repository)
+    sizes = {}
+    for width in (360, 1280):
+        visit.page.set_viewport_size({"width": width, "height": 800})
+        page = visit("results/")
+        texts = page.evaluate(CHART_TEXT)
+        assert len(texts) > 20
+        small = [t for t in texts if t["px"] < 12]
+        assert not small, f"{width}px: text under 12 px: {small[:3]}"
+        cut = [t for t in texts if t["right"] > t["width"] + 0.5 or t["left"] < -0.5 or t["text"].endswith("…")]
+        assert not cut, f"{width}px: labels outside the chart or cut: {cut[:3]}"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{width}px: the page scrolls sideways by {overflow}px"
+        sizes[width] = min(t["px"] for t in texts)
+    assert sizes[360] >= 12 and sizes[1280] <= 24, sizes  # legible on a phone, not huge on a desktop
