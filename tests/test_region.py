@@ -225,7 +225,12 @@ def test_programmes_volunteer_actions_approximate_dates_finished_plan(tmp_path: 
         "audience: [children]\norganizer_ids: [sovet-nko]\ndescription: Добровольцы пишут письма детям в больнице.\n",
         encoding="utf-8")
     plan = (d / "plan.yml").read_text(encoding="utf-8")
-    (d / "plan.yml").write_text(plan.replace("tasks:", "end: \"2017-12\"\ntasks:", 1), encoding="utf-8")
+    assert re.search(r'(?m)^end: "2017-12"$', plan)  # this campaign's plan is over
+    without_end = re.sub(r'(?m)^end: "2017-12"\n', "", plan)
+    (d / "plan.yml").write_text(without_end, encoding="utf-8")
+    overdue = next(p.markdown for p in build_content(d, now=NOW).pages if p.path == "plan.md")
+    assert "hs-status--overdue" in overdue  # the check can fail: without an end the old plan is overdue
+    (d / "plan.yml").write_text(without_end.replace("tasks:", "finished: true\ntasks:", 1), encoding="utf-8")
     categories = (d / "categories.yml").read_text(encoding="utf-8")
     (d / "categories.yml").write_text(categories.replace("  name: Служба экстренного реагирования (SOS)",
                                                         "  name: Служба экстренного реагирования (SOS)\n  total_in_region: 27", 1),
@@ -244,6 +249,21 @@ def test_programmes_volunteer_actions_approximate_dates_finished_plan(tmp_path: 
     assert "Программа завершена" in plan_page and "просрочено" not in plan_page.replace("«просрочено»", "")
     assert "программа завершена, отметки нет" in plan_page
     assert "Всего в городе Нижний Тагил — 27 служб этого вида" in pages["services/index.md"]
+
+
+def test_categories_counted_but_not_listed(tmp_path: Path):
+    project = copy_project(tmp_path / "p")
+    d = project / "data"
+    categories = (d / "categories.yml").read_text(encoding="utf-8")
+    (d / "categories.yml").write_text(categories.replace("  name: Юридическая помощь", "  name: Юридическая помощь\n  total_in_region: 4", 1),
+                                      encoding="utf-8")
+    data = load(d)
+    assert not [s for s in data.services.values() if "legal" in s.categories]  # none listed
+    page = next(p.markdown for p in build_content(d, now=NOW).pages if p.path == "services/index.md")
+    unlisted = page.split('id="unlisted-title"')[1]
+    assert "Юридическая помощь — 4 службы" in unlisted
+    home = next(p.markdown for p in build_content(d, now=NOW).pages if p.path == "index.md")
+    assert "Юридическая помощь" not in home  # the home page names only kinds with services in the catalogue
 
 
 def test_results_with_units_places_sources(tmp_path: Path):
