@@ -409,3 +409,27 @@ def test_results_charts_are_legible_at_360_and_1280(visit):
         assert overflow <= 0, f"{width}px: the page scrolls sideways by {overflow}px"
         sizes[width] = min(t["px"] for t in texts)
     assert sizes[360] >= 12 and sizes[1280] <= 24, sizes  # legible on a phone, not huge on a desktop
+
+
+def test_command_makes_a_region_wide_campaign_and_check_reports_live_problems(tmp_path: Path):
+    script = str(ROOT / "scripts" / "new_campaign.py")
+    target = tmp_path / "oblast"
+    made = subprocess.run([sys.executable, script, str(target), "--region", "Энская область", "--cities", "Энск, Заречный район",
+                           "--timezone", "Europe/Moscow", "--name", "Светлое детство", "--organizer", "Фонд «Энск»",
+                           "--organizer-id", "fond-ensk"], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert "Проверьте руками:" in made.stdout and "assured_date" in made.stdout and "адрес-заглушка" in made.stdout
+    data = load(target / "data")
+    assert data.campaign.city is None and data.campaign.cities == ["Энск", "Заречный район"]
+    # an event from the editors' command: the place's city defaults to the region for a region-wide campaign
+    from helpsite.scaffold import EventDraft, new_event
+    new_event(target / "data", EventDraft(title="Семинар", type="seminar", start=f"{TODAY + dt.timedelta(days=5)} 10:00",
+                                          organizer_ids=["fond-ensk"], audience=["teachers"], place="Школа № 1",
+                                          address="ул. Мира, 1"))
+    campaign = target / "data" / "campaign.yml"
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace("status: draft", "status: live"), encoding="utf-8")
+    check = subprocess.run([sys.executable, str(target / "scripts" / "check.py")], capture_output=True, text=True)
+    assert check.returncode == 1
+    assert re.search(r"data/campaign\.yml:\d+: site_url: адрес-заглушка \(example\.org\)", check.stderr), check.stderr
+    assert re.search(r"data/services/primer-sluzhba\.yml:\d+: example: запись-пример", check.stderr)
+    assert "Traceback" not in check.stderr
