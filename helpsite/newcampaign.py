@@ -434,6 +434,10 @@ def _make(template: Path, target: Path, spec: CampaignSpec, old: CampaignData, o
             shutil.copytree(src, data / name, ignore=ignore)
         elif src.exists():
             shutil.copy2(src, data / name)
+    helplines = data / "helplines.yml"
+    if helplines.exists():  # the template's check dates are not the new editors' checks: say so where they edit
+        helplines.write_text(re.sub(r"(?m)^(\s*)assured_date:", r"\1# дата проверки шаблона — позвоните или сверьтесь с сайтом линии и поставьте свою\n\1assured_date:",
+                                    helplines.read_text(encoding="utf-8")), encoding="utf-8")
     (data / "campaign.yml").write_text(campaign_yaml(spec, old.campaign, organizer_id), encoding="utf-8")
     (data / "organizations.yml").write_text(organizations_yaml(spec, organizer_id), encoding="utf-8")
     (data / "plan.yml").write_text(plan_yaml(spec, organizer_id, today), encoding="utf-8")
