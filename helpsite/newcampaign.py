@@ -258,6 +258,41 @@ def example_event_yaml(spec: CampaignSpec, organizer_id: str, today: dt.date) ->
     ]) + "\n"
 
 
+def example_results_yaml(spec: CampaignSpec, today: dt.date) -> str:
+    """A results file to copy from: figures invented (example: true), shapes as in a real report."""
+    return "\n".join([
+        "# yaml-language-server: $schema=schema/results.schema.json",
+        "# Результаты в цифрах (страница «Результаты»): группа — один график и одна таблица.",
+        "# Пример: числа вымышлены (example: true) — замените итогами своей программы или удалите файл.",
+        "# qualifier: exact, more_than («более»), about («около»), at_least («не менее»), up_to («до»);",
+        "# у числа может быть своя единица (unit: \"%\"), место (place) и источник (source).",
+        "- id: primer-itogi",
+        f"  title: {_q('Итоги программы «' + spec.name + '» (пример)')}",
+        f"  region: {_q(spec.region)}",
+        f"  period: {_q(str(today.year) + ' г.')}",
+        "  source: отчёт о выполнении программы (пример)",
+        "  example: true",
+        "  groups:",
+        "    - id: pomoshch",
+        "      title: Кто получил помощь",
+        "      unit: человек",
+        "      items:",
+        "        - label: Дети и подростки",
+        "          value: 100",
+        "          qualifier: more_than",
+        "        - label: Родители",
+        "          value: 40",
+        "          qualifier: about",
+        "    - id: ohvat",
+        "      title: Охват",
+        "      unit: \"%\"",
+        "      items:",
+        "        - label: Районы, где есть службы помощи",
+        "          value: 50",
+        "          unit: \"%\"",
+    ]) + "\n"
+
+
 _CONTACT_LINE = re.compile(r"^\s*-\s*(service|organization):([a-z0-9]+(?:-[a-z0-9]+)*)\s*$")
 _CONTACT_FLOW = re.compile(r"^(\s*(?:- )?contacts:\s*)\[(.*)\]\s*$")
 
@@ -452,6 +487,7 @@ def _make(template: Path, target: Path, spec: CampaignSpec, old: CampaignData, o
                                                               encoding="utf-8")
         event_id, text = example_event_yaml(spec, organizer_id, today)
         (data / "events" / f"{event_id}.yml").write_text(text, encoding="utf-8")
+        (data / "results.yml").write_text(example_results_yaml(spec, today), encoding="utf-8")
         present["services"].add("primer-sluzhba")
         present["events"].add(event_id)
     keep = {"service": present["services"], "organization": {organizer_id}}
@@ -503,7 +539,7 @@ def _checklist(spec: CampaignSpec, old: CampaignData, today: dt.date) -> list[st
         "data/programmes/: постоянные программы (наставничество, обучение специалистов) — файл на программу, пример в README",
     ]
     if not spec.empty:
-        notes.append("data/services/primer-sluzhba.yml и data/events/primer-*.yml — вымышленные примеры (example: true): "
+        notes.append("data/services/primer-sluzhba.yml, data/events/primer-*.yml, data/results.yml — вымышленные примеры (example: true): "
                      "замените настоящими записями или удалите — сайт со статусом live их не опубликует")
     from .campaign_checks import placeholder_host
     if placeholder_host(spec.site_url):

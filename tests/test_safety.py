@@ -20,7 +20,7 @@ LIGHTHOUSE = A11Y_TOOLS / "lighthouse" / "cli" / "index.js"
 PAGE_TYPES = {
     "home": "", "helplines": "helplines/", "directory": "services/", "service": "services/sluzhba-sos/",
     "algorithm": "algorithms/parent/", "events": "events/", "event": "events/kruglyy-stol-vmeste-zashchitim/",
-    "plan": "plan/", "hand-written": "children/", "safety": "safety/",
+    "plan": "plan/", "hand-written": "children/", "safety": "safety/", "programmes": "programmes/", "results": "results/",
 }
 
 
