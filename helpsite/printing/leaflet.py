@@ -200,7 +200,7 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
         lines.append(Spacer(1, 7))
         groups.append(lines)
     all_url = page_url(base, Site.SERVICES, directory_urls)
-    where = "города" if data.campaign.city else "области"  # a region-wide campaign lists the region's services
+    where = "города" if data.campaign.city else "региона"  # a region-wide campaign lists the region's services
     tail = Paragraph(f"Все службы {where} — на сайте: <b>{para(display_url(all_url))}</b>", style("st", 9.5, color=MUTED))
     heading = Paragraph("Куда обратиться", style("s0", 18, font=fonts.BOLD, color=PRIMARY, after=6))
     for box, first in ((middle, True), (right, False)):
