@@ -243,7 +243,7 @@ def test_programmes_volunteer_actions_approximate_dates_finished_plan(tmp_path: 
     event = next(p for p in content.builder.record_pages() if p.path == "events/akciya-dobrovolcev.md") if content.builder \
         else next(p for p in content.pages if p.path == "events/akciya-dobrovolcev.md")
     assert "март 2027 года, дата уточняется" in event.markdown and "добровольческая акция" in event.markdown
-    assert "Добавить в календарь" not in event.markdown
+    assert "Добавить в календарь" not in event.markdown and "application/ld+json" not in event.markdown
     assert b"akciya-dobrovolcev" not in content.files["events/calendar.ics"]  # no invented date in the calendar
     plan_page = pages["plan.md"]
     assert "Программа завершена" in plan_page and "просрочено" not in plan_page.replace("«просрочено»", "")
