@@ -262,8 +262,13 @@ def test_categories_counted_but_not_listed(tmp_path: Path):
     page = next(p.markdown for p in build_content(d, now=NOW).pages if p.path == "services/index.md")
     unlisted = page.split('id="unlisted-title"')[1]
     assert "Юридическая помощь — 4 службы" in unlisted
+    # the home page names only kinds with services in the catalogue: an empty kind first in the list is skipped
+    text = (d / "categories.yml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n- id:")
+    (d / "categories.yml").write_text(head + "\n- id: pusto\n  name: Вид без служб\n  total_in_region: 3\n- id:" + rest,
+                                      encoding="utf-8")
     home = next(p.markdown for p in build_content(d, now=NOW).pages if p.path == "index.md")
-    assert "Юридическая помощь" not in home  # the home page names only kinds with services in the catalogue
+    assert "Вид без служб" not in home and "Кризисная психологическая помощь" in home
 
 
 def test_results_with_units_places_sources(tmp_path: Path):
