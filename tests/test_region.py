@@ -438,3 +438,16 @@ def test_command_makes_a_region_wide_campaign_and_check_reports_live_problems(tm
     assert re.search(r"data/campaign\.yml:\d+: site_url: адрес-заглушка \(example\.org\)", check.stderr), check.stderr
     assert re.search(r"data/services/primer-sluzhba\.yml:\d+: example: запись-пример", check.stderr)
     assert "Traceback" not in check.stderr
+
+
+def test_a_clean_live_site_has_no_draft_notice(tmp_path: Path):
+    spec = CampaignSpec(name="Светлое детство", city="Энск", region="Энская область", timezone="Europe/Moscow",
+                        organizer="Фонд «Энск»", organizer_id="fond-ensk", site_url="https://deti-ensk.ru/", empty=True,
+                        today=TODAY)
+    new_campaign(ROOT, tmp_path / "live", spec)
+    campaign = tmp_path / "live" / "data" / "campaign.yml"
+    campaign.write_text(campaign.read_text(encoding="utf-8").replace("status: draft", "status: live"), encoding="utf-8")
+    result = mkdocs_build(tmp_path / "live", tmp_path / "live" / "site")
+    assert result.returncode == 0, result.stdout[-2000:]
+    pages = list((tmp_path / "live" / "site").rglob("*.html"))
+    assert pages and not any("hs-draft-notice" in p.read_text(encoding="utf-8") for p in pages)
