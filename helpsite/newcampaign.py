@@ -13,9 +13,13 @@ What is copied and what is made new:
   organisations removed (helplines stay);
 - services and events: one example service and one example event (`example: true`, no phone
   numbers: an invented number could belong to someone), or none with `empty=True`;
-- in `docs/`, the old campaign's name in «» is replaced; links to records that the new site
-  does not have go to the catalog pages instead. Lines that still name the old city are
-  listed for the editor (Russian declension makes automatic replacement unsafe).
+- the shared texts (`docs/`, algorithms) name no campaign, city or region: they take them from
+  `data/campaign.yml` through placeholders (helpsite/campaigntext.py); the old campaign's name
+  in «» is still replaced and links to records the new site lacks go to the catalog pages, and
+  any line that still names the old city is listed (a text the template's editors added);
+- `data/helplines.yml` keeps the template's check dates with a comment saying so, and the
+  command ends with a checklist of what only a person can check (notes);
+- the new campaign is a draft (`status: draft`): «Демонстрационный сайт» on every page.
 
 The new `data/` is validated with the site's loader before the command reports success; on
 any error the half-made folder is removed.
