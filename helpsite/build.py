@@ -38,6 +38,7 @@ class ContentBuild:
         helpline = self.data.main_helpline
         return {
             "quick_exit_url": self.data.campaign.quick_exit_url,
+            "draft": self.data.campaign.is_draft,  # «Демонстрационный сайт» on every page (overrides/main.html)
             "helpline": {
                 "name": helpline.name,
                 "phones": [{"tel": p.tel, "display": p.display, "note": p.description or ""} for p in helpline.phones],

@@ -175,10 +175,10 @@ def calendar_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str
             [writer.vevent(event)], feed=False)
     files[ALL_EVENTS] = writer.calendar(
         ALL_EVENTS, f"{campaign.name}: события", f"Семинары, собрания, тренинги и акции программы «{campaign.name}», "
-        f"{campaign.city}. Время — {campaign.city} ({campaign.timezone}).", "events/index.md",
-        [writer.vevent(e) for e in data.events.values()], feed=True)
+        f"{campaign.place}. Время — {campaign.place} ({campaign.timezone}).", "events/index.md",
+        [writer.vevent(e) for e in data.events.values() if not e.date_approximate], feed=True)  # no invented dates
     for series in data.series.values():
-        sessions = [e for e in data.events.values() if e.series_id == series.id]
+        sessions = [e for e in data.events.values() if e.series_id == series.id and not e.date_approximate]
         files[series_path(series.id)] = writer.calendar(
             series_path(series.id), series.title, " ".join((series.description or series.title).split()),
             f"events/series/{series.id}.md", [writer.vevent(e) for e in sessions], feed=True)

@@ -12,11 +12,15 @@ from markupsafe import Markup
 
 from . import model as m
 
-WIDTH = 640
-ROW = 46  # a label line above a bar
-BAR = 18
-VALUE_SPACE = 110  # room right of the longest bar for its value
-LABEL_CHARS = 78  # longer labels are cut on the chart (the table has them whole)
+# The drawing is 320 units wide and the figure at most 480 px wide, so 14-unit text is
+# 14 px on a 360 px phone (about 330 px of content) and 21 px at most on a desktop; long labels
+# wrap onto more lines instead of being cut.
+WIDTH = 320
+FONT = 14
+LINE = 17  # one label line
+BAR = 16
+VALUE_SPACE = 118  # room right of the longest bar for its value («более 6 000 %»)
+LABEL_CHARS = 36  # characters on one label line (system-ui at 14 units averages under 8.5 units a character)
 
 
 def number_ru(value: float) -> str:
@@ -30,9 +34,20 @@ def value_ru(indicator: m.Indicator) -> str:
     return f"{word} {number_ru(indicator.value)}" if word else number_ru(indicator.value)
 
 
-def _cut(text: str, limit: int = LABEL_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _with_unit(indicator: m.Indicator) -> str:
+    unit = getattr(indicator, "unit", None)
+    return value_ru(indicator) + (f" {unit}" if unit else "")
+
+
+def wrap(text: str, limit: int = LABEL_CHARS) -> list[str]:
+    """The label in lines of at most `limit` characters, broken at spaces (a longer word gets its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def bar_chart(group: m.IndicatorGroup, ident: str) -> Markup:
@@ -40,25 +55,30 @@ def bar_chart(group: m.IndicatorGroup, ident: str) -> Markup:
     items = group.items
     top = max((i.value for i in items), default=0) or 1
     scale = (WIDTH - VALUE_SPACE) / top
-    height = ROW * len(items) + 8
-    desc = "; ".join(f"{' '.join(i.label.split())} — {value_ru(i)} {group.unit}" for i in items)
+    labels = [wrap(i.label) for i in items]
+    height = sum(LINE * len(lines) + BAR + 14 for lines in labels) + 4
+    desc = "; ".join(f"{' '.join(i.label.split())} — {value_ru(i)} {i.unit or group.unit}" for i in items)
     if group.total is not None:
         desc = f"{' '.join(group.total.label.split())} — {value_ru(group.total)} {group.unit}. По видам: {desc}"
     parts = [
         Markup('<svg class="hs-chart" role="img" aria-labelledby="{0}-title {0}-desc" viewBox="0 0 {1} {2}" '
                'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" '
-               'font-family="system-ui, sans-serif" font-size="14">').format(ident, WIDTH, height),
+               'font-family="system-ui, sans-serif" font-size="{3}">').format(ident, WIDTH, height, FONT),
         Markup('<title id="{}-title">{}</title>').format(ident, group.title),
         Markup('<desc id="{}-desc">{}.</desc>').format(ident, desc),
     ]
-    for n, item in enumerate(items):
-        y = n * ROW
+    y = 0
+    for item, lines in zip(items, labels):
         width = max(item.value * scale, 2 if item.value else 0)
-        parts.append(Markup('<text class="hs-chart__label" x="0" y="{}" fill="#222">{}</text>').format(y + 15, _cut(item.label)))
+        parts.append(Markup('<text class="hs-chart__label" x="0" y="{}" fill="#222">').format(y + LINE - 3))
+        for n, line in enumerate(lines):
+            parts.append(Markup('<tspan x="0" dy="{}">{}</tspan>').format(0 if n == 0 else LINE, line))
+        parts.append(Markup("</text>"))
+        y += LINE * len(lines) + 2
         parts.append(Markup('<rect class="hs-chart__bar" x="0" y="{}" width="{:.1f}" height="{}" rx="2" fill="#5b2a86"/>')
-                     .format(y + 22, width, BAR))
+                     .format(y, width, BAR))
         parts.append(Markup('<text class="hs-chart__value" x="{:.1f}" y="{}" fill="#222" font-weight="700">{}</text>')
-                     .format(width + 6, y + 36, value_ru(item)))
+                     .format(width + 6, y + BAR - 3, _with_unit(item)))
+        y += BAR + 12
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
-

@@ -41,7 +41,7 @@ def _address(address: m.Address | None, campaign: m.Campaign) -> dict[str, Any]:
             out["postalCode"] = address.postal_code
         out["addressRegion"] = address.state_province or campaign.region
     else:  # a place without a street address: at least the city and region of the campaign
-        out["addressLocality"] = campaign.city
+        out["addressLocality"] = campaign.place
         out["addressRegion"] = campaign.region
     out["addressCountry"] = "RU"
     return out

@@ -57,6 +57,7 @@ class CampaignData:
     plan: m.Plan
     news: dict[str, m.NewsPost] = field(default_factory=dict)  # newest first
     results: dict[str, m.ResultSet] = field(default_factory=dict)
+    programmes: dict[str, m.Programme] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -96,6 +97,7 @@ _CUSTOM: dict[str, tuple[str, str]] = {
     "period_order": ("окончание периода раньше начала", "проверьте start и end"),
     "moment_kinds": ("у начала и окончания (или новой даты) разный вид: одно с временем, другое без",
                      "напишите все даты с временем «2026-12-05 10:00» или все без времени «2026-12-05» (весь день)"),
+    "percent_range": ("процент больше 100", "проверьте value; если это не доля, а число, уберите unit: \"%\""),
     "total_mismatch": ("сумма по видам не совпадает с итогом группы",
                        "проверьте числа в items и total; если часть чисел приблизительная, укажите у них qualifier: about"),
 }
@@ -596,6 +598,8 @@ def load(data_dir: Path | str) -> CampaignData:
     algorithms = loader.directory("algorithms", "algorithm")
     news = loader.directory("news", "news")
     results = loader.listing("results.yml", "results")
+    programmes = loader.directory("programmes", "programme")
+    _check_programmes(loader, programmes, organizations, helplines, services)
     _check_news_and_results(loader, events, news, results)
 
     if loader.errors or campaign is None or plan is None:
@@ -605,15 +609,32 @@ def load(data_dir: Path | str) -> CampaignData:
     _check_references(loader, campaign, plan, organizations, helplines, categories, series, services, events, algorithms)
     if loader.errors:
         raise DataErrors(loader.errors)
-    return CampaignData(
+    from .campaigntext import fill_data  # placeholders such as {{ campaign.guardianship }} in shared texts
+    return fill_data(CampaignData(
         campaign=campaign, organizations=organizations, helplines=helplines, categories=categories,
         services=dict(sorted(services.items(), key=lambda kv: (kv[1].name.lower(), kv[0]))),
         algorithms=algorithms, series=series,
         events=dict(sorted(events.items(), key=lambda kv: (m.naive_utc(kv[1].start), kv[0]))),
         plan=plan, origins=loader.origins,
         news=dict(sorted(news.items(), key=lambda kv: (kv[1].date, kv[0]), reverse=True)),
-        results=results,
-    )
+        results=results, programmes=dict(sorted(programmes.items(), key=lambda kv: (kv[1].title.lower(), kv[0]))),
+    ))
+
+
+def _check_programmes(loader: _Loader, programmes: dict, organizations: dict, helplines: dict, services: dict) -> None:
+    tables = {"organization": (organizations, "организации", "organizations.yml"), "helpline": (helplines, "линии помощи", "helplines.yml"),
+              "service": (services, "службы", "data/services/")}
+    for pid, programme in programmes.items():
+        origin = loader.origins[("programme", pid)]
+        refs = [(("organizer_ids", i), f"organization:{org}") for i, org in enumerate(programme.organizer_ids)]
+        refs += [(("contacts", i), ref) for i, ref in enumerate(programme.contacts)]
+        for loc, ref in refs:
+            kind, _, ident = ref.partition(":")
+            table, what, where = tables[kind]
+            if ident not in table and (kind, ident) not in loader.present:
+                close = difflib.get_close_matches(ident, list(table), n=1)
+                loader.errors.append(origin.error(loc, f"нет {what} с таким id",
+                                                  (f"возможно, «{close[0]}»; " if close else "") + f"добавьте запись в {where} или исправьте id", ident))
 
 
 RESERVED_EVENT_IDS = {"series": "events/series/ — адрес страниц циклов",

@@ -233,13 +233,14 @@ class EventType(str, Enum):
     round_table = "round_table"
     forum = "forum"
     information_action = "information_action"
+    volunteer_action = "volunteer_action"
 
 
 EVENT_TYPE_LABELS = {
     "seminar": "семинар", "training": "обучение", "parent_meeting": "родительское собрание",
     "master_class": "мастер-класс", "child_safety_training": "тренинг личной безопасности для детей",
     "street_action": "уличная акция", "round_table": "круглый стол", "forum": "форум",
-    "information_action": "информационная акция",
+    "information_action": "информационная акция", "volunteer_action": "добровольческая акция",
 }
 
 
@@ -284,9 +285,11 @@ class Qualifier(str, Enum):
     exact = "exact"
     more_than = "more_than"
     about = "about"
+    at_least = "at_least"
+    up_to = "up_to"
 
 
-QUALIFIER_LABELS = {"exact": "", "more_than": "более", "about": "около"}
+QUALIFIER_LABELS = {"exact": "", "more_than": "более", "about": "около", "at_least": "не менее", "up_to": "до"}
 
 
 class ActivityStatus(str, Enum):
@@ -297,7 +300,8 @@ class ActivityStatus(str, Enum):
 
 
 ACTIVITY_STATUS_LABELS = {"planned": "запланировано", "in_progress": "выполняется", "done": "выполнено",
-                          "cancelled": "отменено", "overdue": "просрочено"}
+                          "cancelled": "отменено", "overdue": "просрочено",
+                          "unreported": "программа завершена, отметки нет"}
 
 
 class StaleLevel(str, Enum):
@@ -332,7 +336,7 @@ CHANNEL_LABELS = {"chat": "чат", "messenger": "мессенджер", "sms": 
 
 class Phone(Record):
     number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v),
-                      Field(description="Номер как его пишут в России: «8-800-2000-122», «+7 3435 12-34-56» или короткий «124»")]
+                      Field(description="Номер как его пишут в России: «8-800-2000-122», «+7 495 123-45-67» или короткий «124»")]
     extension: str | None = Field(None, description="Добавочный номер")
     description: str | None = Field(None, description="Пояснение: «с мобильных», «для детей»")
 
@@ -423,9 +427,12 @@ class Campaign(Record):
     status: CampaignStatus = Field(CampaignStatus.draft, description="draft — демонстрационный сайт (пометка «демонстрационный сайт» на каждой странице и на печатных материалах, примеры разрешены); live — настоящий сайт: сборка откажется публиковать адрес-заглушку, записи-примеры и придуманные номера")
     slogan: str | None = None
     description: Text
-    city: Text
-    region: Text
-    timezone: str = Field(description="Часовой пояс IANA, например «Asia/Yekaterinburg» (Нижний Тагил, UTC+5)")
+    city: Text | None = Field(None, description="Город кампании; не указывайте для кампании на всю область (край, республику)")
+    region: Text = Field(description="Регион: «Вологодская область», «Пермский край»")
+    region_in: str | None = Field(None, description="Как сказать «где» о регионе, если сайт склоняет неверно: «в Республике Коми», «в Ханты-Мансийском автономном округе — Югре»")
+    cities: list[Text] = Field(default_factory=list, description="Города и районы кампании на всю область — для фильтра каталога: «Вологда», «Череповец», «Сокольский район»")
+    guardianship_body: str | None = Field(None, description="Кто в регионе выполняет полномочия органа опеки и попечительства, если не сам орган опеки: «управление социальной политики»; в текстах {{ campaign.guardianship }}")
+    timezone: str = Field(description="Часовой пояс IANA, например «Europe/Moscow» (UTC+3) или «Asia/Novosibirsk» (UTC+7)")
     site_url: Url
     organizer_ids: list[Id] = Field(default_factory=list, description="Организаторы (id из organizations.yml)")
     main_helpline_id: Id = Field(description="Главная линия помощи (id из helplines.yml): показывается первой везде")
@@ -448,6 +455,22 @@ class Campaign(Record):
     def is_draft(self) -> bool:
         return self.status is CampaignStatus.draft
 
+    @property
+    def place(self) -> str:
+        """The campaign's place as a name: the city, or the region for a region-wide campaign."""
+        return self.city or self.region
+
+    @property
+    def local_time(self) -> str:
+        """«по времени города Вологда» or, region-wide, «по местному времени (Вологодская область)»."""
+        return f"по времени города {self.city}" if self.city else f"по местному времени ({self.region})"
+
+    @property
+    def in_place(self) -> str:
+        """«в городе Вологда» or «в Вологодской области»: where, for running text."""
+        from .wording import in_place
+        return in_place(self)
+
 
 class Organization(Provenance):
     id: Id
@@ -465,6 +488,8 @@ class Category(Record):
     id: Id
     name: Text
     description: str | None = None
+    total_in_region: int | None = Field(None, ge=0, description="Сколько таких служб всего в регионе (или городе), если в каталоге перечислены не все: «27»")
+    total_source: str | None = Field(None, description="Откуда число total_in_region: отчёт, реестр")
 
 
 class Channel(Record):
@@ -506,7 +531,7 @@ class Service(Provenance):
     audience: list[Audience] = Field(min_length=1)
     minimum_age: int | None = Field(None, ge=0, le=120)
     maximum_age: int | None = Field(None, ge=0, le=120)
-    district: Text = Field(description="Район города или «весь город», «онлайн»")
+    district: Text = Field(description="Район города или «весь город», «онлайн»; у кампании на всю область — город или район области")
     location: Address | None = None
     phones: list[Phone] = Field(default_factory=list)
     email: Email | None = None
@@ -572,7 +597,7 @@ class Algorithm(Provenance):
 
 
 class EventPlace(Record):
-    name: Text = Field(description="Название места: «Центр семейной терапии»")
+    name: Text = Field(description="Название места: «Центр семьи, зал 2»")
     address: Address | None = None
 
 
@@ -634,6 +659,11 @@ class Event(Provenance):
     report: str | None = Field(None, description="Итоги события: что сделано, сколько участников, какие решения. Абзацы разделяются пустой строкой, строки «- …» — список. После события страница показывает раздел «Итоги»")
     image: Image | None = None
     plan_activity: str | None = Field(None, description="Номер мероприятия плана: «2.1»")
+    date_text: str | None = Field(None, description="Если точная дата ещё не известна: как показать дату читателю — «март 2027 года, дата уточняется»; start тогда — условная дата (первое число месяца), в календарь событие не попадает")
+
+    @property
+    def date_approximate(self) -> bool:
+        return self.date_text is not None
 
     @field_validator("timezone")
     @classmethod
@@ -676,12 +706,13 @@ class Activity(Record):
     number: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)] = Field(description="Номер: «1.1»")
     title: Text
     details: list[str] = Field(default_factory=list)
-    start: Month = Field(description="Начало: «2016-11» или дата")
-    end: Month = Field(description="Окончание: «2017-09» (месяц включительно) или дата")
+    start: Month = Field(description="Начало: «2027-03» или дата")
+    end: Month = Field(description="Окончание: «2027-12» (месяц включительно) или дата")
     responsible: list[Id] = Field(min_length=1, description="Ответственные (id из organizations.yml)")
     results: list[Text] = Field(min_length=1, description="Ожидаемые результаты")
     status: ActivityStatus = ActivityStatus.planned
     evidence: list[Link] = Field(default_factory=list, description="Подтверждения: отчёты, публикации")
+    date_text: str | None = Field(None, description="Если срок приблизительный: как показать его читателю — «весна 2027 года», «сроки уточняются»")
 
     @model_validator(mode="after")
     def _period(self) -> "Activity":
@@ -698,9 +729,11 @@ class Task(Record):
 
 class Plan(Record):
     title: Text
-    period: Text = Field(description="Срок программы: «2016–2017 гг.»")
+    period: Text = Field(description="Срок программы: «2027–2028 гг.»")
     updated: CheckDate = Field(description="Дата последнего обновления статусов")
     source: str | None = None
+    end: Month | None = Field(None, description="Последний месяц программы «2017-12»: когда он прошёл, невыполненные мероприятия показываются «программа завершена, отметки нет», а не «просрочено»")
+    finished: Flag = Field(False, description="true — программа завершена (так же, как прошедший end)")
     tasks: list[Task] = Field(min_length=1)
 
 
@@ -797,8 +830,17 @@ class NewsPost(Provenance):
 class Indicator(Record):
     label: Text = Field(description="Коротко, для подписи на графике: «SOS – служба особого сопровождения»")
     value: float = Field(ge=0, description="Число")
-    qualifier: Qualifier = Field(Qualifier.exact, description="exact — точно, more_than — «более», about — «около»")
-    note: str | None = Field(None, description="Пояснение для таблицы")
+    qualifier: Qualifier = Field(Qualifier.exact, description="exact — точно, more_than — «более», about — «около», at_least — «не менее», up_to — «до»")
+    unit: str | None = Field(None, description="Единица, если не как у группы: «%», «млн руб.», «человек»")
+    place: str | None = Field(None, description="Где: «Череповец», «12 районов области»")
+    source: str | None = Field(None, description="Откуда число: отчёт, страница, таблица")
+    note: str | None = Field(None, description="Пояснение для таблицы: «в том числе софинансирование области — 40 %»")
+
+    @model_validator(mode="after")
+    def _percent(self) -> "Indicator":
+        if self.unit == "%" and self.value > 100 and self.qualifier is not Qualifier.more_than:
+            raise ValueError("percent_range")
+        return self
 
 
 class IndicatorGroup(Record):
@@ -811,7 +853,7 @@ class IndicatorGroup(Record):
     @model_validator(mode="after")
     def _sum(self) -> "IndicatorGroup":
         exact = self.total is not None and self.total.qualifier == Qualifier.exact and \
-            all(i.qualifier == Qualifier.exact for i in self.items)
+            all(i.qualifier == Qualifier.exact and i.unit in (None, self.total.unit) for i in self.items)
         if exact and abs(sum(i.value for i in self.items) - self.total.value) > 1e-9:
             raise ValueError("total_mismatch")
         return self
@@ -827,6 +869,40 @@ class ResultSet(Provenance):
     groups: list[IndicatorGroup] = Field(min_length=1)
 
 
+class ProgrammeReach(Record):
+    value: float = Field(ge=0, description="Число")
+    unit: Text = Field(description="Чего или кого: «детей», «семей», «школ», «%»")
+    qualifier: Qualifier = Field(Qualifier.exact, description="exact, more_than («более»), about («около»), at_least («не менее»), up_to («до»)")
+    note: str | None = Field(None, description="Пояснение: «за 2022 год», «в 26 районах»")
+
+
+class Programme(Provenance):
+    """An ongoing programme (mentoring, a school mediation course): not one dated event (data/programmes/<id>.yml)."""
+
+    id: Id
+    title: Text = Field(description="Название: «Юный медиатор»")
+    kind: str | None = Field(None, description="Что это: «наставничество», «обучающая программа», «клуб»")
+    description: Text
+    audience: list[Audience] = Field(min_length=1)
+    organizer_ids: list[Id] = Field(default_factory=list, description="Организаторы (id из organizations.yml)")
+    organizers_text: str | None = Field(None, description="Организаторы, которых нет в organizations.yml: «54 школы области»")
+    start: Month | None = Field(None, description="Начало: «2022-09» или дата")
+    end: Month | None = Field(None, description="Окончание: «2023-05»; не указано — программа идёт")
+    period_text: str | None = Field(None, description="Срок словами, если так точнее: «каждый учебный год с 2019»")
+    places: list[Text] = Field(default_factory=list, description="Где: города, районы, учреждения")
+    reach: list[ProgrammeReach] = Field(default_factory=list, description="Охват: сколько детей, семей, специалистов")
+    count: int | None = Field(None, ge=1, description="Сколько таких программ в регионе, если запись описывает несколько: «15»")
+    contacts: list[ContactRef] = Field(default_factory=list)
+    url: Url | None = None
+    plan_activity: str | None = Field(None, description="Номер мероприятия плана: «1.5»")
+
+    @model_validator(mode="after")
+    def _period(self) -> "Programme":
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("period_order")
+        return self
+
+
 # Files of the data directory: name → (model, one record per file?)
 LIST_FILES: dict[str, type[Record]] = {
     "organizations.yml": Organization,
@@ -837,4 +913,5 @@ LIST_FILES: dict[str, type[Record]] = {
 }
 OPTIONAL_FILES = {"results.yml"}  # may be absent: the site then has no results page
 SINGLE_FILES: dict[str, type[Record]] = {"campaign.yml": Campaign, "plan.yml": Plan}
-RECORD_DIRS: dict[str, type[Record]] = {"services": Service, "events": Event, "algorithms": Algorithm, "news": NewsPost}
+RECORD_DIRS: dict[str, type[Record]] = {"services": Service, "events": Event, "algorithms": Algorithm, "news": NewsPost,
+                                         "programmes": Programme}

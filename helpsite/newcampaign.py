@@ -13,9 +13,13 @@ What is copied and what is made new:
   organisations removed (helplines stay);
 - services and events: one example service and one example event (`example: true`, no phone
   numbers: an invented number could belong to someone), or none with `empty=True`;
-- in `docs/`, the old campaign's name in «» is replaced; links to records that the new site
-  does not have go to the catalog pages instead. Lines that still name the old city are
-  listed for the editor (Russian declension makes automatic replacement unsafe).
+- the shared texts (`docs/`, algorithms) name no campaign, city or region: they take them from
+  `data/campaign.yml` through placeholders (helpsite/campaigntext.py); the old campaign's name
+  in «» is still replaced and links to records the new site lacks go to the catalog pages, and
+  any line that still names the old city is listed (a text the template's editors added);
+- `data/helplines.yml` keeps the template's check dates with a comment saying so, and the
+  command ends with a checklist of what only a person can check (notes);
+- the new campaign is a draft (`status: draft`): «Демонстрационный сайт» on every page.
 
 The new `data/` is validated with the site's loader before the command reports success; on
 any error the half-made folder is removed.
@@ -42,7 +46,7 @@ SKIP_SCRIPTS = {"bench.py"}
 @dataclass
 class CampaignSpec:
     name: str
-    city: str
+    city: str | None  # None: a campaign for the whole region
     region: str
     timezone: str
     organizer: str  # the organiser's name
@@ -54,6 +58,11 @@ class CampaignSpec:
     description: str | None = None
     empty: bool = False  # no example service and event
     today: dt.date | None = None
+    cities: list[str] = field(default_factory=list)  # cities and districts of a region-wide campaign
+
+    @property
+    def place(self) -> str:
+        return self.city or self.region
 
 
 @dataclass
@@ -118,19 +127,27 @@ def _q(value: str) -> str:
 
 
 def campaign_yaml(spec: CampaignSpec, old: m.Campaign, organizer_id: str) -> str:
-    description = spec.description or (f"Информационная кампания против жестокого обращения с детьми: {spec.city}, "
-                                       f"{spec.region}. Телефоны помощи, службы города, что делать, если ребёнка обижают.")
+    where = f"{spec.city}, {spec.region}" if spec.city else spec.region
+    description = spec.description or (f"Информационная кампания против жестокого обращения с детьми: {where}. "
+                                       f"Телефоны помощи, службы помощи, что делать, если ребёнка обижают.")
     lines = [
         "# yaml-language-server: $schema=schema/campaign.schema.json",
-        "# Кампания: название, город, часовой пояс, главные номера. Создано командой scripts/new_campaign.py.",
+        "# Кампания: название, город или регион, часовой пояс, главные номера. Создано командой scripts/new_campaign.py.",
         f"name: {_q(spec.name)}",
+        "# draft — демонстрационный сайт (пометка на каждой странице); live — когда все сведения проверены:",
+        "# сборка live откажется публиковать адрес-заглушку, записи-примеры и придуманные номера.",
+        "status: draft",
     ]
     if spec.slogan:
         lines.append(f"slogan: {_q(spec.slogan)}")
     lines += [
         f"description: {_q(description)}",
-        f"city: {_q(spec.city)}",
+        *([f"city: {_q(spec.city)}"] if spec.city else ["# city не указан: кампания на всю область; города и районы — для фильтра каталога"]),
         f"region: {_q(spec.region)}",
+        *(["cities:", *(f"  - {_q(c)}" for c in spec.cities)] if spec.cities else []),
+        "# Кто выполняет полномочия органа опеки и попечительства в регионе, если у него другое название",
+        "# (тексты скажут «орган опеки и попечительства (в … — …)»), например:",
+        "# guardianship_body: управление социальной политики",
         f"timezone: {spec.timezone}",
         f"site_url: {spec.site_url}",
         "organizer_ids:",
@@ -144,7 +161,7 @@ def campaign_yaml(spec: CampaignSpec, old: m.Campaign, organizer_id: str) -> str
             lines.append(f"    description: {_q(number.description)}")
     lines += [
         f"quick_exit_url: {old.quick_exit_url}",
-        f"copyright: {_q(spec.name + ', ' + spec.city)}",
+        f"copyright: {_q(spec.name + ', ' + spec.place)}",
         "# Свежесть сведений: записи старше stale_after_days дней — «устаревшие» (scripts/report.py).",
         "# stale_level: info — только строка в журнале сборки; warning — mkdocs build --strict остановится; error — ошибка.",
         "stale_after_days: 365",
@@ -203,10 +220,10 @@ def example_service_yaml(spec: CampaignSpec, organizer_id: str, category: str, t
         "audience:",
         "  - children",
         "  - parents",
-        "district: весь город",
+        f"district: {_q('весь город' if spec.city else (spec.cities[0] if spec.cities else 'вся область'))}",
         "location:",
         "  address_1: ул. Примерная, 1",
-        f"  city: {_q(spec.city)}",
+        f"  city: {_q(spec.city or (spec.cities[0] if spec.cities else spec.region))}",
         "hours:",
         "  weekly:",
         "    - byday: [mo, tu, we, th, fr]",
@@ -234,7 +251,7 @@ def example_event_yaml(spec: CampaignSpec, organizer_id: str, today: dt.date) ->
         "  name: Школа № 1, актовый зал (пример)",
         "  address:",
         "    address_1: ул. Примерная, 1",
-        f"    city: {_q(spec.city)}",
+        f"    city: {_q(spec.city or (spec.cities[0] if spec.cities else spec.region))}",
         "audience:",
         "  - parents",
         "organizer_ids:",
@@ -242,6 +259,41 @@ def example_event_yaml(spec: CampaignSpec, organizer_id: str, today: dt.date) ->
         "description: >-",
         "  Пример события для заполнения: о чём встреча, для кого, что взять с собой.",
         "example: true",
+    ]) + "\n"
+
+
+def example_results_yaml(spec: CampaignSpec, today: dt.date) -> str:
+    """A results file to copy from: figures invented (example: true), shapes as in a real report."""
+    return "\n".join([
+        "# yaml-language-server: $schema=schema/results.schema.json",
+        "# Результаты в цифрах (страница «Результаты»): группа — один график и одна таблица.",
+        "# Пример: числа вымышлены (example: true) — замените итогами своей программы или удалите файл.",
+        "# qualifier: exact, more_than («более»), about («около»), at_least («не менее»), up_to («до»);",
+        "# у числа может быть своя единица (unit: \"%\"), место (place) и источник (source).",
+        "- id: primer-itogi",
+        f"  title: {_q('Итоги программы «' + spec.name + '» (пример)')}",
+        f"  region: {_q(spec.region)}",
+        f"  period: {_q(str(today.year) + ' г.')}",
+        "  source: отчёт о выполнении программы (пример)",
+        "  example: true",
+        "  groups:",
+        "    - id: pomoshch",
+        "      title: Кто получил помощь",
+        "      unit: человек",
+        "      items:",
+        "        - label: Дети и подростки",
+        "          value: 100",
+        "          qualifier: more_than",
+        "        - label: Родители",
+        "          value: 40",
+        "          qualifier: about",
+        "    - id: ohvat",
+        "      title: Охват",
+        "      unit: \"%\"",
+        "      items:",
+        "        - label: Районы, где есть службы помощи",
+        "          value: 50",
+        "          unit: \"%\"",
     ]) + "\n"
 
 
@@ -310,7 +362,7 @@ description: {description}
 
 # О программе
 
-«{name}» — программа против жестокого обращения с детьми: {city}, {region}.
+«{name}» — программа против жестокого обращения с детьми: {where}.
 
 !!! note "Заполните эту страницу"
     Расскажите, кто и когда начал программу, её цели и принципы, кто в неё входит и как
@@ -329,10 +381,11 @@ description: {description}
 
 
 def _readme(spec: CampaignSpec) -> str:
-    return f"""# {spec.name} — сайт кампании ({spec.city})
+    return f"""# {spec.name} — сайт кампании ({spec.place})
 
-Сайт создан командой `scripts/new_campaign.py` из шаблона «Вместе защитим». Нужен пакет
-`helpsite` (ядро генератора): `pip install -e <папка шаблона>`.
+Сайт создан командой `scripts/new_campaign.py` генератора сайтов кампаний (пакет `helpsite`).
+Нужен этот пакет: `pip install -e <папка генератора>`. Пока в `data/campaign.yml` стоит
+`status: draft`, на каждой странице — пометка «Демонстрационный сайт».
 
 - Собрать сайт: `mkdocs build --strict` (готовый сайт — в `site/`); просмотр при правке: `mkdocs serve`.
 - Проверить данные: `python scripts/check.py`; отчёт для редакторов: `python scripts/report.py`.
@@ -342,7 +395,7 @@ def _readme(spec: CampaignSpec) -> str:
 
 1. `data/campaign.yml` — адрес сайта (`site_url`), описание, подпись внизу страниц.
 2. `data/organizations.yml` — участники программы; `data/plan.yml` — план действий.
-3. `data/services/` — службы города (файл на службу; пример `primer-sluzhba.yml` замените или удалите);
+3. `data/services/` — службы (файл на службу; пример `primer-sluzhba.yml` замените или удалите);
    перенести готовый реестр — `python scripts/import_hsds.py` или таблицей — `python scripts/spreadsheet.py`.
 4. `docs/about.md` — страница «О программе»; проверьте тексты в `docs/` (список — в выводе команды).
 """
@@ -420,6 +473,10 @@ def _make(template: Path, target: Path, spec: CampaignSpec, old: CampaignData, o
             shutil.copytree(src, data / name, ignore=ignore)
         elif src.exists():
             shutil.copy2(src, data / name)
+    helplines = data / "helplines.yml"
+    if helplines.exists():  # the template's check dates are not the new editors' checks: say so where they edit
+        helplines.write_text(re.sub(r"(?m)^(\s*)assured_date:", r"\1# дата проверки шаблона — позвоните или сверьтесь с сайтом линии и поставьте свою\n\1assured_date:",
+                                    helplines.read_text(encoding="utf-8")), encoding="utf-8")
     (data / "campaign.yml").write_text(campaign_yaml(spec, old.campaign, organizer_id), encoding="utf-8")
     (data / "organizations.yml").write_text(organizations_yaml(spec, organizer_id), encoding="utf-8")
     (data / "plan.yml").write_text(plan_yaml(spec, organizer_id, today), encoding="utf-8")
@@ -434,6 +491,7 @@ def _make(template: Path, target: Path, spec: CampaignSpec, old: CampaignData, o
                                                               encoding="utf-8")
         event_id, text = example_event_yaml(spec, organizer_id, today)
         (data / "events" / f"{event_id}.yml").write_text(text, encoding="utf-8")
+        (data / "results.yml").write_text(example_results_yaml(spec, today), encoding="utf-8")
         present["services"].add("primer-sluzhba")
         present["events"].add(event_id)
     keep = {"service": present["services"], "organization": {organizer_id}}
@@ -450,9 +508,10 @@ def _make(template: Path, target: Path, spec: CampaignSpec, old: CampaignData, o
         css.write_text(apply_color(css.read_text(encoding="utf-8"), color), encoding="utf-8")
     about = target / "docs" / "about.md"
     about.write_text(ABOUT.format(description=_q(f"О программе «{spec.name}»: цели, участники, как помочь."),
-                                  name=spec.name, city=spec.city, region=spec.region, organizer=spec.organizer),
+                                  name=spec.name, where=f"{spec.city}, {spec.region}" if spec.city else spec.region,
+                                  organizer=spec.organizer),
                      encoding="utf-8")
-    stems = city_stems(old.campaign.city) if old.campaign.city != spec.city else []
+    stems = city_stems(old.campaign.city) if old.campaign.city and old.campaign.city != spec.city else []
     for page in sorted((target / "docs").rglob("*.md")):
         text = page.read_text(encoding="utf-8")
         text = text.replace(f"«{old.campaign.name}»", f"«{spec.name}»")
@@ -468,3 +527,28 @@ def _make(template: Path, target: Path, spec: CampaignSpec, old: CampaignData, o
         lines = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if any(s in line for s in stems)]
         if lines:
             result.notes.append(f"data/algorithms/{path.name}: упоминается прежний город — строки {', '.join(map(str, lines))}")
+    result.notes += _checklist(spec, old, today)
+
+
+def _checklist(spec: CampaignSpec, old: CampaignData, today: dt.date) -> list[str]:
+    """What no command can know: the editor checks these by hand before the site goes live."""
+    dates = sorted({h.assured_date.isoformat() for h in old.helplines.values()})
+    notes = [
+        f"data/helplines.yml: общероссийские линии помощи перенесены с датами проверки шаблона ({', '.join(dates)}) — "
+        "позвоните или сверьтесь с сайтом каждой линии и поставьте в assured_date дату своей проверки",
+        "data/campaign.yml: guardianship_body — кто в вашем регионе выполняет полномочия органа опеки и попечительства "
+        "(если у него другое название; тексты алгоритмов и страницы «Специалистам» возьмут его отсюда)",
+        "docs/about.md: страница «О программе» — заготовка: цели, участники, история программы",
+        "data/organizations.yml, data/plan.yml: участники и план — заготовки (номера мероприятий плана — свои)",
+        "data/programmes/: постоянные программы (наставничество, обучение специалистов) — файл на программу, пример в README",
+    ]
+    if not spec.empty:
+        notes.append("data/services/primer-sluzhba.yml, data/events/primer-*.yml, data/results.yml — вымышленные примеры (example: true): "
+                     "замените настоящими записями или удалите — сайт со статусом live их не опубликует")
+    from .campaign_checks import placeholder_host
+    if placeholder_host(spec.site_url):
+        notes.append(f"data/campaign.yml: site_url {spec.site_url} — адрес-заглушка; QR-коды листовки, афиш и памяток ведут на него — "
+                     "впишите настоящий адрес сайта до печати (сборка со status: live без него не пройдёт)")
+    notes.append("status: draft в data/campaign.yml — пока на сайте и печатных материалах пометка «Демонстрационный сайт»; "
+                 "когда всё проверено — status: live")
+    return notes

@@ -240,6 +240,7 @@ class Site:
     PLAN = "plan.md"
     NEWS = "news/index.md"
     RESULTS = "results.md"
+    PROGRAMMES = "programmes.md"
 
     def __init__(self, directory_urls: bool = True):
         self.directory_urls = directory_urls
@@ -320,7 +321,8 @@ class PageBuilder:
             event_jsonld=lambda e: script_tag(event_jsonld(e, data, self.page_url, self.site_url)),
             google_url=lambda e: ics.google_url(e, data, self.page_url(Site.event(e.id))),
             outlook_url=lambda e: ics.outlook_url(e, data, self.page_url(Site.event(e.id))),
-            is_upcoming=self.is_upcoming, moscow_time=moscow_time,
+            is_upcoming=self.is_upcoming, moscow_time=moscow_time, programme_period=programme_period,
+            plan_finished=self.plan_finished,
             posts_about=lambda eid: [p for p in data.news.values() if eid in p.event_ids], status_counts=self.status_counts, file_url=lambda path: self.site_url + path,
         )
 
@@ -343,9 +345,15 @@ class PageBuilder:
     def is_upcoming(self, event: m.Event) -> bool:
         return self.event_times(event).last >= self.now
 
+    def plan_finished(self) -> bool:
+        plan = self.data.plan
+        return plan.finished or (plan.end is not None and _month_end(plan.end) < self.now.date())
+
     def activity_status(self, activity: m.Activity) -> str:
         if activity.status in (m.ActivityStatus.done, m.ActivityStatus.cancelled):
             return activity.status.value
+        if self.plan_finished():
+            return "unreported"  # the programme is over: not «overdue», just never marked
         if _month_end(activity.end) < self.now.date():
             return "overdue"
         return activity.status.value
@@ -363,7 +371,7 @@ class PageBuilder:
             self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3]),
             self.render("helplines.md.j2", Site.HELPLINES),
             self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(),
-                        districts=sorted({s.district for s in data.services.values()})),
+                        districts=self.districts()),
             self.render("algorithms_index.md.j2", Site.ALGORITHMS),
             self.render("events_index.html.j2", Site.EVENTS, upcoming=upcoming, past=past,
                         event_types={e.type.value for e in events},
@@ -371,6 +379,7 @@ class PageBuilder:
             self.render("plan.md.j2", Site.PLAN),
             self.render("news_index.md.j2", Site.NEWS, posts=news),
             self.render("results.md.j2", Site.RESULTS),
+            self.render("programmes.md.j2", Site.PROGRAMMES),
             self.render("open_data.md.j2", OPEN_DATA, **open_data_context()),
         ]
         if records:
@@ -402,7 +411,8 @@ class PageBuilder:
     def status_counts(self, tasks: Iterable[m.Task]) -> dict[str, int]:
         """How many activities are in each status (overdue computed), in a fixed order, zeros left out."""
         statuses = [self.activity_status(a) for t in tasks for a in t.activities]
-        return {k: statuses.count(k) for k in ("done", "in_progress", "planned", "overdue", "cancelled") if k in statuses}
+        return {k: statuses.count(k) for k in ("done", "in_progress", "planned", "overdue", "unreported", "cancelled")
+                if k in statuses}
 
     def plan_deadlines(self) -> list[tuple[m.Task, m.Activity, dt.date, str]]:
         """Each activity's last day (the end month's last day) and status, cancelled ones left out."""
@@ -420,6 +430,12 @@ class PageBuilder:
         out[FEED] = atom_feed(self.data, self.page_url, self.site_url)
         return out
 
+    def districts(self) -> list[str]:
+        """The directory's district filter: the campaign's own list of cities and districts first, in its order."""
+        present = {s.district for s in self.data.services.values()}
+        listed = [c for c in self.data.campaign.cities if c in present]
+        return listed + sorted(present - set(listed))
+
     def service_groups(self) -> list[tuple[m.Category, list[m.Service]]]:
         groups = []
         for category in self.data.categories.values():
@@ -427,6 +443,17 @@ class PageBuilder:
             if members:
                 groups.append((category, members))
         return groups
+
+
+def programme_period(programme: m.Programme) -> str:
+    """«с сентября 2022 года, идёт», «ноябрь — декабрь 2016 года» or the editor's own words."""
+    if programme.period_text:
+        return programme.period_text
+    if programme.start and programme.end:
+        return period_ru(programme.start, programme.end)
+    if programme.start:
+        return f"с {MONTHS_GENITIVE[programme.start.month - 1]} {programme.start.year} года, идёт"
+    return "идёт"
 
 
 def _month_end(value: dt.date) -> dt.date:

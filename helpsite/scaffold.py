@@ -135,7 +135,8 @@ def new_event(data_dir: Path, draft: EventDraft) -> Created:
     data_dir = Path(data_dir)
     if not draft.city:
         try:
-            draft.city = str(yaml.safe_load((data_dir / "campaign.yml").read_text(encoding="utf-8")).get("city", ""))
+            campaign = yaml.safe_load((data_dir / "campaign.yml").read_text(encoding="utf-8"))
+            draft.city = str(campaign.get("city") or campaign.get("region") or "")  # region-wide: the region
         except (OSError, AttributeError, yaml.YAMLError):
             draft.city = ""
     path = data_dir / "events" / f"{draft.event_id()}.yml"

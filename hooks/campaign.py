@@ -6,6 +6,7 @@ State lives on the config object of each build (hooks are not reloaded by `mkdoc
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from helpsite import freshness, publish, shell
+from helpsite import campaign_checks, campaigntext, engine, freshness, publish, shell
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
@@ -47,15 +48,31 @@ def _state(config: MkDocsConfig) -> BuildState:
     return config.helpsite_state  # type: ignore[attr-defined]
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    engine.install_log_filter().serving = command == "serve"
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
+    engine.install_log_filter()
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
                                 defer_records=True)
         freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
+        campaigntext.check_docs(Path(config.docs_dir), content.data)  # {{ campaign.… }} in docs/*.md
+        live = campaign_checks.live_problems(content.data)  # status: live — no placeholders, no examples
+        if live:
+            raise DataErrors(live)
     except DataErrors as exc:
         for error in exc.errors:
             log.error(str(error))
+        if engine.install_log_filter().serving:  # the browser shows the same messages; the site returns when fixed
+            config.helpsite_state = None  # type: ignore[attr-defined]
+            config.helpsite_errors = (exc.errors, data_dir)  # type: ignore[attr-defined]
+            config.extra.update(engine.FALLBACK_EXTRA)
+            config.nav = None
+            config.watch.append(config.docs_dir)
+            return config
         raise Abort(f"Данные не прошли проверку ({len(exc.errors)} ош.); сайт не собран, прежний сайт не тронут.") from None
     pages_log = logging.getLogger("mkdocs.structure.pages")
     if not any(isinstance(f, _RecordLinkNotice) for f in pages_log.filters):
@@ -74,6 +91,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    if getattr(config, "helpsite_state", None) is None:  # mkdocs serve with data errors: one page that lists them
+        errors, data_dir = config.helpsite_errors  # type: ignore[attr-defined]
+        engine.install_log_filter().pages = 1
+        kept = [f for f in files if not f.is_documentation_page()]
+        return Files([*kept, File.generated(config, "index.md", content=engine.error_page_markdown(errors, data_dir))])
     content = _state(config).content
     for page in content.pages:
         existing = files.get_file_from_path(page.path)
@@ -110,10 +132,20 @@ def on_env(env, config: MkDocsConfig, files: Files):
 
 
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
-    return "" if page.file.src_uri in _state(config).content.html_pages else markdown
+    if getattr(config, "helpsite_state", None) is None:
+        return markdown
+    content = _state(config).content
+    if page.file.src_uri in content.html_pages:
+        return ""
+    if "{{" in markdown and not page.file.generated_by:  # campaign fields in the shared texts
+        link = posixpath.relpath("programmes.md", posixpath.dirname(page.file.src_uri) or ".")
+        markdown = campaigntext.fill(markdown, content.data, link)
+    return markdown
 
 
 def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
+    if getattr(config, "helpsite_state", None) is None:
+        return html
     generated = _state(config).content.html_pages.get(page.file.src_uri)
     if generated is None:
         return html
@@ -125,7 +157,7 @@ def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     output = harden_html(output)
     folder, _, name = page.file.src_uri.rpartition("/")
-    if name == f"{shell.PROTOTYPE_ID}.md":
+    if name == f"{shell.PROTOTYPE_ID}.md" and getattr(config, "helpsite_state", None) is not None:
         _state(config).shells[folder] = shell.make_shell(output)
     return output
 
@@ -137,6 +169,11 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 @event_priority(-100)  # after every plugin has written its files (search index)
 def on_post_build(config: MkDocsConfig) -> None:
+    if getattr(config, "helpsite_state", None) is None:  # serve with data errors: every address shows them
+        site = Path(config.site_dir)
+        if (site / "index.html").exists():
+            (site / "404.html").write_bytes((site / "index.html").read_bytes())
+        return
     state = _state(config)
     strict_failed = config.strict and any(
         isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
@@ -146,5 +183,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         publish.complete_site(state.staging, state.content, state.shells, Site(config.use_directory_urls),
                               config.site_url or "")
         publish.swap_in(state.staging, state.site_dir)
+        summary = engine.install_log_filter()  # the build's last line, in Russian: where and how many pages
+        summary.site_dir, summary.pages = str(state.site_dir), sum(1 for _ in state.site_dir.rglob("*.html"))
     config.site_dir = str(state.site_dir)
 

@@ -20,6 +20,12 @@ def main() -> int:
     except DataErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
+    from helpsite.campaign_checks import live_problems
+    live = live_problems(data)  # status: live — no placeholder address, example records, invented numbers
+    if live:
+        print(DataErrors(live).report(), file=sys.stderr)
+        print("Сайт со статусом live не соберётся: исправьте строки выше или верните status: draft.", file=sys.stderr)
+        return 1
     print(f"Данные в порядке: линий помощи {len(data.helplines)}, служб {len(data.services)}, "
           f"организаций {len(data.organizations)}, алгоритмов {len(data.algorithms)}, событий {len(data.events)}, "
           f"мероприятий плана {sum(len(t.activities) for t in data.plan.tasks)}.")

@@ -5,8 +5,10 @@
       --timezone Europe/Moscow --name "Безопасное детство" --slogan "Детство без насилия" \\
       --organizer "АНО «Семья»" --color "#1f5f8b" --site-url https://example.org/vologda/
 
+Кампания на всю область — без --city, города и районы — в --cities.
+
 Создаёт папку с mkdocs.yml, docs/, overrides/, hooks/, scripts/ и data/: кампания с новыми
-названием, городом и часовым поясом; организатор; общероссийские линии помощи (детский телефон
+названием, городом (или регионом) и часовым поясом; организатор; общероссийские линии помощи (детский телефон
 доверия, 112); виды помощи; алгоритмы «что делать, если…» (без контактов служб прежнего города);
 заготовка плана; пример службы и события (или ничего — с --empty). Основной цвет сайта
 (--color) должен читаться на белом (контраст не меньше 4,5:1). Сайт собирается сразу:
@@ -33,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", type=Path, help="папка нового сайта (новая или пустая)")
     parser.add_argument("--name", required=True, help="название кампании")
-    parser.add_argument("--city", required=True, help="город: «Вологда»")
+    parser.add_argument("--city", help="город: «Вологда»; не указывайте для кампании на всю область")
+    parser.add_argument("--cities", help="для кампании на всю область: города и районы через запятую — «Вологда, Череповец, Сокольский район»")
     parser.add_argument("--region", required=True, help="регион: «Вологодская область»")
     parser.add_argument("--timezone", required=True, help="часовой пояс IANA: Europe/Moscow, Asia/Yekaterinburg, Asia/Irkutsk…")
     parser.add_argument("--organizer", required=True, help="организатор кампании: название организации")
@@ -42,13 +45,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="вид организатора: " + ", ".join(f"{k} ({v})" for k, v in m.ORGANIZATION_KIND_LABELS.items()))
     parser.add_argument("--slogan", help="лозунг")
     parser.add_argument("--color", default="#5b2a86", help="основной цвет сайта #rrggbb (по умолчанию #5b2a86)")
-    parser.add_argument("--site-url", default="https://example.org/", help="адрес сайта; можно с путём: https://example.org/vologda/")
+    parser.add_argument("--site-url", default="https://example.org/", help="адрес сайта; можно с путём: https://deti.vologda.ru/ (адрес example.org — заглушка: сайт останется демонстрационным)")
     parser.add_argument("--empty", action="store_true", help="без примера службы и события")
     parser.add_argument("--template", type=Path, default=ROOT, help="сайт-шаблон (по умолчанию этот)")
     args = parser.parse_args(argv)
     spec = CampaignSpec(name=args.name, city=args.city, region=args.region, timezone=args.timezone, organizer=args.organizer,
                         organizer_id=args.organizer_id, organizer_kind=args.organizer_kind, slogan=args.slogan,
-                        color=args.color, site_url=args.site_url, empty=args.empty)
+                        color=args.color, site_url=args.site_url, empty=args.empty,
+                        cities=[c.strip() for c in (args.cities or "").split(",") if c.strip()])
     try:
         created = new_campaign(args.template, args.target, spec)
     except ValueError as exc:

@@ -5,7 +5,7 @@
   python scripts/new_event.py --title "Родительское собрание «Безопасность ребёнка»" \\
       --type parent_meeting --start "2027-03-12 18:30" --end "2027-03-12 20:00" \\
       --place "Школа № 5, актовый зал" --address "ул. Примерная, 5" \\
-      --audience parents --organizer centr-semeynoy-terapii
+      --audience parents --organizer ID_ОРГАНИЗАТОРА   # id из data/organizations.yml
 
 Файл никогда не перезаписывается. Если в нём ошибка (например, неизвестный id организации),
 файл не создаётся, а ошибки выводятся как у scripts/check.py.
@@ -32,7 +32,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--type", required=True, choices=list(m.EVENT_TYPE_LABELS), metavar="TYPE", help=f"вид: {types}")
     parser.add_argument("--start", required=True, help="начало «ГГГГ-ММ-ДД ЧЧ:ММ» по времени кампании; только дата — на весь день")
     parser.add_argument("--end", help="окончание, в том же виде, что и начало")
-    parser.add_argument("--place", help="название места: «Центр семейной терапии, зал 2»")
+    parser.add_argument("--place", help="название места: «Центр семьи, зал 2»")
     parser.add_argument("--address", help="улица и дом: «ул. Ленина, 31» (для ссылки на карту)")
     parser.add_argument("--city", help="город (по умолчанию — город кампании)")
     parser.add_argument("--online", dest="online_url", help="ссылка на трансляцию (для онлайн-события)")

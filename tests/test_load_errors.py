@@ -341,6 +341,12 @@ def test_results_total_must_match_the_items(data_copy):
     assert "сумма по видам не совпадает с итогом группы" in errors[0]
 
 
+def test_a_percentage_above_100(data_copy):
+    edit(data_copy / "results.yml", "value: 5}", "value: 500, unit: \"%\"}")
+    errors = errors_for(data_copy)
+    assert any(e.startswith("data/results.yml:") and "процент больше 100" in e for e in errors), errors
+
+
 def test_large_folders_are_read_in_worker_processes_with_the_same_errors(data_copy, monkeypatch):
     import helpsite.load as load_module
 

@@ -17,7 +17,7 @@ from .conftest import CHROMIUM, ROOT, prerequisite_missing, npm_tools, require_c
 PAGE_TYPES = {
     "home": "", "helplines": "helplines/", "directory": "services/", "service": "services/sluzhba-sos/",
     "algorithm": "algorithms/parent/", "events": "events/", "event": "events/kruglyy-stol-vmeste-zashchitim/",
-    "plan": "plan/", "hand-written": "children/", "safety": "safety/",
+    "plan": "plan/", "hand-written": "children/", "safety": "safety/", "programmes": "programmes/", "results": "results/",
 }
 
 

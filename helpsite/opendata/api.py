@@ -62,7 +62,7 @@ class ApiAddress(ApiModel):
     """Адрес."""
 
     address_1: str = Field(description="Улица и дом")
-    city: str = Field(description="Город")
+    city: str = Field(description="Город (у кампании на всю область — регион)")
     postal_code: str | None = Field(description="Почтовый индекс")
     state_province: str | None = Field(description="Область, край, республика")
     description: str | None = Field(description="Как добраться, вход, этаж")
@@ -202,6 +202,7 @@ class ApiEvent(ApiModel):
     start: str = Field(description="Начало: «ГГГГ-ММ-ДДTЧЧ:ММ:СС+ЧЧ:ММ» (со смещением от UTC) или дата «ГГГГ-ММ-ДД» для события на весь день")
     end: str | None = Field(description="Окончание, в том же виде (для события на весь день — последний день)")
     rescheduled_start: str | None = Field(description="Новое начало перенесённого события")
+    date_text: str | None = Field(description="Если точная дата не известна — как её назвать («март 2027 года, дата уточняется»); start тогда условный")
     timezone: str = Field(description="Часовой пояс IANA события")
     place: ApiPlace | None = Field(description="Место (null — только онлайн)")
     online_url: str | None = Field(description="Ссылка на трансляцию")
@@ -270,7 +271,7 @@ class ApiBuilder:
         self.page_url = page_url
         self.site_url = site_url
         c = data.campaign
-        self.campaign = ApiCampaign(name=c.name, city=c.city, region=c.region, timezone=c.timezone, site_url=site_url)
+        self.campaign = ApiCampaign(name=c.name, city=c.place, region=c.region, timezone=c.timezone, site_url=site_url)
 
     def helplines(self) -> list[ApiHelpline]:
         from ..pages import Site
@@ -321,7 +322,7 @@ class ApiBuilder:
                 start=_moment(times.start, times.all_day),
                 end=_moment(times.end, times.all_day) if times.end else None,
                 rescheduled_start=_moment(times.rescheduled, times.all_day) if times.rescheduled else None,
-                timezone=times.tz.key,
+                date_text=e.date_text, timezone=times.tz.key,
                 place=ApiPlace(name=e.place.name, address=api_address(e.place.address) if e.place.address else None)
                 if e.place else None,
                 online_url=e.online_url, audience=[a.value for a in e.audience],

@@ -314,8 +314,8 @@ class HsdsExport:
             resources.append({"name": table, "path": path, "profile": "tabular-data-resource", "format": "csv",
                               "mediatype": "text/csv", "encoding": "utf-8", "schema": schema})
         return {
-            "name": "helpsite-hsds", "title": f"{campaign.name}: службы помощи ({campaign.city}) — HSDS {h.SPEC_VERSION}",
-            "description": f"Каталог служб помощи детям и семьям, {campaign.city}, {campaign.region}. "
+            "name": "helpsite-hsds", "title": f"{campaign.name}: службы помощи ({campaign.place}) — HSDS {h.SPEC_VERSION}",
+            "description": f"Каталог служб помощи детям и семьям, {campaign.place if not campaign.city else campaign.city + ', ' + campaign.region}. "
                            f"Формат Open Referral HSDS {h.SPEC_VERSION} (табличная форма).",
             "profile": "tabular-data-package", "homepage": campaign.site_url,
             "sources": [{"title": campaign.name, "path": campaign.site_url}],

@@ -122,7 +122,7 @@ def event_when(data: CampaignData, event: m.Event) -> tuple[str, str]:
         if end and end.date() != start.date():
             return f"{date_ru(start.date())} – {date_ru(end.date())}", "весь день"
         return f"{date_ru(start.date())}, {WEEKDAYS[start.weekday()]}", "весь день"
-    zone = (f"по времени города {data.campaign.city}" if not event.timezone else f"часовой пояс {event.timezone}")
+    zone = (data.campaign.local_time if not event.timezone else f"часовой пояс {event.timezone}")
     if end and end.date() != start.date():
         return (f"{date_ru(start.date())}, {time_ru(start.time())} – {date_ru(end.date())}, {time_ru(end.time())}",
                 f"{zone} ({utc_offset_ru(start)})")

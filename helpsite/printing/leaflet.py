@@ -100,7 +100,7 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
                                                            leading=1.1, after=6))]
         if data.campaign.slogan:
             out.append(Paragraph(para(data.campaign.slogan), centred("c2", 13 * scale, color="white", after=4)))
-        out.append(Paragraph(para(data.campaign.city), centred("c3", 10 * scale, color="white")))
+        out.append(Paragraph(para(data.campaign.place), centred("c3", 10 * scale, color="white")))
         return out
 
     head_box = (cover[0], page_h - 72 * mm + 6 * mm, cover[2], 72 * mm - 14 * mm)
@@ -200,7 +200,8 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
         lines.append(Spacer(1, 7))
         groups.append(lines)
     all_url = page_url(base, Site.SERVICES, directory_urls)
-    tail = Paragraph(f"Все службы города — на сайте: <b>{para(display_url(all_url))}</b>", style("st", 9.5, color=MUTED))
+    where = "города" if data.campaign.city else "региона"  # a region-wide campaign lists the region's services
+    tail = Paragraph(f"Все службы {where} — на сайте: <b>{para(display_url(all_url))}</b>", style("st", 9.5, color=MUTED))
     heading = Paragraph("Куда обратиться", style("s0", 18, font=fonts.BOLD, color=PRIMARY, after=6))
     for box, first in ((middle, True), (right, False)):
         x, y, w, h = box
