@@ -51,7 +51,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
-                                defer_records=True)
+                                defer_records=True, docs_dir=Path(config.docs_dir))
         freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
     except DataErrors as exc:
         for error in exc.errors:
