@@ -63,7 +63,9 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
     files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}
-    return ContentBuild(data=data, pages=builder.build(records=not defer_records), now=now, files=files,
+    pages = builder.build(records=not defer_records)
+    return ContentBuild(data=data, pages=pages, now=now, files=files,
                         search_entries=record_entries(data, builder.site),
-                        search_keywords=page_keywords(docs_dir or Path(data_dir).parent / "docs", builder.site),
+                        search_keywords=page_keywords(docs_dir or Path(data_dir).parent / "docs", builder.site,
+                                                      ((p.path, p.markdown) for p in pages if not p.record)),
                         builder=builder if defer_records else None)

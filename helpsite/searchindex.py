@@ -223,6 +223,9 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
         parts = (m.EVENT_TYPE_LABELS[event.type.value], date_ru(times.effective_start.date()),
                  event.place.name if event.place else "онлайн", _short(first_paragraph(event.description)))
         entries.append(_entry(site.url_of(Site.event(event.id)), event.title, parts, "event"))
+    for helpline in data.helplines.values():  # its part of the helplines page: found by its numbers too
+        entries.append({"location": site.url_of(Site.HELPLINES) + f"#{helpline.id}-title",
+                        "keywords": [helpline.name, *(p.number for p in helpline.phones)]})
     for algorithm in data.algorithms.values():  # the page itself is indexed by the engine: add its words
         entries.append({"location": site.url_of(Site.algorithm(algorithm.id)), "keywords": list(algorithm.keywords),
                         "kind": "algorithm"})
@@ -238,23 +241,30 @@ def _entry(location: str, title: str, parts: Iterable[str], kind: str = "page",
     return entry
 
 
-def page_keywords(docs_dir: Path, site: Site) -> dict[str, list[str]]:
-    """`keywords:` from the front matter of hand-written pages: URL → words people search with."""
+def front_matter_keywords(markdown: str) -> list[str]:
+    """`keywords:` of a page's front matter (a list, or words separated by commas)."""
+    match = re.match(r"---\s*\n(.*?)\n---\s*(\n|$)", markdown, re.S)
+    if not match:
+        return []
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return []  # a broken front matter is reported by the page checks, not here
+    words = meta.get("keywords") if isinstance(meta, dict) else None
+    if isinstance(words, str):
+        words = words.split(",")
+    return [str(w).strip() for w in words if str(w).strip()] if isinstance(words, list) else []
+
+
+def page_keywords(docs_dir: Path, site: Site, generated: Iterable[tuple[str, str]] = ()) -> dict[str, list[str]]:
+    """`keywords:` from the front matter of hand-written pages (and of generated ones, given as
+    (path, Markdown)): URL → words people search with."""
+    pages = [(p.relative_to(docs_dir).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(docs_dir.rglob("*.md"))]
     out: dict[str, list[str]] = {}
-    for path in sorted(docs_dir.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        match = re.match(r"---\s*\n(.*?)\n---\s*\n", text, re.S)
-        if not match:
-            continue
-        try:
-            meta = yaml.safe_load(match.group(1))
-        except yaml.YAMLError:
-            continue  # a broken front matter is reported by the page checks, not here
-        words = meta.get("keywords") if isinstance(meta, dict) else None
-        if isinstance(words, str):
-            words = [w.strip() for w in words.split(",")]
-        if isinstance(words, list):
-            out[site.url_of(path.relative_to(docs_dir).as_posix())] = [str(w) for w in words if str(w).strip()]
+    for path, markdown in [*pages, *generated]:
+        words = front_matter_keywords(markdown)
+        if words:
+            out[site.url_of(path)] = words
     return out
 
 
@@ -279,10 +289,9 @@ def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
             continue
         doc = Doc(location, title, text, kinds.get(page, "page") if "#" not in location else "section",
                   boost=float(raw.get("boost", 1.0) or 1.0))
+        doc.keywords = extra.get(location, [])
         if "#" in location:
             doc.parent = titles.get(page, "")
-        else:
-            doc.keywords = extra.get(page, [])
         docs.append(doc)
     for entry in entries:
         if "title" in entry:

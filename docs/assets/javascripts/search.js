@@ -141,34 +141,30 @@
 
   Engine.prototype.expand = function (slot) {
     var self = this, terms = {};
-    function add(term, weight) { if (term && (terms[term] || 0) < weight) terms[term] = weight; }
+    function add(term, weight) { if (term && !((terms[term] || 0) >= weight)) terms[term] = weight; }
     add(slot.stem, 1); add(slot.word, 1);
     [slot.stem, slot.word].forEach(function (t) { (self.synonyms[t] || []).forEach(function (o) { add(o, 0.8); }); });
-    var keys = {};
-    Object.keys(terms).forEach(function (t) { keys[t] = true; });
-    return Promise.all(Object.keys(keys).map(function (t) { return self.shard(t); })).then(function () {
-      return self.shard(slot.stem).then(function (table) {
-        var found = Object.keys(terms).some(function (t) { return self.lookup(t) !== null; });
-        var prefixes = [slot.stem];
-        if (slot.word !== slot.stem) prefixes.push(slot.word);
-        var vocab = Object.keys(table), added = 0;
-        if (slot.stem.length >= 3 || (slot.last && slot.word.length >= 2)) {
-          for (var k = 0; k < vocab.length && added < 60; k++) {
-            var v = vocab[k];
-            if (!(v in terms) && prefixes.some(function (p) { return v.length > p.length && v.lastIndexOf(p, 0) === 0; })) {
-              add(v, slot.last ? 0.7 : 0.5); added++;
-            }
-          }
+    var exact = Object.keys(terms);
+    return Promise.all(exact.map(function (t) { return self.shard(t); })).then(function () {
+      var found = exact.some(function (t) { return self.lookup(t) !== null; }), added = 0;
+      // longer words that start with one of the query's (a word being typed, «насил» → «насильственн»)
+      exact.forEach(function (p) {
+        var own = p === slot.stem || p === slot.word;
+        if (p.length < (own && slot.last ? 2 : own ? 3 : 4)) return;
+        var table = self.loaded[p.charCodeAt(0).toString(16)] || {}, weight = own ? (slot.last ? 0.7 : 0.5) : 0.4;
+        for (var v in table) {
+          if (added >= 80) break;
+          if (v.length > p.length && v.lastIndexOf(p, 0) === 0 && !(v in terms)) { add(v, weight); added++; }
         }
-        if (!found && !added && slot.word.length >= 4) { // a typo: the closest words of the index
-          var limit = slot.word.length >= 8 ? 2 : 1;
-          vocab.forEach(function (v) {
-            var d = Math.min(distance(slot.stem, v, limit), distance(slot.word, v, limit));
-            if (d <= limit) add(v, d === 1 ? 0.6 : 0.4);
-          });
-        }
-        return terms;
       });
+      if (!found && !added && slot.word.length >= 4) { // a typo: the closest words of the index
+        var limit = slot.word.length >= 8 ? 2 : 1, table = self.loaded[slot.stem.charCodeAt(0).toString(16)] || {};
+        for (var v in table) {
+          var d = Math.min(distance(slot.stem, v, limit), distance(slot.word, v, limit));
+          if (d <= limit) add(v, d === 1 ? 0.6 : 0.4);
+        }
+      }
+      return terms;
     });
   };
 
@@ -211,7 +207,7 @@
       });
       var list = Object.keys(groups).map(function (g) {
         var e = groups[g];
-        e.score = e.top + 0.25 * (e.score - e.top); // the best part of a page, and a little for the rest
+        e.score = e.top + 0.15 * (e.score - e.top); // the best part of a page, and a little for the rest
         if (+g !== e.best && total[g] !== undefined && groups[g].ids.indexOf(+g) >= 0) {
           var pageScore = total[g] * Math.pow(matched[g] / slots.length, 2);
           if (pageScore >= 0.8 * e.top) e.best = +g; // the page itself when it matches almost as well
