@@ -390,3 +390,9 @@ def write_site_index(site_dir: Path, engine_index: Path, entries: list[dict[str,
         target.write_bytes(body)
     engine_index.unlink(missing_ok=True)  # not used: nothing in the site fetches it
     return files
+
+
+def read_documents(site_dir: Path) -> list[list[str]]:
+    """Every document of a built site's index: [location, title, snippet, label, page title] (tests, tools)."""
+    meta = json.loads((site_dir / "search" / "meta.json").read_text(encoding="utf-8"))
+    return [row for name in meta["chunks"] for row in json.loads((site_dir / "search" / name).read_text(encoding="utf-8"))]

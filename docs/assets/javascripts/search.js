@@ -329,6 +329,7 @@
     if (!query.trim()) {
       list.textContent = ""; empty.hidden = true; more.hidden = true;
       say("Напишите, что случилось или что вы ищете");
+      state("ready");
       return Promise.resolve();
     }
     return ready().then(function () {
@@ -345,7 +346,7 @@
       if (mine !== sequence) return;
       list.textContent = ""; more.hidden = true; empty.hidden = false;
       say("Поиск сейчас не работает");
-    });
+    }).then(function () { if (mine === sequence) state("ready"); });
   }
 
   function open() {
@@ -357,7 +358,10 @@
     input.blur();
   }
 
+  function state(value) { box.setAttribute("data-hs-state", value); } // "busy" while a query runs, then "ready"
+
   input.addEventListener("input", function () {
+    state("busy");
     clearTimeout(timer);
     timer = setTimeout(run, 80);
   });
