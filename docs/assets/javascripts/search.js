@@ -230,11 +230,15 @@
     return id;
   };
 
+  /* Whether a word of a result is one the query matched (to mark it). Short words that only a
+     synonym brought in (ты, тебя for «меня») are not marked: they are everywhere. */
   Engine.prototype.matches = function (word, slots) {
     var w = Engine.normalize(word), s = this.stem(w);
     return slots.some(function (slot) {
-      var terms = slot.terms || {};
-      return s in terms || w in terms || (s.length >= 3 && slot.stem.length >= 3 && (s.lastIndexOf(slot.stem, 0) === 0));
+      var terms = slot.terms || {}, weight = Math.max(terms[s] || 0, terms[w] || 0);
+      if (s === slot.stem || w === slot.word) return true;
+      if (s.length >= 3 && slot.stem.length >= 3 && s.lastIndexOf(slot.stem, 0) === 0) return true;
+      return weight > 0 && (w.length > 4 || weight >= 1);
     });
   };
 
