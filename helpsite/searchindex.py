@@ -10,9 +10,11 @@ algorithms and categories, and synonym groups (`data/search_synonyms.yml`).
 The index is split so that one query fetches little, whatever the size of the site:
 - `search/meta.json`: counts, the stemmer's endings, stop words, synonym groups, file names;
 - `search/t/<letter>.<hash>.json`: every stem that starts with that letter → the documents
-  that hold it, with a precomputed weight (BM25 with fields: title, keywords, text). A typo
-  is corrected against the stems of the same first letter, so that file is all it needs;
-- `search/d/<n>.<hash>.json`: titles, addresses and short texts of 64 documents each, fetched
+  that hold it, with a precomputed weight (BM25 with fields: title, keywords, text); a typo
+  is corrected against the stems of the same first letter, so that file is all it needs.
+  A stem found in many documents has its list in `search/p/…json`, fetched only when a
+  query uses that stem;
+- `search/d/<n>.<hash>.json`: titles, addresses and short texts of 32 documents each, fetched
   only for the results shown.
 The browser side is `docs/assets/javascripts/search.js`. No URL, history or storage is
 written by either: the query lives only in the search field.
@@ -20,6 +22,7 @@ written by either: the query lives only in the search field.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -39,7 +42,8 @@ from .richtext import first_paragraph
 
 SHORT_TEXT = 160
 SNIPPET = 420  # characters of text kept per document for the result's snippet
-CHUNK = 64  # documents per file of the document store
+CHUNK = 32  # documents per file of the document store
+LONG_POSTINGS = 48  # a word in more documents than this gets its own file of postings
 FORMAT = 1
 
 # ---------------------------------------------------------------- Russian: normalizing and stemming
@@ -133,6 +137,7 @@ def _remove(word: str, start: int, names: tuple[str, ...], after_a: tuple[str, .
     return rest
 
 
+@functools.lru_cache(maxsize=200_000)  # a site has far fewer distinct words than words
 def stem(word: str) -> str:
     """Snowball's Russian stemmer (same steps in search.js)."""
     word = normalize(word)
@@ -169,9 +174,10 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> list[str]:
+@functools.lru_cache(maxsize=20_000)  # names of categories, districts, organisations repeat
+def terms(text: str) -> tuple[str, ...]:
     """Stems of the words of `text` that carry meaning."""
-    return [stem(word) for word in tokens(text) if word not in STOP_WORDS]
+    return tuple(stem(word) for word in tokens(text) if word not in STOP_WORDS)
 
 
 # ---------------------------------------------------------------- documents
@@ -305,10 +311,11 @@ def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
 def _fields(doc: Doc) -> dict[str, dict[str, int]]:
     """Field → term → how often."""
     out: dict[str, dict[str, int]] = {}
-    for name, text in (("title", doc.title), ("keywords", " ".join(doc.keywords)), ("text", doc.text)):
+    for name, texts in (("title", [doc.title]), ("keywords", doc.keywords), ("text", doc.text.split(" · "))):
         counts = out.setdefault(name, {})
-        for term in terms(text):
-            counts[term] = counts.get(term, 0) + 1
+        for text in texts:
+            for term in terms(text):
+                counts[term] = counts.get(term, 0) + 1
     return out
 
 
@@ -346,6 +353,12 @@ def build_index(docs: list[Doc], synonyms: list[list[str]]) -> dict[str, bytes]:
             previous = ident
         shards.setdefault(_shard(term), {})[term] = flat
     files: dict[str, bytes] = {}
+    for table in shards.values():  # long lists in their own files: a letter's file stays small at any size
+        for term, flat in table.items():
+            if len(flat) > 2 * LONG_POSTINGS:
+                path, body = _hashed("p", _shard(term) + "-" + hashlib.sha256(term.encode()).hexdigest()[:8], flat)
+                files[path] = body
+                table[term] = path  # type: ignore[assignment]
     shard_names: dict[str, str] = {}
     for key, table in shards.items():
         path, body = _hashed("t", key, table)

@@ -20,7 +20,8 @@
     this.fetchJSON = fetchJSON; // path under search/ → Promise of the parsed file
     this.stop = new Set(meta.stop);
     this.shards = {}; // key → Promise of {stem: postings}
-    this.loaded = {}; // key → {stem: postings}, once fetched
+    this.loaded = {}; // key → {stem: postings, or the name of the file that holds them}, once fetched
+    this.long = {}; // file name → Promise (postings kept in their own file)
     this.chunks = {}; // n → Promise of rows
     this.synonyms = {}; // stem → [stems of its groups]
     var self = this;
@@ -146,14 +147,14 @@
     [slot.stem, slot.word].forEach(function (t) { (self.synonyms[t] || []).forEach(function (o) { add(o, 0.8); }); });
     var exact = Object.keys(terms);
     return Promise.all(exact.map(function (t) { return self.shard(t); })).then(function () {
-      var found = exact.some(function (t) { return self.lookup(t) !== null; }), added = 0;
+      var found = exact.some(function (t) { return self.has(t); }), added = 0;
       // longer words that start with one of the query's (a word being typed, «насил» → «насильственн»)
       exact.forEach(function (p) {
         var own = p === slot.stem || p === slot.word;
         if (p.length < (own && slot.last ? 2 : own ? 3 : 4)) return;
         var table = self.loaded[p.charCodeAt(0).toString(16)] || {}, weight = own ? (slot.last ? 0.7 : 0.5) : 0.4;
         for (var v in table) {
-          if (added >= 80) break;
+          if (added >= 30) break;
           if (v.length > p.length && v.lastIndexOf(p, 0) === 0 && !(v in terms)) { add(v, weight); added++; }
         }
       });
@@ -164,13 +165,27 @@
           if (d <= limit) add(v, d === 1 ? 0.6 : 0.4);
         }
       }
-      return terms;
+      // long lists of documents live in their own files: fetch those of the terms used
+      return Promise.all(Object.keys(terms).map(function (t) { return self.postings(t); })).then(function () { return terms; });
     });
+  };
+
+  Engine.prototype.has = function (term) {
+    var table = this.loaded[term.charCodeAt(0).toString(16)];
+    return !!table && Object.prototype.hasOwnProperty.call(table, term);
+  };
+
+  Engine.prototype.postings = function (term) {
+    var table = this.loaded[term.charCodeAt(0).toString(16)];
+    if (!table || !Object.prototype.hasOwnProperty.call(table, term) || typeof table[term] !== "string") return Promise.resolve();
+    var name = table[term], long = this.long;
+    if (!long[name]) long[name] = this.fetchJSON(name).then(function (list) { table[term] = list; });
+    return long[name];
   };
 
   Engine.prototype.lookup = function (term) {
     var table = this.loaded[term.charCodeAt(0).toString(16)];
-    return table && Object.prototype.hasOwnProperty.call(table, term) ? table[term] : null;
+    return table && Object.prototype.hasOwnProperty.call(table, term) && typeof table[term] !== "string" ? table[term] : null;
   };
 
   /* Ranked page groups: [{score, best: docId, ids: [...]}] */
