@@ -26,11 +26,12 @@ import functools
 import hashlib
 import html
 import json
-import math
 import re
+import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -75,12 +76,7 @@ ENDINGS: dict[str, list[str]] = {
 # words is searched as it is). Kept short on purpose: «один», «нет», «дома» stay searchable, and so
 # do «я, меня, мне, ты, тебя, тебе»: a child writes «меня бьют», the children's pages say «тебя»
 # (a synonym group in data/search_synonyms.yml joins them).
-STOP_WORDS = frozenset("""
-а без бы был была были было быть в вам вас ведь во вот все всё вы где да даже для до его ее её ей ему если
-есть еще ещё же за и из или им их к как какой когда кто ли либо мы на над нам нас не него нее неё ней
-нибудь ним них но ну о об однако он она они оно от по под при про с со так также там те то того тоже той
-только том у уж уже чем что чтоб чтобы эта эти это этот мой моя мои моё мое
-""".split())
+STOP_WORDS = frozenset(["а", "без", "бы", "был", "была", "были", "было", "быть", "в", "вам", "вас", "ведь", "во", "вот", "все", "всё", "вы", "где", "да", "даже", "для", "до", "его", "ее", "её", "ей", "ему", "если", "есть", "еще", "ещё", "же", "за", "и", "из", "или", "им", "их", "к", "как", "какой", "когда", "кто", "ли", "либо", "мы", "на", "над", "нам", "нас", "не", "него", "нее", "неё", "ней", "нибудь", "ним", "них", "но", "ну", "о", "об", "однако", "он", "она", "они", "оно", "от", "по", "под", "при", "про", "с", "со", "так", "также", "там", "те", "то", "того", "тоже", "той", "только", "том", "у", "уж", "уже", "чем", "что", "чтоб", "чтобы", "эта", "эти", "это", "этот", "мой", "моя", "мои", "моё", "мое"])
 
 TOKEN = re.compile(r"[0-9a-zа-я]+")
 PHONE = re.compile(r"(?<![\d])(?:\+7|8)?[\s(-]*\d[\d\s()-]{1,16}\d(?![\d])")
@@ -167,9 +163,7 @@ def stem(word: str) -> str:
     superlative = _ending(word, rv, ("superlative",))
     if superlative:
         word = word[: len(word) - len(superlative[1])]
-    if word.endswith("нн") and len(word) - 2 >= rv:
-        word = word[:-1]
-    elif word.endswith("ь") and len(word) - 1 >= rv:
+    if word.endswith("нн") and len(word) - 2 >= rv or word.endswith("ь") and len(word) - 1 >= rv:
         word = word[:-1]
     return word
 
@@ -249,7 +243,7 @@ def _entry(location: str, title: str, parts: Iterable[str], kind: str = "page",
 
 def front_matter_keywords(markdown: str) -> list[str]:
     """`keywords:` of a page's front matter (a list, or words separated by commas)."""
-    match = re.match(r"---\s*\n(.*?)\n---\s*(\n|$)", markdown, re.S)
+    match = re.match(r"---\s*\n(.*?)\n---\s*(\n|$)", markdown, re.DOTALL)
     if not match:
         return []
     try:
@@ -402,7 +396,17 @@ def write_site_index(site_dir: Path, engine_index: Path, entries: list[dict[str,
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
     engine_index.unlink(missing_ok=True)  # not used: nothing in the site fetches it
+    drop_engine_search(site_dir)
     return files
+
+
+def drop_engine_search(site_dir: Path) -> None:
+    """Material's own search (lunr, its language files, the worker; ≈ 1.2 MB) is never loaded:
+    our search box does not start it. Not shipping it keeps the site smaller."""
+    scripts = site_dir / "assets" / "javascripts"
+    shutil.rmtree(scripts / "lunr", ignore_errors=True)
+    for worker in scripts.glob("workers/search.*"):
+        worker.unlink()
 
 
 def read_documents(site_dir: Path) -> list[list[str]]:

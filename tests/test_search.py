@@ -83,6 +83,11 @@ def test_the_index_is_split_and_small_per_query(built_site: Path):
         assert (folder / name).exists(), name
     assert (folder / "meta.json").stat().st_size < 20_000
     assert not (folder / "search_index.json").exists()
+    # Material's search (lunr, worker) is never started: not shipped, and no page asks for it
+    assert not (built_site / "assets" / "javascripts" / "lunr").exists()
+    assert not list(built_site.glob("assets/javascripts/workers/search.*"))
+    for page in built_site.rglob("*.html"):
+        assert "lunr" not in page.read_text(encoding="utf-8"), page
 
 
 # ---------------------------------------------------------------- in the browser
@@ -199,6 +204,6 @@ def test_search_by_keyboard(visit):
 
 def test_the_search_box_carries_no_query_name(built_site: Path):
     html = (built_site / "index.html").read_text(encoding="utf-8")
-    box = re.search(r'<div class="md-search" data-hs-search.*?</form>', html, re.S).group(0)
+    box = re.search(r'<div class="md-search" data-hs-search.*?</form>', html, re.DOTALL).group(0)
     assert 'name="query"' not in box and "<input" in box and " name=" not in box.split("<input", 1)[1].split(">")[0]
     assert 'data-md-component="search' not in html  # Material's own search is not mounted
