@@ -207,3 +207,15 @@ def test_the_search_box_carries_no_query_name(built_site: Path):
     box = re.search(r'<div class="md-search" data-hs-search.*?</form>', html, re.DOTALL).group(0)
     assert 'name="query"' not in box and "<input" in box and " name=" not in box.split("<input", 1)[1].split(">")[0]
     assert 'data-md-component="search' not in html  # Material's own search is not mounted
+
+
+@browser
+def test_a_result_on_the_same_page_closes_the_search(visit):
+    page = visit("children/")
+    open_search(page)
+    type_query(page, "хорошие и плохие секреты")
+    link = page.locator(".md-search-result__item a").first
+    assert "children/#" in link.get_attribute("href")
+    link.click()
+    page.locator("#__search:not(:checked)").wait_for(state="attached")
+    assert "#" in page.url and "секрет" not in unquote(page.url).split("#")[0]

@@ -395,6 +395,9 @@
   });
   form.addEventListener("reset", function () { setTimeout(run, 0); input.focus(); });
   more.addEventListener("click", function () { showMore(); });
+  list.addEventListener("click", function (e) { // a result on this same page: no navigation, so close here
+    if (e.target.closest && e.target.closest("a")) { toggle.checked = false; toggle.dispatchEvent(new Event("change")); }
+  });
   box.addEventListener("keydown", function (e) {
     var links = Array.prototype.slice.call(list.querySelectorAll("a")), at = links.indexOf(document.activeElement);
     if (e.key === "Escape") { e.preventDefault(); close(); var label = document.querySelector("label[for=__search]"); if (label) label.focus(); }
