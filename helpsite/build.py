@@ -11,7 +11,7 @@ from typing import Any
 from .load import CampaignData, load
 from .opendata import open_data_files
 from .pages import GeneratedPage, PageBuilder
-from .searchindex import record_entries
+from .searchindex import page_keywords, record_entries
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,8 @@ class ContentBuild:
     pages: list[GeneratedPage]
     now: dt.datetime
     files: dict[str, bytes] = field(default_factory=dict)  # calendars, feed: path in the site → content
-    search_entries: list[dict[str, str]] = field(default_factory=list)  # one per record page
+    search_entries: list[dict[str, Any]] = field(default_factory=list)  # one per record page
+    search_keywords: dict[str, list[str]] = field(default_factory=dict)  # hand-written page URL → front matter keywords
     builder: PageBuilder | None = None  # renders the record pages when they are written (not in `pages`)
 
     @cached_property
@@ -46,11 +47,14 @@ class ContentBuild:
                                                 "анонимно" if helpline.anonymous else "",
                                                 "круглосуточно" if helpline.hours.always_open else "") if t),
             },
+            # the first emergency number (112), shown with the helpline where search finds nothing
+            "emergency": [{"tel": n.tel, "display": n.display, "name": n.name, "note": n.description or ""}
+                          for n in self.data.campaign.emergency_numbers[:1]],
         }
 
 
 def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls: bool = True,
-                  site_url: str | None = None, defer_records: bool = False) -> ContentBuild:
+                  site_url: str | None = None, defer_records: bool = False, docs_dir: Path | None = None) -> ContentBuild:
     """Load and validate `data_dir` (raises `DataErrors`), render every generated page and file.
 
     With `defer_records` the record pages (thousands of services and events) are left out of
@@ -60,6 +64,9 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
     files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}
-    return ContentBuild(data=data, pages=builder.build(records=not defer_records), now=now, files=files,
+    pages = builder.build(records=not defer_records)
+    return ContentBuild(data=data, pages=pages, now=now, files=files,
                         search_entries=record_entries(data, builder.site),
+                        search_keywords=page_keywords(docs_dir or Path(data_dir).parent / "docs", builder.site,
+                                                      ((p.path, p.markdown) for p in pages if not p.record)),
                         builder=builder if defer_records else None)

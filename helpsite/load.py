@@ -58,6 +58,7 @@ class CampaignData:
     news: dict[str, m.NewsPost] = field(default_factory=dict)  # newest first
     results: dict[str, m.ResultSet] = field(default_factory=dict)
     programmes: dict[str, m.Programme] = field(default_factory=dict)
+    synonyms: m.SearchSynonyms = field(default_factory=m.SearchSynonyms)  # data/search_synonyms.yml (optional)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -399,9 +400,11 @@ class _Loader:
         return read_yaml(path, self.display(path), self.errors, root=self.data_dir.parent, raw=raw)
 
     def single(self, name: str) -> Any:
-        model = m.SINGLE_FILES[name]
+        model = m.SINGLE_FILES.get(name) or m.OPTIONAL_SINGLE_FILES[name]
         path = self.data_dir / name
         if not path.exists():
+            if name in m.OPTIONAL_SINGLE_FILES:
+                return model()
             self.errors.append(DataError(file=self.display(path), line=None, field="",
                                          message="нет обязательного файла", hint=f"создайте {name} по образцу из README"))
             return None
@@ -569,7 +572,7 @@ def _read_chunk(args: tuple[Path, list[Path], type]) -> tuple[list[tuple[str, An
     return records, loader.errors
 
 
-KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}  # labels/: print stock, read by helpsite.printing
+KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.OPTIONAL_SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}  # labels/: print stock, read by helpsite.printing
 
 
 def load(data_dir: Path | str) -> CampaignData:
@@ -600,6 +603,7 @@ def load(data_dir: Path | str) -> CampaignData:
     results = loader.listing("results.yml", "results")
     programmes = loader.directory("programmes", "programme")
     _check_programmes(loader, programmes, organizations, helplines, services)
+    synonyms = loader.single("search_synonyms.yml")
     _check_news_and_results(loader, events, news, results)
 
     if loader.errors or campaign is None or plan is None:
@@ -617,7 +621,8 @@ def load(data_dir: Path | str) -> CampaignData:
         events=dict(sorted(events.items(), key=lambda kv: (m.naive_utc(kv[1].start), kv[0]))),
         plan=plan, origins=loader.origins,
         news=dict(sorted(news.items(), key=lambda kv: (kv[1].date, kv[0]), reverse=True)),
-        results=results, programmes=dict(sorted(programmes.items(), key=lambda kv: (kv[1].title.lower(), kv[0]))),
+        results=results, synonyms=synonyms or m.SearchSynonyms(),
+        programmes=dict(sorted(programmes.items(), key=lambda kv: (kv[1].title.lower(), kv[0]))),
     ))
 
 

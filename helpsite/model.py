@@ -490,6 +490,7 @@ class Category(Record):
     description: str | None = None
     total_in_region: int | None = Field(None, ge=0, description="Сколько таких служб всего в регионе (или городе), если в каталоге перечислены не все: «27»")
     total_source: str | None = Field(None, description="Откуда число total_in_region: отчёт, реестр")
+    keywords: list[Text] = Field(default_factory=list, description="Слова, которыми это ищут на сайте (как пишут дети и взрослые): «бьют», «травят», «отчим»")
 
 
 class Channel(Record):
@@ -594,6 +595,7 @@ class Algorithm(Provenance):
     steps: list[Step] = Field(min_length=1)
     sources: list[Link] = Field(default_factory=list)
     approved: Flag = Field(False, description="true — алгоритм утверждён экспертной группой")
+    keywords: list[Text] = Field(default_factory=list, description="Слова, которыми это ищут на сайте (как пишут дети и взрослые): «бьют», «травят», «отчим»")
 
 
 class EventPlace(Record):
@@ -904,6 +906,17 @@ class Programme(Provenance):
 
 
 # Files of the data directory: name → (model, one record per file?)
+class SynonymGroup(Record):
+    words: list[Text] = Field(min_length=2, description="Слова и выражения, которые в поиске значат одно и то же: кто ищет одно, найдёт и другое")
+    note: str | None = Field(None, description="Пояснение для редакторов")
+
+
+class SearchSynonyms(Record):
+    """data/search_synonyms.yml (необязательный): слова, которыми люди ищут одно и то же."""
+
+    groups: list[SynonymGroup] = Field(default_factory=list)
+
+
 LIST_FILES: dict[str, type[Record]] = {
     "organizations.yml": Organization,
     "helplines.yml": Helpline,
@@ -913,5 +926,6 @@ LIST_FILES: dict[str, type[Record]] = {
 }
 OPTIONAL_FILES = {"results.yml"}  # may be absent: the site then has no results page
 SINGLE_FILES: dict[str, type[Record]] = {"campaign.yml": Campaign, "plan.yml": Plan}
+OPTIONAL_SINGLE_FILES: dict[str, type[Record]] = {"search_synonyms.yml": SearchSynonyms}
 RECORD_DIRS: dict[str, type[Record]] = {"services": Service, "events": Event, "algorithms": Algorithm, "news": NewsPost,
                                          "programmes": Programme}

@@ -90,7 +90,7 @@ def write_sitemap(root: Path, sitemap: str) -> None:
 def complete_site(staging: Path, content, shells: dict, site, site_url: str) -> None:
     """Everything the engine does not write itself, into the staged site: calendars, feeds and
     open data (`content.files`), the record pages filled into their frames (prototypes removed),
-    the sitemap with the records, and the search index with one compact entry per record."""
+    the sitemap with the records, and the site search's index (pages and one entry per record)."""
     from . import searchindex, shell
     from .opendata import open_data_files
 
@@ -107,6 +107,6 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str) -> 
     if sitemap.exists():
         records = [site.url_of(path) for path in content.record_paths]
         write_sitemap(staging, shell.sitemap_with_records(sitemap.read_text(encoding="utf-8"), site_url, records))
-    index = staging / "search" / "search_index.json"
-    if index.exists():  # written by the search plugin: add the records, compact UTF-8
-        index.write_bytes(searchindex.merge(index.read_bytes(), content.search_entries))
+    # the site search: the engine's page index + one entry per record → our split index (searchindex.py)
+    searchindex.write_site_index(staging, staging / "search" / "search_index.json", content.search_entries,
+                                 content.search_keywords, [g.words for g in content.data.synonyms.groups])

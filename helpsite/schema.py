@@ -20,7 +20,7 @@ SCHEMA_DIR_NAME = "schema"
 def schemas() -> dict[str, dict[str, Any]]:
     """File name → JSON Schema."""
     out: dict[str, dict[str, Any]] = {}
-    for name, model in m.SINGLE_FILES.items():
+    for name, model in {**m.SINGLE_FILES, **m.OPTIONAL_SINGLE_FILES}.items():
         out[name.replace(".yml", ".schema.json")] = model.model_json_schema()
     for name, model in m.LIST_FILES.items():
         out[name.replace(".yml", ".schema.json")] = TypeAdapter(list[model]).json_schema()  # type: ignore[valid-type]

@@ -57,7 +57,8 @@ EVENT_TITLES = [("Родительское собрание «Как говор�
                 ("Тренинг «Я умею говорить „нет“»", "child_safety_training", ["children"]),
                 ("Круглый стол «Вместе защитим»", "round_table", ["specialists"]),
                 ("Уличная акция «Детский телефон доверия»", "street_action", ["everyone"])]
-BASE_FILES = ["campaign.yml", "helplines.yml", "categories.yml", "series.yml", "plan.yml", "algorithms", "services", "events"]
+BASE_FILES = ["campaign.yml", "helplines.yml", "categories.yml", "series.yml", "plan.yml", "algorithms", "services", "events",
+              "search_synonyms.yml"]
 
 
 def _dump(path: Path, data: object, schema: str) -> None:

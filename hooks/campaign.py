@@ -57,7 +57,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     engine.install_log_filter()
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
-                                defer_records=True)
+                                defer_records=True, docs_dir=Path(config.docs_dir))
         freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
         campaigntext.check_docs(Path(config.docs_dir), content.data)  # {{ campaign.… }} in docs/*.md
         live = campaign_checks.live_problems(content.data)  # status: live — no placeholders, no examples

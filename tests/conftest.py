@@ -191,8 +191,9 @@ def search_for(page, query: str, result_href: str):
     page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
     field = page.locator("input.md-search__input")
     field.wait_for(state="visible")
-    page.wait_for_function("document.querySelector('.md-search__input').placeholder.length > 0")
-    field.press_sequentially(query, delay=40)
+    # Playwright's press_sequentially fires no keyup for Cyrillic; the search listens to `input`
+    field.fill(query)
+    field.dispatch_event("input")
     result = page.locator(f".md-search-result__item a[href*='{result_href}']").first
     result.wait_for(state="visible", timeout=15000)
     return result

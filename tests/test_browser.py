@@ -111,7 +111,7 @@ def test_search_index_is_fetched_only_when_search_opens(visit):
     visit.page.on("request", lambda r: requested.append(r.url))
     page = visit("services/")
     page.wait_for_load_state("networkidle")
-    assert not [u for u in requested if "search_index.json" in u], "index fetched at page load"
+    assert not [u for u in requested if "/search/" in u], "index fetched at page load"
     service = next(s for s in DATA.services.values() if "медиац" in s.name.lower())
     search_for(page, "медиация", f"services/{service.id}/")
-    assert [u for u in requested if "search_index.json" in u]
+    assert [u for u in requested if u.endswith("/search/meta.json")]

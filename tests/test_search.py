@@ -1,0 +1,221 @@
+"""The site search as people use it: typed into the real search box in headless Chromium.
+
+The query list (tests/search_queries.py) is written the way children, parents, teachers and
+neighbours type: typos, no ё, colloquial words, phrases. Each must find its page in the top 3.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from helpsite import searchindex as si
+from helpsite.errors import DataErrors
+from helpsite.load import load
+
+from .conftest import ROOT, require_chromium
+from .search_queries import HELD_OUT, QUERIES
+
+browser = require_chromium()
+NODE = shutil.which("node")
+
+
+# ---------------------------------------------------------------- the language side (no browser)
+
+def test_e_and_yo_are_one_letter_and_word_forms_share_a_stem():
+    assert si.terms("ребёнок") == si.terms("ребенок") == si.terms("РЕБЁНОК")
+    assert len({si.stem(w) for w in ("телефон", "телефоны", "телефона", "телефонов", "телефоном")}) == 1
+    assert len({si.stem(w) for w in ("насилие", "насилия", "насилием", "насилии")}) == 1
+    assert len({si.stem(w) for w in ("медиация", "медиацией", "медиации")}) == 1
+    assert si.stem("бьют") == "бьют"  # a short verb keeps its ending (RV starts after the first vowel)
+    assert "меня" not in si.STOP_WORDS  # «меня бьют»: joined to «тебя» by a synonym group
+
+
+def test_phone_numbers_are_found_by_their_digits():
+    assert "88002000122" in si.tokens("звони 8-800-2000-122 или 124")
+    assert {"8", "800", "2000", "122"} <= set(si.tokens("8 (800) 2000-122"))
+
+
+def test_synonyms_and_keywords_come_from_data():
+    data = load(ROOT / "data")
+    assert any("бьют" in g.words for g in data.synonyms.groups)
+    assert data.algorithms["child"].keywords and all(k.strip() for k in data.algorithms["child"].keywords)
+
+
+def test_a_broken_synonyms_file_is_a_russian_error_with_file_and_line(data_copy: Path):
+    (data_copy / "search_synonyms.yml").write_text("groups:\n  - words: [бьют, бить]\n  - words: [одно]\n", encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        load(data_copy)
+    text = str(caught.value.errors[0])
+    assert "search_synonyms.yml:3" in text and "words" in text, text
+    (data_copy / "search_synonyms.yml").unlink()  # the file is optional
+    assert load(data_copy).synonyms.groups == []
+
+
+def _site_words(site: Path) -> list[str]:
+    words = set()
+    for row in si.read_documents(site):
+        words.update(si.tokens(row[1] + " " + row[2]))
+    return sorted(words)
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_browser_stems_exactly_as_the_build(built_site: Path):
+    words = _site_words(built_site) + ["ребёнок", "бьёт", "насильственными", "отчима", "жестокость", "красивейший"]
+    out = subprocess.run([NODE, str(ROOT / "tests" / "js" / "search_query.cjs"), str(built_site), "--stem"],
+                         input="\n".join(words), capture_output=True, text=True, check=True).stdout
+    browser_stems = json.loads(out)
+    different = {w: (si.stem(w), browser_stems[w]) for w in words if si.stem(w) != browser_stems[w]}
+    assert len(words) > 1000 and not different, different
+
+
+def test_the_index_is_split_and_small_per_query(built_site: Path):
+    folder = built_site / "search"
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["docs"] == len(si.read_documents(built_site))
+    for name in [*meta["shards"].values(), *meta["chunks"]]:
+        assert (folder / name).exists(), name
+    assert (folder / "meta.json").stat().st_size < 20_000
+    assert not (folder / "search_index.json").exists()
+    # Material's search (lunr, worker) is never started: not shipped, and no page asks for it
+    assert not (built_site / "assets" / "javascripts" / "lunr").exists()
+    assert not list(built_site.glob("assets/javascripts/workers/search.*"))
+    for page in built_site.rglob("*.html"):
+        assert "lunr" not in page.read_text(encoding="utf-8"), page
+
+
+# ---------------------------------------------------------------- in the browser
+
+def open_search(page):
+    """Tap the magnifier in the header (phone) or click into the search field (desktop)."""
+    button = page.locator("label.md-header__button[for=__search]")
+    (button if button.is_visible() else page.locator("input.md-search__input")).click()
+    page.locator("input.md-search__input").wait_for(state="visible")
+
+
+def type_query(page, query: str) -> None:
+    """Type into the real search box (fill + an input event: Playwright's press_sequentially
+    fires no keyup for Cyrillic) and wait until the results for this query are shown."""
+    field = page.locator("input.md-search__input")
+    field.fill(query)
+    field.dispatch_event("input")
+    page.locator("[data-hs-search][data-hs-state=ready]").wait_for(state="attached", timeout=15000)
+
+
+def top_results(page, base: str, n: int = 3) -> list[str]:
+    hrefs = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")[:n]
+    return [unquote(h[len(base):]).split("#")[0] for h in hrefs]
+
+
+def score(page, base: str, queries) -> tuple[int, list[str]]:
+    misses = []
+    for query, want in queries:
+        type_query(page, query)
+        want = (want,) if isinstance(want, str) else want
+        got = top_results(page, base)
+        if not any(g in want for g in got):
+            misses.append(f"«{query}» → {got}, ждали одну из {list(want)}")
+    return len(queries) - len(misses), misses
+
+
+@browser
+def test_queries_people_type_find_their_page_in_the_top_3(visit, site_url):
+    page = visit("")
+    open_search(page)
+    found, misses = score(page, site_url, QUERIES)
+    print(f"\nsearch score: {found}/{len(QUERIES)} in the top 3")
+    assert len(QUERIES) >= 40
+    assert not misses, "\n".join(misses)
+
+
+@browser
+def test_queries_nobody_prepared_for(visit, site_url):
+    page = visit("parents/")
+    open_search(page)
+    found, misses = score(page, site_url, HELD_OUT)
+    print(f"\nheld-out search score: {found}/{len(HELD_OUT)} in the top 3\n" + "\n".join(misses))
+    assert found >= 0.8 * len(HELD_OUT), "\n".join(misses)
+
+
+@browser
+def test_an_empty_result_shows_the_helplines(visit):
+    data = load(ROOT / "data")
+    page = visit("children/")
+    open_search(page)
+    type_query(page, "ыъьщзщ")
+    empty = page.locator(".hs-search-empty")
+    assert empty.is_visible()
+    assert page.locator(".md-search-result__item").count() == 0
+    links = empty.locator("a[href^='tel:']")
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert f"tel:{data.main_helpline.phones[0].tel}" in hrefs
+    assert f"tel:{data.campaign.emergency_numbers[0].tel}" in hrefs
+    first = links.first.bounding_box()
+    assert first and first["width"] > 0 and first["height"] > 0
+    type_query(page, "телефон")  # results again: the helplines block goes away
+    assert not empty.is_visible() and page.locator(".md-search-result__item").count() > 0
+
+
+STORAGE = """async () => ({local: {...localStorage}, session: {...sessionStorage}, cookie: document.cookie,
+                            caches: await caches.keys(), databases: (await indexedDB.databases()).map(d => d.name)})"""
+
+
+@browser
+def test_a_search_leaves_no_trace(visit, site_url):
+    """No query in the URL, history, storage or any request; Enter opens the first result."""
+    requested: list[str] = []
+    visit.page.on("request", lambda r: requested.append(unquote(r.url)))
+    page = visit("")
+    length = page.evaluate("history.length")
+    before = page.evaluate(STORAGE)
+    open_search(page)
+    type_query(page, "меня бьют отчим")
+    assert page.url == site_url and page.evaluate("history.length") == length
+    page.locator("input.md-search__input").press("Enter")
+    page.wait_for_load_state("load")
+    assert page.url != site_url and "?" not in page.url and "отчим" not in unquote(page.url)
+    assert not [u for u in requested if "отчим" in u or "бьют" in u], requested
+    assert page.evaluate(STORAGE) == before  # the search stored nothing (the palette is another matter)
+    assert "бьют" not in json.dumps(before, ensure_ascii=False)
+    page.go_back()
+    assert page.locator("input.md-search__input").input_value() in ("", "меня бьют отчим")  # the page, not a URL, may keep it
+    assert "отчим" not in unquote(page.url)
+
+
+@browser
+def test_search_by_keyboard(visit):
+    page = visit("helplines/")
+    page.keyboard.press("/")
+    field = page.locator("input.md-search__input")
+    assert page.evaluate("document.activeElement === document.querySelector('.md-search__input')")
+    type_query(page, "травля")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('md-search-result__link')")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    assert field.input_value() == "травля"
+
+
+def test_the_search_box_carries_no_query_name(built_site: Path):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    box = re.search(r'<div class="md-search" data-hs-search.*?</form>', html, re.DOTALL).group(0)
+    assert 'name="query"' not in box and "<input" in box and " name=" not in box.split("<input", 1)[1].split(">")[0]
+    assert 'data-md-component="search' not in html  # Material's own search is not mounted
+
+
+@browser
+def test_a_result_on_the_same_page_closes_the_search(visit):
+    page = visit("children/")
+    open_search(page)
+    type_query(page, "хорошие и плохие секреты")
+    link = page.locator(".md-search-result__item a").first
+    assert "children/#" in link.get_attribute("href")
+    link.click()
+    page.locator("#__search:not(:checked)").wait_for(state="attached")
+    assert "#" in page.url and "секрет" not in unquote(page.url).split("#")[0]
