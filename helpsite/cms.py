@@ -243,8 +243,13 @@ def _relation(name: str, multiple: bool) -> dict[str, Any]:
     return out
 
 
-def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "") -> dict[str, Any]:
-    """One model field → one Decap field."""
+def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "", within_optional: str = "") -> dict[str, Any]:
+    """One model field → one Decap field.
+
+    `within_optional`: the label of an optional object this field sits in. Decap checks required
+    fields of an untouched optional object too, so such a field is not `required` in the form
+    (its hint says when it is needed; the loader checks it on saving).
+    """
     annotation, optional = _unwrap_optional(info.annotation)
     if typing.get_origin(annotation) is typing.Annotated:  # `LocalDateTime | None`: the metadata sits inside
         base, *meta = typing.get_args(annotation)
@@ -308,7 +313,8 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "") -> d
     elif annotation is str:
         out["widget"] = "text" if name in LONG_TEXT else "string"
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        out.update(widget="object", collapsed=not required, fields=model_fields(annotation, tz_name))
+        out.update(widget="object", collapsed=not required,
+                   fields=model_fields(annotation, tz_name, within_optional or ("" if required and not optional else out["label"])))
     elif origin is list and args and args[0] is str:
         item_field: dict[str, Any] = {"name": name, "label": _label(name), "widget": "string"}
         if item_pattern:
@@ -317,7 +323,7 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "") -> d
         out.update(widget="list", field=item_field)
     elif origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
         inner = args[0]
-        fields = model_fields(inner, tz_name)
+        fields = model_fields(inner, tz_name)  # an item exists once added: its required fields are required
         out.update(widget="list", collapsed=True, fields=fields)
         first = next((f["name"] for f in fields if f["name"] in ("title", "name", "number", "label", "text")), None)
         if first:
@@ -327,14 +333,21 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "") -> d
     else:
         raise ModelDrift(f"поле «{name}»: тип {annotation!r} не знаком редактору — научите helpsite/cms.py field_config")
     out["required"] = bool(required and not optional)
+    if out.get("widget") == "list" and not out["required"]:
+        out["default"] = []  # else Decap starts the list with one item when its fields have defaults
+    if within_optional:
+        out.pop("default", None)  # a default inside an untouched optional object would write the object
+    if out["required"] and within_optional:
+        out["required"] = False
+        extra = (extra + " " if extra else "") + f"Обязательно, если заполняете «{within_optional}»."
     hint = _hint(f"{owner}.{name}" if f"{owner}.{name}" in HINTS else name, info, extra)
     if hint:
         out["hint"] = hint
     return out
 
 
-def model_fields(model: type[BaseModel], tz_name: str) -> list[dict[str, Any]]:
-    fields = [field_config(name, info, tz_name, model.__name__) for name, info in model.model_fields.items()]
+def model_fields(model: type[BaseModel], tz_name: str, within_optional: str = "") -> list[dict[str, Any]]:
+    fields = [field_config(name, info, tz_name, model.__name__, within_optional) for name, info in model.model_fields.items()]
     # where the facts come from (example, source) closes the form, after the facts themselves
     if issubclass(model, m.Provenance):
         fields = [f for f in fields if f["name"] not in m.Provenance.model_fields] + \
@@ -450,6 +463,24 @@ def _prune(value: Any) -> Any:
     return value
 
 
+def _tidy(model: type[BaseModel], record: Any) -> Any:
+    """`id` first (as in the hand-written files), then the model's order; values equal to the
+    model's default left out (a form's untouched «по плану» or unticked «пример»)."""
+    if not isinstance(record, dict):
+        return record
+    out: dict[str, Any] = {}
+    fields = model.model_fields
+    for key in sorted(record, key=lambda k: (k != "id", list(fields).index(k) if k in fields else len(fields))):
+        value = record[key]
+        info = fields.get(key)
+        if info is not None and not info.is_required():
+            default = info.default.value if isinstance(info.default, Enum) else info.default
+            if default is not None and value == default:
+                continue
+        out[key] = value
+    return out
+
+
 class _Dumper(yaml.SafeDumper):
     pass
 
@@ -475,6 +506,9 @@ def to_file(s: Spec, raw: str) -> tuple[str, Any]:
     data = _prune(data)
     if s.is_list_file:
         data = data.get(LIST_KEY, []) if isinstance(data, dict) else data
+        data = [_tidy(s.model, item) for item in data]
+    elif isinstance(data, dict):
+        data = _tidy(s.model, data)
     body = dump_yaml(data) if data not in ({}, []) else ("[]\n" if s.is_list_file else "{}\n")
     return schema_line(s) + "\n" + body, data
 
