@@ -1,0 +1,194 @@
+"""The web editor without a browser: its config follows the model, saving goes through the loader."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpsite import cms
+from helpsite import model as m
+from helpsite.cms_server import Editor
+from helpsite.load import load
+
+from .conftest import ROOT, copy_project
+
+
+def test_committed_config_is_generated_from_the_model():
+    committed = (ROOT / "editor" / "config.yml").read_text(encoding="utf-8")
+    fresh = cms.render_config(cms.config(load(ROOT / "data").campaign.timezone))
+    assert committed == fresh, "editor/config.yml отстал от модели: python scripts/editor.py config"
+
+
+def _fields(collection: dict) -> dict[str, dict]:
+    fields = collection["files"][0]["fields"] if "files" in collection else collection["fields"]
+    if len(fields) == 1 and fields[0]["name"] == cms.LIST_KEY:
+        fields = fields[0]["fields"]
+    return {f["name"]: f for f in fields}
+
+
+def test_every_model_field_is_in_its_form_with_a_russian_label():
+    cfg = cms.config("Asia/Yekaterinburg")
+    by_name = {c["name"]: c for c in cfg["collections"]}
+    for s in cms.SPECS:
+        fields = _fields(by_name[s.name])
+        assert list(fields) != [] and set(fields) == set(s.model.model_fields), s.name
+        for f in fields.values():
+            assert any("а" <= ch.lower() <= "я" for ch in f["label"]), f  # Russian, not the field's name
+
+
+def test_a_field_added_to_the_model_appears_in_the_form_or_fails_loudly():
+    class Extended(m.Service):
+        waiting_list: bool = False
+
+    assert "waiting_list" not in cms.LABELS
+    with pytest.raises(cms.ModelDrift, match="waiting_list"):
+        cms.model_fields(Extended, "Asia/Yekaterinburg")
+    cms.LABELS["waiting_list"] = "Очередь"
+    try:
+        assert "waiting_list" in [f["name"] for f in cms.model_fields(Extended, "Asia/Yekaterinburg")]
+    finally:
+        del cms.LABELS["waiting_list"]
+
+
+def test_form_details_follow_the_model():
+    cfg = cms.config("Asia/Yekaterinburg")
+    event = _fields(next(c for c in cfg["collections"] if c["name"] == "events"))
+    assert event["title"]["required"] and not event["report"]["required"]
+    assert event["start"]["widget"] == "datetime" and event["start"]["format"] == cms.MOMENT_FORMAT
+    assert "Asia/Yekaterinburg" in event["start"]["hint"]
+    assert {"label": "родительское собрание", "value": "parent_meeting"} in event["type"]["options"]
+    assert event["organizer_ids"]["widget"] == "relation" and event["organizer_ids"]["multiple"]
+    assert "пример" in event["example"]["hint"]
+    # a required field inside an optional object is not required in the form (Decap would demand it)
+    place = {f["name"]: f for f in event["place"]["fields"]}
+    assert not place["name"]["required"] and "Обязательно, если заполняете «Место»" in place["name"]["hint"]
+    service = _fields(next(c for c in cfg["collections"] if c["name"] == "services"))
+    number = service["phones"]["fields"][0]
+    assert number["name"] == "number" and "8-800-2000-122" in number["hint"] and number["required"]
+    assert service["assured_date"]["format"] == "YYYY-MM-DD"
+    plan = _fields(next(c for c in cfg["collections"] if c["name"] == "plan"))
+    activity = {f["name"]: f for f in plan["tasks"]["fields"][2]["fields"]}
+    assert "Номер как его пишут" not in activity["number"].get("hint", "")  # only phones get the phone hint
+
+
+def test_the_ids_made_in_the_browser_are_the_ids_made_in_python():
+    js = cms.editor_js()
+    node = subprocess.run(["node", "-e", "var window={CMS:{registerEventListener(){}}};" + js +
+                           "process.stdout.write(window.helpsiteSlug(process.argv[1], 60))",
+                           "Родительское собрание «Щит и ёжик» № 5"], capture_output=True, text=True) \
+        if _has_node() else None
+    from helpsite.scaffold import slug
+    expected = slug("Родительское собрание «Щит и ёжик» № 5")
+    assert expected == "roditelskoe-sobranie-shchit-i-ezhik-5"
+    if node is not None:
+        assert node.stdout == expected, node.stderr
+
+
+def _has_node() -> bool:
+    import shutil
+    return shutil.which("node") is not None
+
+
+# ---------------------------------------------------------------- saving through the editor's server
+
+@pytest.fixture
+def editor(tmp_path: Path) -> Editor:
+    return Editor(copy_project(tmp_path / "project"), build=False)
+
+
+def persist(editor: Editor, path: str, raw: str, new: bool = False) -> tuple[int, dict]:
+    return editor.api({"action": "persistEntry", "params": {
+        "entry": {"path": path, "raw": raw, "slug": Path(path).stem},
+        "dataFiles": [{"path": path, "raw": raw, "slug": Path(path).stem}], "assets": [],
+        "options": {"newEntry": new, "collectionName": "x"}}})
+
+
+SERVICE = """id: novaya-sluzhba
+name: Новая служба
+organization_id: centr-semeynoy-terapii
+description: Помогает.
+categories: [psychological-help]
+audience: [parents]
+district: весь город
+phones:
+  - number: 8 (3435) 41-22-33
+    extension: ""
+free: true
+anonymous: false
+assured_date: 2026-11-20
+email: ""
+hours: {}
+"""
+
+
+def test_a_saved_record_gets_the_schema_line_and_passes_check_and_a_strict_build(editor: Editor, tmp_path: Path):
+    categories = [c["id"] for c in yaml.safe_load((editor.data / "categories.yml").read_text(encoding="utf-8"))]
+    raw = SERVICE.replace("psychological-help", categories[0])
+    status, answer = persist(editor, "data/services/novaya-sluzhba.yml", raw, new=True)
+    assert status == 200, answer
+    text = (editor.data / "services" / "novaya-sluzhba.yml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/service.schema.json\nid: novaya-sluzhba\n")
+    assert "email" not in text and "hours" not in text and "extension" not in text  # empty form fields dropped
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"), str(editor.data)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    from .conftest import mkdocs_build
+    build = mkdocs_build(editor.root, tmp_path / "site")
+    assert build.returncode == 0 and "WARNING" not in build.stdout, build.stdout
+    assert (tmp_path / "site" / "services" / "novaya-sluzhba" / "index.html").is_file()
+
+
+def test_a_wrong_phone_is_refused_in_russian_with_the_field_and_nothing_is_written(editor: Editor):
+    path = editor.data / "services" / "sluzhba-sos.yml"
+    before = path.read_bytes()
+    data = yaml.safe_load(before)
+    data["phones"][0]["number"] = "12345"
+    status, answer = persist(editor, "data/services/sluzhba-sos.yml", yaml.safe_dump(data, allow_unicode=True))
+    assert status == 422
+    assert answer["error"].startswith("Запись не сохранена.")
+    assert "«Телефоны № 1 → Номер»" in answer["error"] and "12345" in answer["error"]
+    assert path.read_bytes() == before
+
+
+def test_a_new_record_never_overwrites_and_an_id_never_changes(editor: Editor):
+    path = editor.data / "services" / "sluzhba-sos.yml"
+    raw = yaml.safe_dump(yaml.safe_load(path.read_text(encoding="utf-8")), allow_unicode=True)
+    status, answer = persist(editor, "data/services/sluzhba-sos.yml", raw, new=True)
+    assert status == 422 and "уже есть" in answer["error"]
+    changed = raw.replace("id: sluzhba-sos", "id: sluzhba-sos-2")
+    status, answer = persist(editor, "data/services/sluzhba-sos.yml", changed)
+    assert status == 422 and "нельзя менять" in answer["error"]
+
+
+def test_a_reference_to_a_missing_record_is_refused(editor: Editor):
+    path = editor.data / "services" / "sluzhba-sos.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["organization_id"] = "net-takoy"
+    status, answer = persist(editor, "data/services/sluzhba-sos.yml", yaml.safe_dump(data, allow_unicode=True))
+    assert status == 422 and "net-takoy" in answer["error"], answer
+
+
+def test_list_files_are_shown_as_items_and_written_back_as_a_list(editor: Editor):
+    entry = editor.read_entry("data/organizations.yml")
+    shown = yaml.safe_load(entry["data"])
+    assert list(shown) == ["items"] and shown["items"][0]["id"]
+    shown["items"].append({"name": "Школа № 7", "kind": "school"})
+    status, answer = persist(editor, "data/organizations.yml", yaml.safe_dump(shown, allow_unicode=True))
+    assert status == 200, answer
+    text = (editor.data / "organizations.yml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=schema/organizations.schema.json\n- id: ")
+    assert {"id": "shkola-7", "name": "Школа № 7", "kind": "school"} in yaml.safe_load(text)
+    load(editor.data)
+
+
+def test_paths_outside_data_are_refused(editor: Editor):
+    status, answer = persist(editor, "data/events/../../mkdocs.yml", "a: 1")
+    assert status == 422
+    status, answer = editor.api({"action": "getEntry", "params": {"path": "../../etc/passwd"}})
+    assert answer["data"] is None
+    status, answer = editor.api({"action": "deleteFile", "params": {"path": "data/services/sluzhba-sos.yml"}})
+    assert status == 422 and (editor.data / "services" / "sluzhba-sos.yml").exists()
