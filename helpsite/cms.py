@@ -141,8 +141,8 @@ HINTS: dict[str, str] = {
               "короткий «124». На сайте станет ссылкой для звонка; неверный номер сайт не примет.",
     "city": "Например «Нижний Тагил»",
     "opens_at": "ЧЧ:ММ", "closes_at": "ЧЧ:ММ",
-    "title": "Как увидит читатель",
-    "name": "Как увидит читатель",
+    "title": "Как увидит читатель.",
+    "name": "Как увидит читатель.",
 }
 
 # Long text: a multi-line box instead of one line
@@ -276,7 +276,8 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "", with
     elif name in RELATIONS:
         out.update(_relation(name, multiple=origin is list))
         target = spec(RELATIONS[name])
-        own = info.description if info.description and not info.description.startswith("Идентификатор:") else ""
+        own = info.description if info.description and "Идентификатор:" not in info.description \
+            and "id из" not in info.description else ""
         extra = f"Выберите из списка (раздел «{target.label}»): начните печатать название."
         info = FieldInfo.merge_field_infos(info, description=own or None)
         if origin is list and info.metadata and any(getattr(x, "min_length", 0) for x in info.metadata):
@@ -285,14 +286,14 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "", with
         out.update(widget="select", options=_enum_options(annotation))
         if info.description and any(v.value in info.description for v in annotation):
             info = FieldInfo.merge_field_infos(info, description=None)  # the English values are in the list already
-        if info.default is not None and isinstance(info.default, Enum):
+        if isinstance(info.default, Enum):
             out["default"] = info.default.value
     elif origin is list and args and isinstance(args[0], type) and issubclass(args[0], Enum):
         out.update(widget="select", multiple=True, options=_enum_options(args[0]))
         if any(getattr(x, "min_length", 0) for x in info.metadata):
             out["min"] = 1
     elif annotation is bool:
-        out.update(widget="boolean", default=bool(info.default) if info.default is not None else False)
+        out.update(widget="boolean", default=False if info.is_required() else bool(info.default))
     elif annotation in (int, float):
         out.update(widget="number", value_type="int" if annotation is int else "float", **_bounds(info))
     elif annotation is dt.time:

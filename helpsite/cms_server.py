@@ -296,8 +296,8 @@ class Editor:
             return
         with self.build_lock:
             self.dirty = True
-            self.status = {"state": "building", "message": "Сохранено. Сайт пересобирается…", "report": "",
-                           "page": None}
+            self.status = {"state": "building", "report": "", "page": None, "generation": self.generation,
+                           "message": "Сохранено. Сайт пересобирается…" if self.generation else "Сайт собирается…"}
             self.build_lock.notify()
 
     def _builder(self) -> None:
@@ -317,11 +317,12 @@ class Editor:
             with self.build_lock:
                 if result.returncode == 0:
                     self.built_generation = max(self.built_generation, generation)
-                    state = {"state": "ok", "page": self.last_page, "report": "",
-                             "message": f"Сохранено, сайт пересобран за {seconds:.0f} с."}
+                    state = {"state": "ok", "page": self.last_page, "report": "", "generation": generation,
+                             "message": (f"Сохранено, сайт пересобран за {seconds:.0f} с." if generation
+                                         else f"Сайт собран за {seconds:.0f} с.")}
                 else:
                     lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
-                    state = {"state": "failed", "page": None, "report": "\n".join(lines[-25:]),
+                    state = {"state": "failed", "page": None, "report": "\n".join(lines[-25:]), "generation": generation,
                              "message": "Сохранено, но сайт не собрался — прежний сайт остаётся на месте. Причина:"}
                 if not self.dirty:
                     self.status = state
