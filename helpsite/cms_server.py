@@ -374,6 +374,10 @@ class Editor:
                                       "Чтобы снять службу или событие, поменяйте поле «Состояние»."}
             return 422, {"error": f"Неизвестное действие {action}"}
         except SaveRefused as exc:
+            if action == "persistEntry":  # Decap's notice fades after a few seconds: the bar keeps the reason
+                with self.build_lock:
+                    self.status = {"state": "failed", "page": None, "generation": self.generation, "report": str(exc),
+                                   "message": "Запись не сохранена (файл не изменён). Исправьте поле и сохраните снова:"}
             return 422, {"error": str(exc)}
         except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
             return 422, {"error": f"Запрос редактора не понят: {exc}"}

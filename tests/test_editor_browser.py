@@ -226,9 +226,12 @@ def test_an_invalid_phone_is_refused_with_a_russian_message_naming_the_field(cms
     publish(page)
     notice = page.locator(".Toastify__toast--error")
     notice.wait_for()
+    page.screenshot(path=str(shots / "service-invalid-phone.png"))
     text = notice.inner_text()
     assert "Запись не сохранена" in text and "«Телефоны № 1 → Номер»" in text and "такого номера телефона не бывает" in text
-    page.screenshot(path=str(shots / "service-invalid-phone.png"))
+    bar = page.locator("#helpsite-status")  # the reason stays on screen after the notice fades
+    bar.locator("pre", has_text="«Телефоны № 1 → Номер»").wait_for()
+    assert "Запись не сохранена" in bar.inner_text()
     assert path.read_bytes() == before
     assert field(page, "number").input_value() == "12345"  # what the editor typed is still in the form
     # Decap also reports the refused save as an unhandled rejection («Object») after showing the notice
