@@ -471,7 +471,8 @@ def _tidy(model: type[BaseModel], record: Any) -> Any:
         return record
     out: dict[str, Any] = {}
     fields = model.model_fields
-    for key in sorted(record, key=lambda k: (k != "id", list(fields).index(k) if k in fields else len(fields))):
+    own = [k for k in fields if k not in m.Provenance.model_fields] + list(m.Provenance.model_fields)
+    for key in sorted(record, key=lambda k: (k != "id", own.index(k) if k in own else len(own))):
         value = record[key]
         info = fields.get(key)
         if info is not None and not info.is_required():
@@ -531,3 +532,11 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def event_id(title: str, start: str) -> str:
+    """The id an event gets from its title and date — the rule of editor.js and scripts/new_event.py."""
+    from .scaffold import slug
+    base = slug(title, 60) if title.strip() else ""
+    day = str(start).strip()[:10]
+    return f"{base}-{day}" if base and day else (base or day or "zapis")
