@@ -306,7 +306,7 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "", with
         out.update(widget="datetime", format=MOMENT_FORMAT, date_format="DD.MM.YYYY", time_format="HH:mm")
         info = FieldInfo.merge_field_infos(info, description=None)
         extra = (f"Выберите дату и время. Время — местное, по часовому поясу кампании ({tz_name}); "
-                 "в файл запишется как «ГГГГ-ММ-ДД ЧЧ:ММ».")
+                 "в файл запишется как «ГГГГ-ММ-ДД ЧЧ:ММ». Событие на весь день — время начала 00:00.")
     elif annotation is str and m._check_url in funcs:
         out.update(widget="string", pattern=[r"^https?://\S+$", "Полный адрес, начинается с https://"])
     elif annotation is str and m._check_email in funcs:
@@ -464,6 +464,37 @@ def _prune(value: Any) -> Any:
     return value
 
 
+MOMENTS = ("start", "end", "rescheduled_start")
+
+
+def _all_day(event: dict[str, Any]) -> dict[str, Any]:
+    """The form's picker always has a time: an event starting at 00:00 takes the whole day, written
+    as a bare date (as the loader reads «весь день»); its end and new date follow."""
+    start = str(event.get("start", ""))
+    if not start.endswith(" 00:00"):
+        return event
+    out = dict(event)
+    for key in MOMENTS:
+        value = str(out.get(key, ""))
+        if value.endswith(" 00:00") or (key != "start" and value.endswith(" 23:59")):
+            out[key] = value[:10]
+    return out
+
+
+def keep_comments(old: str, new: str) -> str:
+    """The note a person wrote under the schema line of a file survives a save from the form."""
+    lines = old.splitlines()
+    notes = []
+    for line in lines[1:] if lines and lines[0].startswith("# yaml-language-server") else lines:
+        if not line.startswith("#"):
+            break
+        notes.append(line)
+    if not notes:
+        return new
+    first, _, rest = new.partition("\n")
+    return first + "\n" + "\n".join(notes) + "\n" + rest
+
+
 def _tidy(model: type[BaseModel], record: Any) -> Any:
     """`id` first (as in the hand-written files), then the model's order; values equal to the
     model's default left out (a form's untouched «по плану» or unticked «пример»)."""
@@ -511,6 +542,8 @@ def to_file(s: Spec, raw: str) -> tuple[str, Any]:
         data = [_tidy(s.model, item) for item in data]
     elif isinstance(data, dict):
         data = _tidy(s.model, data)
+        if s.model is m.Event:
+            data = _all_day(data)
     body = dump_yaml(data) if data not in ({}, []) else ("[]\n" if s.is_list_file else "{}\n")
     return schema_line(s) + "\n" + body, data
 

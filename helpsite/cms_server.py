@@ -242,6 +242,8 @@ class Editor:
         with self.lock:
             before = {str(e) for e in self._errors()}
             old = path.read_bytes() if path.exists() else None
+            if old is not None:
+                text = cms.keep_comments(old.decode("utf-8", errors="replace"), text)
             self._write(path, text.encode("utf-8"))
             new_errors = [e for e in self._errors() if str(e) not in before]
             if new_errors:

@@ -192,3 +192,25 @@ def test_paths_outside_data_are_refused(editor: Editor):
     assert answer["data"] is None
     status, answer = editor.api({"action": "deleteFile", "params": {"path": "data/services/sluzhba-sos.yml"}})
     assert status == 422 and (editor.data / "services" / "sluzhba-sos.yml").exists()
+
+
+def test_an_event_at_midnight_is_saved_as_an_all_day_event():
+    text, _ = cms.to_file(cms.spec("events"), "id: a\ntitle: T\nstart: 2027-01-01 00:00\nend: 2027-01-02 23:59\n")
+    event = yaml.safe_load(text)
+    assert (event["start"], event["end"]) == ("2027-01-01", "2027-01-02")
+    text, _ = cms.to_file(cms.spec("events"), "id: a\ntitle: T\nstart: 2027-01-01 10:00\nend: 2027-01-01 12:00\n")
+    assert yaml.safe_load(text)["start"] == "2027-01-01 10:00"
+
+
+def test_a_note_under_the_schema_line_survives_a_save_from_the_form(editor: Editor):
+    path = editor.data / "events" / "kruglyy-stol-vmeste-zashchitim.yml"
+    notes = [ln for ln in path.read_text(encoding="utf-8").splitlines()[1:3]]
+    assert all(ln.startswith("# ") for ln in notes)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["title"] += " 2016"
+    status, answer = persist(editor, "data/events/kruglyy-stol-vmeste-zashchitim.yml",
+                             yaml.safe_dump(data, allow_unicode=True))
+    assert status == 200, answer
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[1:3] == notes and lines[3] == "id: kruglyy-stol-vmeste-zashchitim"
+    assert load(editor.data).events["kruglyy-stol-vmeste-zashchitim"].all_day
