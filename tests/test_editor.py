@@ -180,7 +180,7 @@ def test_list_files_are_shown_as_items_and_written_back_as_a_list(editor: Editor
     status, answer = persist(editor, "data/organizations.yml", yaml.safe_dump(shown, allow_unicode=True))
     assert status == 200, answer
     text = (editor.data / "organizations.yml").read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=schema/organizations.schema.json\n- id: ")
+    assert text.startswith("# yaml-language-server: $schema=schema/organizations.schema.json\n# Организации")
     assert {"id": "shkola-7", "name": "Школа № 7", "kind": "school"} in yaml.safe_load(text)
     load(editor.data)
 
