@@ -573,3 +573,23 @@ def event_id(title: str, start: str) -> str:
     base = slug(title, 60) if title.strip() else ""
     day = str(start).strip()[:10]
     return f"{base}-{day}" if base and day else (base or day or "zapis")
+
+
+def files_without_schema_line(data_dir: "Path", fix: bool = False) -> list["Path"]:
+    """Files saved by the editor on a git host lack the first line (Decap writes YAML without
+    comments): list them, and with `fix` put the line back (nothing else in the file changes)."""
+    from pathlib import Path
+    data_dir = Path(data_dir)
+    found = []
+    for s in SPECS:
+        paths = sorted((data_dir / s.folder).glob("*.yml")) if s.folder else [data_dir / str(s.file)]
+        for path in paths:
+            if not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            if text.startswith("# yaml-language-server:"):
+                continue
+            found.append(path)
+            if fix:
+                path.write_text(schema_line(s) + "\n" + text, encoding="utf-8")
+    return found

@@ -4,6 +4,8 @@
   python scripts/editor.py                 # редактор на этом компьютере: откроется http://127.0.0.1:8020/editor/
   python scripts/editor.py --port 8030     # другой порт
   python scripts/editor.py config          # пересоздать editor/config.yml из модели данных
+  python scripts/editor.py tidy            # вернуть первую строку (JSON Schema) в файлы, сохранённые на сервере git
+  python scripts/editor.py tidy --check    # только проверить (для CI): код 1, если такие файлы есть
   python scripts/editor.py export --backend gitlab --repo group/site --app-id ID -o editor-site/
                                            # редактор для сайта на GitLab/GitHub/Gitea (см. EDITOR.md)
 
@@ -101,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="не открывать браузер")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("config", help="пересоздать editor/config.yml из модели данных")
+    tidy = sub.add_parser("tidy", help="вернуть первую строку «# yaml-language-server: …» в файлы данных")
+    tidy.add_argument("--check", action="store_true", help="только проверить")
+    tidy.add_argument("--data", type=Path, default=ROOT / "data")
     exp = sub.add_parser("export", help="папка с редактором для сайта на GitHub, GitLab или Gitea/Forgejo")
     exp.add_argument("--backend", choices=sorted(BACKENDS), required=True)
     exp.add_argument("--repo", required=True, help="репозиторий: владелец/имя")
@@ -116,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "export":
         return export(args)
+    if args.command == "tidy":
+        found = cms.files_without_schema_line(args.data, fix=not args.check)
+        for path in found:
+            print(("Нет первой строки со схемой: " if args.check else "Возвращена первая строка: ") + str(path))
+        if args.check and found:
+            print("Исправить: python scripts/editor.py tidy", file=sys.stderr)
+            return 1
+        return 0
 
     if ensure_bundle(ROOT) is None:
         return 1

@@ -214,3 +214,42 @@ def test_a_note_under_the_schema_line_survives_a_save_from_the_form(editor: Edit
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[1:3] == notes and lines[3] == "id: kruglyy-stol-vmeste-zashchitim"
     assert load(editor.data).events["kruglyy-stol-vmeste-zashchitim"].all_day
+
+
+def test_tidy_puts_the_schema_line_back_after_a_save_on_a_git_host(tmp_path: Path):
+    import shutil
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    event = data / "events" / "roditelskoe-sobranie-2017.yml"
+    body = event.read_text(encoding="utf-8").split("\n", 1)[1]
+    event.write_text(body, encoding="utf-8")  # as Decap writes it through GitHub/GitLab/Gitea
+    script = [sys.executable, str(ROOT / "scripts" / "editor.py"), "tidy", "--data", str(data)]
+    check = subprocess.run([*script, "--check"], capture_output=True, text=True)
+    assert check.returncode == 1 and "roditelskoe-sobranie-2017.yml" in check.stdout
+    assert subprocess.run(script, capture_output=True, text=True).returncode == 0
+    assert event.read_text(encoding="utf-8") == "# yaml-language-server: $schema=../schema/event.schema.json\n" + body
+    assert subprocess.run([*script, "--check"], capture_output=True, text=True).returncode == 0
+
+
+@pytest.mark.parametrize("host", ["github", "gitlab", "gitea"])
+def test_the_editor_for_a_git_host_is_a_folder_of_our_own_files(tmp_path: Path, host: str):
+    dist = ROOT / "editor" / "node_modules" / "decap-cms" / "dist"
+    if not (dist / "decap-cms.js").is_file():
+        pytest.skip("editor/node_modules not installed (the browser tests install it with npm ci)")
+    out = tmp_path / "editor-site"
+    args = [sys.executable, str(ROOT / "scripts" / "editor.py"), "export", "--backend", host, "--repo", "ngo/site",
+            "-o", str(out)]
+    if host != "github":
+        args += ["--base-url", "https://git.example.org", "--app-id", "abc123"]
+    done = subprocess.run(args, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    cfg = yaml.safe_load((out / "config.yml").read_text(encoding="utf-8"))
+    assert cfg["backend"]["name"] == host and cfg["backend"]["repo"] == "ngo/site"
+    assert cfg["publish_mode"] == "editorial_workflow"
+    if host == "gitlab":
+        assert cfg["backend"]["auth_type"] == "pkce" and cfg["backend"]["api_root"].endswith("/api/v4")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "decap/decap-cms.js" in page and "http" not in page  # nothing from a CDN
+    assert (out / "decap" / "decap-cms.js").is_file() and (out / "editor.js").is_file()
+    refused = subprocess.run([*args[:-2], "-o", str(ROOT / "docs" / "admin")], capture_output=True, text=True)
+    assert refused.returncode == 1 and not (ROOT / "docs" / "admin").exists()
