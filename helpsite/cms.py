@@ -326,9 +326,12 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "", with
         inner = args[0]
         fields = model_fields(inner, tz_name)  # an item exists once added: its required fields are required
         out.update(widget="list", collapsed=True, fields=fields)
-        first = next((f["name"] for f in fields if f["name"] in ("title", "name", "number", "label", "text")), None)
+        names = [f["name"] for f in fields]
+        first = next((n for n in ("title", "name", "text", "label", "number") if n in names), None)
         if first:
             out["summary"] = "{{fields.%s}}" % first
+            if "number" in names and first != "number":  # plan: «2.1 Семинар для специалистов»
+                out["summary"] = "{{fields.number}} {{fields.%s}}" % first
         if any(getattr(x, "min_length", 0) for x in info.metadata):
             out["min"] = 1
     else:
