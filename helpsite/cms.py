@@ -22,6 +22,7 @@ import types
 import typing
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -323,8 +324,8 @@ def field_config(name: str, info: FieldInfo, tz_name: str, owner: str = "", with
                                      if name == "contacts" else "Только латиница в нижнем регистре, цифры и дефисы"]
         out.update(widget="list", field=item_field)
     elif origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
-        inner = args[0]
-        fields = model_fields(inner, tz_name)  # an item exists once added: its required fields are required
+        item_model: type[BaseModel] = args[0]
+        fields = model_fields(item_model, tz_name)  # an item exists once added: its required fields are required
         out.update(widget="list", collapsed=True, fields=fields)
         names = [f["name"] for f in fields]
         first = next((n for n in ("title", "name", "text", "label", "number") if n in names), None)
@@ -578,10 +579,9 @@ def event_id(title: str, start: str) -> str:
     return f"{base}-{day}" if base and day else (base or day or "zapis")
 
 
-def files_without_schema_line(data_dir: "Path", fix: bool = False) -> list["Path"]:
+def files_without_schema_line(data_dir: Path, fix: bool = False) -> list[Path]:
     """Files saved by the editor on a git host lack the first line (Decap writes YAML without
     comments): list them, and with `fix` put the line back (nothing else in the file changes)."""
-    from pathlib import Path
     data_dir = Path(data_dir)
     found = []
     for s in SPECS:

@@ -255,10 +255,10 @@ def import_events(content: bytes, data_dir: Path, file: str = "events.xlsx", dry
         except DataErrors as exc:
             mapped = []
             for e in exc.errors:
-                ident = Path(e.file).stem if "/events/" in e.file.replace("\\", "/") else None
-                if ident in records:
+                stem = Path(e.file).stem if "/events/" in e.file.replace("\\", "/") else None
+                if stem is not None and stem in records:
                     key = FIELD_COLUMN.get(e.field, e.field.split(".")[0].split("[")[0])
-                    mapped.append(DataError(file=file, line=records[ident][0], field=column.get(key, e.field),
+                    mapped.append(DataError(file=file, line=records[stem][0], field=column.get(key, e.field),
                                             message=e.message, hint=e.hint, value=e.value))
                 else:
                     mapped.append(e)
