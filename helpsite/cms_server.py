@@ -425,7 +425,18 @@ def make_handler(editor: Editor, decap_dist: Path) -> type[BaseHTTPRequestHandle
         def do_HEAD(self) -> None:  # noqa: N802
             self.do_GET()
 
+        def _local(self) -> bool:
+            """Only pages of this address: a site whose name was made to point at 127.0.0.1 (DNS
+            rebinding) sends its own name in Host and gets nothing."""
+            host = self.headers.get("Host", "").rsplit(":", 1)[0].strip("[]")
+            if host in ("127.0.0.1", "localhost", "::1"):
+                return True
+            self._send(403, "Редактор открывается только по адресу 127.0.0.1".encode(), "text/plain; charset=utf-8")
+            return False
+
         def do_GET(self) -> None:  # noqa: N802
+            if not self._local():
+                return
             route = unquote(urlsplit(self.path).path)
             if route in ("/editor", "/editor/", "/editor/index.html"):
                 if route == "/editor":
@@ -462,6 +473,8 @@ def make_handler(editor: Editor, decap_dist: Path) -> type[BaseHTTPRequestHandle
                 self._file(path)
 
         def do_POST(self) -> None:  # noqa: N802
+            if not self._local():
+                return
             if urlsplit(self.path).path != "/editor/api/v1":
                 self._send(404, b"", "text/plain")
                 return

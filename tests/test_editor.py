@@ -253,3 +253,27 @@ def test_the_editor_for_a_git_host_is_a_folder_of_our_own_files(tmp_path: Path, 
     assert (out / "decap" / "decap-cms.js").is_file() and (out / "editor.js").is_file()
     refused = subprocess.run([*args[:-2], "-o", str(ROOT / "docs" / "admin")], capture_output=True, text=True)
     assert refused.returncode == 1 and not (ROOT / "docs" / "admin").exists()
+
+
+def test_the_server_answers_only_its_own_pages(tmp_path: Path):
+    import http.client
+    import threading
+
+    from helpsite.cms_server import serve
+    server, _ = serve(copy_project(tmp_path / "project"), port=0, build=False, decap_dist=tmp_path)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    body = '{"action": "getEntry", "params": {"path": "data/campaign.yml"}}'
+    try:
+        def ask(headers: dict) -> int:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("POST", "/editor/api/v1", body=body, headers={"Content-Type": "application/json", **headers})
+            status = conn.getresponse().status
+            conn.close()
+            return status
+        assert ask({}) == 200
+        assert ask({"Origin": "https://evil.example"}) == 403                   # another site's page
+        assert ask({"Host": f"evil.example:{port}"}) == 403                     # DNS rebinding
+        assert ask({"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}) == 403
+    finally:
+        server.shutdown()
