@@ -66,7 +66,11 @@ STATUS_JS = r"""
   bar.style.cssText = 'position:fixed;left:0;right:0;bottom:0;z-index:99999;padding:8px 16px;' +
     'font:15px/1.4 sans-serif;background:#eef3ee;color:#1b3a1b;border-top:1px solid #9b9;';
   var last = '';
+  // a refused save is shown in the form it came from: opening another form (or the editor again) clears it
+  var since = Date.now() / 1000;
+  window.addEventListener('hashchange', function () { since = Date.now() / 1000; });
   function show(s) {
+    if (s.refused && s.refused < since) s = {state: 'ok', message: 'Редактор готов.'};
     var key = JSON.stringify(s);
     if (key === last) return;
     last = key;
@@ -378,6 +382,7 @@ class Editor:
             if action == "persistEntry":  # Decap's notice fades after a few seconds: the bar keeps the reason
                 with self.build_lock:
                     self.status = {"state": "failed", "page": None, "generation": self.generation, "report": str(exc),
+                                   "refused": time.time(),
                                    "message": "Запись не сохранена (файл не изменён). Исправьте поле и сохраните снова:"}
             return 422, {"error": str(exc)}
         except (KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
