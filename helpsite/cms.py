@@ -455,6 +455,35 @@ def editor_js() -> str:
 
 # ---------------------------------------------------------------- what Decap writes → what the loader reads
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML as Decap (YAML 1.2) writes it and as our loader reads it (helpsite.yamlsource): a plain
+    `17:30` is text, not the base-60 number 1050; `no`, `on`, `y` are text, not booleans."""
+
+
+def _bool12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    value = str(node.value)
+    return value.lower() == "true" if value.lower() in ("true", "false") or node.style else value
+
+
+def _number12(kind: str):
+    base = getattr(yaml.SafeLoader, f"construct_yaml_{kind}")
+
+    def construct(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        if ":" in str(node.value) and not node.style:
+            return node.value
+        return base(loader, node)
+    return construct
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:bool", _bool12)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _number12("int"))
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _number12("float"))
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 — a SafeLoader subclass
+
+
 def _prune(value: Any) -> Any:
     """Drop what an untouched or emptied form field leaves behind: "", null, [], {}."""
     if isinstance(value, dict):
@@ -537,7 +566,7 @@ def dump_yaml(data: Any) -> str:
 
 def to_file(s: Spec, raw: str) -> tuple[str, Any]:
     """Decap's YAML for collection `s` → (the text of the data file, the cleaned data)."""
-    data = yaml.safe_load(raw) if raw.strip() else {}
+    data = load_yaml(raw) if raw.strip() else {}
     if data is None:
         data = {}
     data = _prune(data)
@@ -554,7 +583,7 @@ def to_file(s: Spec, raw: str) -> tuple[str, Any]:
 
 def wrap_list(text: str) -> str:
     """A top-level YAML list file as Decap can edit it: `items:` holding the list."""
-    data = yaml.safe_load(text) if text.strip() else []
+    data = load_yaml(text) if text.strip() else []
     return dump_yaml({LIST_KEY: _jsonable(data or [])})
 
 

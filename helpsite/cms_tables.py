@@ -160,7 +160,7 @@ class EventsResult:
 
 def _same_event(old: str, new: str) -> bool:
     try:
-        return m.Event.model_validate(yaml.safe_load(old)) == m.Event.model_validate(yaml.safe_load(new))
+        return m.Event.model_validate(cms.load_yaml(old)) == m.Event.model_validate(cms.load_yaml(new))
     except Exception:  # noqa: BLE001 — an old file the loader refuses is a change
         return False
 
@@ -207,7 +207,7 @@ def import_events(content: bytes, data_dir: Path, file: str = "events.xlsx", dry
         path = folder / f"{ident}.yml"
         record: dict[str, Any] = {}
         if path.exists():
-            record = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            record = cms.load_yaml(path.read_text(encoding="utf-8")) or {}
         record["id"] = ident
         for key in ("title", "description", "online_url", "source"):
             if key in values:

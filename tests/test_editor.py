@@ -277,3 +277,12 @@ def test_the_server_answers_only_its_own_pages(tmp_path: Path):
         assert ask({"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}) == 403
     finally:
         server.shutdown()
+
+
+def test_decap_yaml_is_read_as_yaml_1_2_like_our_loader():
+    # Decap writes `closes_at: 17:30` and `label: no` unquoted; YAML 1.1 would read 1050 and False
+    raw = "id: x\nhours:\n  weekly:\n    - byday: [mo]\n      opens_at: 09:00\n      closes_at: 17:30\nalternate_name: no\n"
+    _, data = cms.to_file(cms.spec("services"), raw)
+    assert data["hours"]["weekly"][0]["closes_at"] == "17:30" and data["alternate_name"] == "no"
+    text, _ = cms.to_file(cms.spec("services"), raw)
+    assert cms.load_yaml(text)["hours"]["weekly"][0]["closes_at"] == "17:30"

@@ -182,6 +182,12 @@ def test_an_event_and_a_service_created_through_the_forms(cms_page, editor_site,
     page.locator('[id^="phones-field-"] button', has_text="Добавить").first.click()
     field(page, "number").fill("8 (3435) 41-22-33")
     field(page, "assured_date").fill("2026-11-28")
+    expand(page, "hours")  # hours: one schedule, days chosen from the list, times from the time picker
+    page.locator('[id^="weekly-field-"] button', has_text="Добавить").first.click()
+    choose(page, "byday", "пн")
+    choose(page, "byday", "ср")
+    field(page, "opens_at").fill("09:00")
+    field(page, "closes_at").fill("17:30")
     screenshot(page, shots / "service-form.png")
     before = editor.generation
     publish(page)
@@ -190,6 +196,7 @@ def test_an_event_and_a_service_created_through_the_forms(cms_page, editor_site,
     saved = yaml.safe_load((editor.data / "services" / f"{service_id}.yml").read_text(encoding="utf-8"))
     assert saved["free"] is True and saved["anonymous"] is False  # one switch turned on, one left off
     assert saved["phones"] == [{"number": "8 (3435) 41-22-33"}] and str(saved["assured_date"]) == "2026-11-28"
+    assert saved["hours"] == {"weekly": [{"byday": ["mo", "we"], "opens_at": "09:00", "closes_at": "17:30"}]}
 
     # ---- the files as saved pass a clean strict build of their own, and the pages are on the site
     build = mkdocs_build(editor.root, tmp_path / "site")
