@@ -165,7 +165,8 @@ def _same_event(old: str, new: str) -> bool:
         return False
 
 
-def _choice(value: str, by_label: dict[str, str], allowed: set[str]) -> str:
+def _choice(value: str, by_label: dict[str, str]) -> str:
+    """A Russian label from the list («семинар») or the value itself («seminar»)."""
     text = value.strip()
     return by_label.get(text.lower(), text)
 
@@ -213,14 +214,14 @@ def import_events(content: bytes, data_dir: Path, file: str = "events.xlsx", dry
             if key in values:
                 record[key] = values[key] or None
         if "type" in values:
-            record["type"] = _choice(values["type"], TYPE_BY_LABEL, set())
+            record["type"] = _choice(values["type"], TYPE_BY_LABEL)
         if "status" in values and values["status"]:
-            record["status"] = _choice(values["status"], STATUS_BY_LABEL, set())
+            record["status"] = _choice(values["status"], STATUS_BY_LABEL)
         for key in ("start", "end"):
             if key in values:
                 record[key] = values[key] or None
         if "audience" in values:
-            record["audience"] = [_choice(a, AUDIENCE_BY_LABEL, set()) for a in values["audience"].split(",") if a.strip()]
+            record["audience"] = [_choice(a, AUDIENCE_BY_LABEL) for a in values["audience"].split(",") if a.strip()]
         if "organizer_ids" in values:
             record["organizer_ids"] = [a.strip() for a in values["organizer_ids"].split(",") if a.strip()]
         if "example" in values:

@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("table", type=Path, help="файл CSV")
     back.add_argument("--dry-run", action="store_true", help="только проверить, ничего не записывать")
     args = parser.parse_args(argv)
-    if args.events or args.output.suffix.lower() == ".xlsx" if args.command == "export" else \
-            args.events or args.table.suffix.lower() == ".xlsx":
+    target = args.output if args.command == "export" else args.table
+    if args.events or target.suffix.lower() == ".xlsx":
         return _tables(args)
     try:
         if args.command == "export":
@@ -74,13 +74,12 @@ def _tables(args: argparse.Namespace) -> int:
     from helpsite import cms_tables
     try:
         if args.command == "export":
-            xlsx = args.output.suffix.lower() == ".xlsx"
             if args.events:
                 output = args.output if args.output != Path("services.csv") else Path("events.xlsx")
                 output.write_bytes(cms_tables.export_events(args.data, xlsx=output.suffix.lower() == ".xlsx"))
-            else:
+            else:  # services as .xlsx (CSV goes the old way, above)
                 output = args.output
-                output.write_bytes(cms_tables.export_services_xlsx(args.data) if xlsx else b"")
+                output.write_bytes(cms_tables.export_services_xlsx(args.data))
             print(f"Записан файл {output}.")
             return 0
         content = args.table.read_bytes()
