@@ -148,7 +148,10 @@ def event_rows(data_dir: Path) -> list[list[str]]:
 
 def export_events(data_dir: Path, xlsx: bool = True) -> bytes:
     rows = event_rows(data_dir)
-    return rows_to_xlsx(rows, "События") if xlsx else rows_to_csv(rows)
+    if xlsx:
+        return rows_to_xlsx(rows, "События")
+    # a CSV cell Excel would take for a formula («=…», «-…») gets an apostrophe, removed on import
+    return rows_to_csv([rows[0]] + [[services_csv._protect(c) for c in row] for row in rows[1:]])
 
 
 @dataclass
@@ -174,7 +177,10 @@ def _choice(value: str, by_label: dict[str, str]) -> str:
 def import_events(content: bytes, data_dir: Path, file: str = "events.xlsx", dry_run: bool = False) -> EventsResult:
     """Rows → data/events/<id>.yml. Any error: nothing written, DataErrors naming row and column."""
     data_dir = Path(data_dir)
-    rows = xlsx_rows(content, file) if file.lower().endswith(".xlsx") else csv_rows(content)
+    if file.lower().endswith(".xlsx"):
+        rows = xlsx_rows(content, file)
+    else:
+        rows = [[services_csv._unprotect(c) for c in row] for row in csv_rows(content)]
     if not rows:
         raise DataErrors([DataError(file=file, line=1, field="", message="таблица пуста",
                                     hint="первая строка — заголовки, как в выгрузке scripts/spreadsheet.py export --events")])

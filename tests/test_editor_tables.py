@@ -117,3 +117,17 @@ def test_the_command_line_writes_and_reads_xlsx(data: Path, tmp_path: Path):
     back = subprocess.run([sys.executable, script, "--data", str(data), "--events", "import", str(out)],
                           capture_output=True, text=True)
     assert back.returncode == 0 and "Без изменений" in back.stdout, back.stderr
+
+
+def test_events_csv_protects_formula_cells_and_reads_them_back(data: Path):
+    event = data / "events" / "roditelskoe-sobranie-2017.yml"
+    text = event.read_text(encoding="utf-8")
+    import yaml
+    record = yaml.safe_load(text)
+    record["description"] = "=HYPERLINK(\"http://evil.example\") — не формула"
+    event.write_text(text.split("\n", 1)[0] + "\n" + yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    content = cms_tables.export_events(data, xlsx=False)
+    assert "'=HYPERLINK" in content.decode("utf-8-sig")
+    result = cms_tables.import_events(content, data, file="события.csv")
+    assert "roditelskoe-sobranie-2017" in result.unchanged
+    assert load(data).events["roditelskoe-sobranie-2017"].description.startswith("=HYPERLINK")
