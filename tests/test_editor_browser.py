@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -144,7 +145,7 @@ def test_an_event_and_a_service_created_through_the_forms(cms_page, editor_site,
     base, editor = editor_site
     # ---- event
     page.goto(base + "/editor/#/collections/events/new")
-    field(page, "title").press_sequentially("Семинар «Как услышать ребёнка»", delay=10)
+    field(page, "title").press_sequentially("Семинар «Как услышать ребёнка»", delay=60)
     choose(page, "type", "семинар")
     field(page, "start").fill("2027-04-15T10:00")   # the browser's own date and time picker
     field(page, "end").fill("2027-04-15T12:30")
@@ -171,7 +172,7 @@ def test_an_event_and_a_service_created_through_the_forms(cms_page, editor_site,
 
     # ---- service
     page.goto(base + "/editor/#/collections/services/new")
-    field(page, "name").press_sequentially("Консультации для приёмных семей", delay=10)
+    field(page, "name").press_sequentially("Консультации для приёмных семей", delay=60)
     choose(page, "organization_id", "Центр семейной терапии", typed="семейной")
     field(page, "description", "textarea").fill("Психолог помогает приёмным родителям и детям.")
     categories = yaml.safe_load((editor.data / "categories.yml").read_text(encoding="utf-8"))
@@ -198,7 +199,10 @@ def test_an_event_and_a_service_created_through_the_forms(cms_page, editor_site,
     assert saved["phones"] == [{"number": "8 (3435) 41-22-33"}] and str(saved["assured_date"]) == "2026-11-28"
     assert saved["hours"] == {"weekly": [{"byday": ["mo", "we"], "opens_at": "09:00", "closes_at": "17:30"}]}
 
-    # ---- the files as saved pass a clean strict build of their own, and the pages are on the site
+    # ---- the files as saved pass scripts/check.py and a clean strict build of their own, and the pages are on the site
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"), str(editor.data)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
     build = mkdocs_build(editor.root, tmp_path / "site")
     assert build.returncode == 0 and "WARNING" not in build.stdout, build.stdout
     page.goto(base + f"/events/{event_id}/")
@@ -265,3 +269,29 @@ def test_every_form_opens_in_russian(cms_page, editor_site, shots, collection):
     labels = [t.strip() for t in page.locator("label").all_inner_texts() if t.strip()]
     assert labels and all(any("а" <= ch.lower() <= "я" or ch == "ё" for ch in t) for t in labels), labels
     screenshot(page, shots / f"form-{collection}.png")
+
+
+def test_the_time_picked_is_the_campaign_time_whatever_the_computer_clock(ru_browser, editor_site):
+    """An editor in New York picks 18:30: the file says 18:30, read in the campaign's time zone."""
+    base, editor = editor_site
+    context = ru_browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU",
+                                     timezone_id="America/New_York")
+    page = context.new_page()
+    try:
+        page.goto(base + "/editor/")
+        page.get_by_role("button", name="Войти").click()
+        page.goto(base + "/editor/#/collections/events/new")
+        field(page, "title").fill("Вебинар для родителей")
+        choose(page, "type", "семинар")
+        field(page, "start").fill("2027-06-01T18:30")
+        choose(page, "audience", "родители")
+        choose(page, "organizer_ids", "Центр семейной терапии", typed="семейной")
+        field(page, "description", "textarea").fill("Онлайн.")
+        field(page, "online_url").fill("https://example.org/webinar")
+        before = editor.generation
+        publish(page)
+        saved_and_rebuilt(editor, page, before)
+    finally:
+        context.close()
+    saved = yaml.safe_load((editor.data / "events" / "vebinar-dlya-roditeley-2027-06-01.yml").read_text(encoding="utf-8"))
+    assert saved["start"] == "2027-06-01 18:30" and saved["online_url"] == "https://example.org/webinar"
