@@ -5,6 +5,10 @@
   python scripts/spreadsheet.py export -o ~/службы.csv
   python scripts/spreadsheet.py import services.csv       # → data/services/<id>.yml
   python scripts/spreadsheet.py import services.csv --dry-run   # только проверить
+  python scripts/spreadsheet.py export -o службы.xlsx     # таблица Excel (.xlsx) вместо CSV
+  python scripts/spreadsheet.py import службы.xlsx
+  python scripts/spreadsheet.py --events export -o события.xlsx   # события: каждое — строка
+  python scripts/spreadsheet.py --events import события.xlsx
 
 Файл — CSV в UTF-8 с разделителем «;»: русский Excel открывает его двойным щелчком. Сохраняйте
 в Excel как «CSV UTF-8 (разделитель — запятая)» или просто «CSV» — команда поймёт оба варианта.
@@ -29,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="папка с данными (по умолчанию data/)")
+    parser.add_argument("--events", action="store_true", help="события вместо служб (data/events/)")
     sub = parser.add_subparsers(dest="command", required=True)
     out = sub.add_parser("export", help="выгрузить службы в CSV")
     out.add_argument("-o", "--output", type=Path, default=Path("services.csv"), help="куда записать (по умолчанию services.csv)")
@@ -36,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("table", type=Path, help="файл CSV")
     back.add_argument("--dry-run", action="store_true", help="только проверить, ничего не записывать")
     args = parser.parse_args(argv)
+    target = args.output if args.command == "export" else args.table
+    if args.events or target.suffix.lower() == ".xlsx":
+        return _tables(args)
     try:
         if args.command == "export":
             data = load(args.data)
@@ -56,6 +64,43 @@ def main(argv: list[str] | None = None) -> int:
     if result.missing:
         print("В таблице нет служб (их файлы не тронуты; удалите файл вручную, если служба закрылась): "
               + ", ".join(result.missing))
+    if args.dry_run:
+        print("Проверка пройдена; ничего не записано (--dry-run).")
+    return 0
+
+
+def _tables(args: argparse.Namespace) -> int:
+    """.xlsx for services, and events in .xlsx or CSV (helpsite.cms_tables): the same checks and messages."""
+    from helpsite import cms_tables
+    try:
+        if args.command == "export":
+            if args.events:
+                output = args.output if args.output != Path("services.csv") else Path("events.xlsx")
+                output.write_bytes(cms_tables.export_events(args.data, xlsx=output.suffix.lower() == ".xlsx"))
+            else:  # services as .xlsx (CSV goes the old way, above)
+                output = args.output
+                output.write_bytes(cms_tables.export_services_xlsx(args.data))
+            print(f"Записан файл {output}.")
+            return 0
+        content = args.table.read_bytes()
+        if args.events:
+            result = cms_tables.import_events(content, args.data, file=args.table.name, dry_run=args.dry_run)
+            missing: list[str] = []
+        else:
+            result = cms_tables.import_services_xlsx(content, args.data, file=args.table.name, dry_run=args.dry_run)
+            missing = result.missing
+    except DataErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        if args.command == "import":
+            print("Ничего не записано: исправьте таблицу и загрузите её снова.", file=sys.stderr)
+        return 1
+    for path in result.created:
+        print(f"Новая запись: {path}")
+    for path in result.changed:
+        print(f"Изменена: {path}")
+    print(f"Без изменений: {len(result.unchanged)}.")
+    if missing:
+        print("В таблице нет служб (их файлы не тронуты): " + ", ".join(missing))
     if args.dry_run:
         print("Проверка пройдена; ничего не записано (--dry-run).")
     return 0
