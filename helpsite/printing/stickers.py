@@ -1,9 +1,11 @@
 """Diary stickers for a helpline on a sheet of labels, and a calibration page for the printer.
 
-The sticker: the helpline's name, its numbers (the largest text), «бесплатно · анонимно ·
-круглосуточно», the campaign slogan and a QR code (error correction Q: stickers get scuffed).
-Layout adapts to the label: the QR code stays ≥ 0.5 mm per module, text ≥ 7 pt; what cannot fit
-is left out in a fixed order (slogan, then the name), and reported in `StickerLayout.dropped`.
+The sticker speaks to a child: what the number is (the helpline's name), the number (the
+largest text, ≥ 9 pt on the smallest stock), what it is for in a child's words («Если тебе
+плохо или страшно, позвони. Бесплатно и анонимно…»), a school batch's line, and a small QR code
+(error correction Q: stickers get scuffed). Layout adapts to the label: the QR code stays ≥ 0.5 mm
+per module; what cannot fit (the QR code, the second number, the long wording) is left out in
+a fixed order and reported in `StickerLayout.dropped`.
 Every label of one layout is drawn from one PDF form, so 100 sheets stay small and fast.
 """
 
@@ -306,7 +308,9 @@ def layout_sticker(sticker: Sticker, width: float, height: float,
                          "выберите этикетку крупнее или сократите подпись партии (--school)")
     side, blocks, dropped = chosen
     if side is None and sticker.payload.startswith("http"):
-        qr.module_for(code, min(cw * 0.45, ch), where)  # a link was asked for: never silently drop it
+        qr.module_for(code, min(cw, ch), where)  # a link was asked for: never silently drop it
+        raise PrintError(f"QR-код со ссылкой не помещается {where} рядом с номером и словами для ребёнка",
+                         "выберите этикетку крупнее или QR-код с номером (tel)")
     qr_box = (left + cw - side, top + (ch - side) / 2, side) if side else None
     text_w = cw - (side + QR_GAP if side else 0)
     y = top + (ch - _height(blocks) / mm) / 2

@@ -113,7 +113,9 @@ class Surface:
         self._begin()
 
     def finish(self) -> bytes:
-        self.show_page()
+        if self.press:
+            self._crop_marks()
+        self.canvas.showPage()  # no _begin(): a new page's translation would make save() add a blank page
         self.canvas.save()
         return self.buffer.getvalue()
 
