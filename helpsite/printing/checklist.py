@@ -126,7 +126,7 @@ def _render(data: CampaignData, algorithm: m.Algorithm, base_url: str | None, di
     qr_cell = [QRFlowable(code, QR_SIDE, "на памятке"),
                Paragraph("Полный алгоритм<br/>с вопросами — по QR-коду", style("qrcap", 8, color=MUTED, align=1))]
     top = Table([[head, qr_cell]], colWidths=[text_w - QR_SIDE - 6 * mm, QR_SIDE + 6 * mm])
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    top.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     story: list = [top, Spacer(1, 5 * mm),
                    Paragraph("Отмечайте сделанное:", style("lead", 12, font=fonts.BOLD, color=PRIMARY_DARK, after=4))]
@@ -141,7 +141,7 @@ def _render(data: CampaignData, algorithm: m.Algorithm, base_url: str | None, di
         for i, line in enumerate(contacts_of(data, step.contacts)):
             cell.append(Paragraph("Куда обратиться: " + para(line), style(f"sc{number}-{i}", 9 * scale, color=MUTED)))
         row = Table([[Checkbox(), cell]], colWidths=[box_w, text_w - box_w])
-        row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        row.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 4),
                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
                                  ("LINEBELOW", (0, 0), (-1, -1), 0.4, TINT)]))
