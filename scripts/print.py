@@ -136,9 +136,9 @@ def run(args: argparse.Namespace) -> int:
         name = f"stickers-{stock.id}" + (f"-{args.src}" if args.src else "")
         layouts = layouts_for(stock, sticker)
         dropped = sorted({d for layout in layouts.values() for d in layout.dropped})
-        module = min(layout.module_mm for layout in layouts.values())
-        pages_hint = (f"наклеек: {sum(len(s) for s in plan)}, листов: {len(plan)}; QR-код: «{sticker.payload}», "
-                      f"модуль {module:.2f} мм")
+        modules = [layout.module_mm for layout in layouts.values() if layout.qr_box]
+        pages_hint = (f"наклеек: {sum(len(s) for s in plan)}, листов: {len(plan)}; " +
+                      (f"QR-код: «{sticker.payload}», модуль {min(modules):.2f} мм" if modules else "без QR-кода"))
         if dropped:
             from helpsite.printing.stickers import _ROLE_NAMES
             pages_hint += "\nНе поместилось на этикетку такого размера: " + ", ".join(_ROLE_NAMES[d] for d in dropped)
