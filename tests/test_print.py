@@ -23,7 +23,7 @@ from helpsite.printing import qr
 from helpsite.printing.siteset import build_print_set
 from helpsite.printing.stickers import label_inset, layouts_for
 
-from .conftest import ROOT
+from .conftest import ROOT, require_chromium
 
 zxingcpp = pytest.importorskip("zxingcpp", reason="pip install -e '.[test]' (zxing-cpp)")
 from PIL import Image  # noqa: E402
@@ -474,7 +474,7 @@ def number_cap_height(image: Image.Image, dpi: int, box_mm: tuple[float, float, 
     px = dpi / 25.4
     x0, top, x1, bottom = box_mm
     crop = image.crop((int(x0 * px), int(top * px), int(x1 * px) + 1, int(bottom * px) + 1))
-    rows = [y for y in range(crop.size[1]) if min(crop.crop((0, y, crop.size[0], y + 1)).getdata()) < 128]
+    rows = [y for y in range(crop.size[1]) if crop.crop((0, y, crop.size[0], y + 1)).getextrema()[0] < 128]
     return (rows[-1] - rows[0] + 1) / px
 
 
@@ -709,3 +709,63 @@ def test_print_error_names_the_record_file_and_field(data):
     with pytest.raises(PrintError) as info:
         render_poster(data, long)
     assert "data/events/roditelskoe-sobranie-2026-12.yml" in str(info.value) and "description" in str(info.value)
+
+
+# ------------------------------------------------------------------ /print/: start at any label, in the browser
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "device_scale_factor": 3}  # the sheet screenshot at ≈ 290 dpi: codes decode
+
+
+@require_chromium()
+def test_print_page_prints_from_any_label_without_a_terminal(visit, stocks):
+    """A school on a partly used sheet: start at label 5, 20 stickers, printer offset — in the browser."""
+    page = visit("print/")
+    page.locator("#hs-sal-go").wait_for(state="visible")
+    stock = stocks["avery-l7160"]
+    options = [o.strip() for o in page.locator("#hs-sal-stock option").all_inner_texts()]
+    page.select_option("#hs-sal-stock", index=next(i for i, o in enumerate(options) if o.startswith(stock.name)))
+    page.fill("#hs-sal-start", "99")
+    page.evaluate("document.getElementById('hs-start-at-label').setAttribute('data-no-dialog', '')")
+    page.click("#hs-sal-go")
+    assert "от 1 до 21" in page.locator(".hs-sal-message").inner_text()  # a clear refusal, no sheet
+    page.fill("#hs-sal-start", "5")
+    page.fill("#hs-sal-count", "20")
+    page.fill("#hs-sal-dx", "1")
+    page.fill("#hs-sal-dy", "-0.5")
+    page.click("#hs-sal-go")
+    assert "наклеек 20, листов 2" in page.locator(".hs-sal-message").inner_text()
+    page.emulate_media(media="print")
+    assert page.evaluate("async () => { await document.fonts.ready; return document.fonts.check('bold 10pt \"HS PT Sans\"'); }")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.hs-sal-page')].map(p => {
+        const r = p.getBoundingClientRect();
+        return {page: [r.width, r.height], labels: [...p.querySelectorAll('.hs-sal-label')].map(l => {
+            const b = l.getBoundingClientRect();
+            return [Number(l.dataset.index), b.left - r.left, b.top - r.top, b.width, b.height, l.innerText]; })};
+    })""")
+    px = 25.4 / 96
+    assert [len(b["labels"]) for b in boxes] == [17, 3]
+    for sheet, first in zip(boxes, (5, 1)):
+        assert abs(sheet["page"][0] * px - 210) < 0.3 and abs(sheet["page"][1] * px - 297) < 0.3
+        for n, (index, left, top, width, height, text) in enumerate(sheet["labels"]):
+            assert index == first + n
+            x, y, w, h = stock.label_box(index - 1)
+            assert abs(left * px - (x + 1)) < 0.1 and abs(top * px - (y - 0.5)) < 0.1, (index, left * px, top * px)
+            assert abs(width * px - w) < 0.1 and abs(height * px - h) < 0.1
+            assert "Детский телефон доверия" in text and "8-800-2000-122" in text and "позвони" in text
+    shot = page.locator(".hs-sal-page").first.screenshot()
+    image = Image.open(io.BytesIO(shot)).convert("L")
+    dpi = image.size[0] / (210 / 25.4)
+    codes = zxingcpp.read_barcodes(image, formats=QR_FORMATS)
+    assert len(codes) == 17 and {c.text for c in codes} == {"tel:+78002000122"}, (len(codes), dpi)
+    for code in codes:  # each code where the PDF puts it (same layout), within 0.5 mm
+        p = code.position
+        left_mm = min(p.top_left.x, p.bottom_left.x) * 25.4 / dpi
+        top_mm = min(p.top_left.y, p.top_right.y) * 25.4 / dpi
+        layout = next(iter(layouts_for(stock, sticker_for(load(DATA))).values()))
+        quiet = 4 * layout.module_mm
+        expected = [(x + 1 + layout.qr_box[0] + quiet, y - 0.5 + layout.qr_box[1] + quiet)
+                    for x, y, _, _ in (stock.label_box(i) for i in range(4, 21))]
+        assert min(abs(left_mm - ex) + abs(top_mm - ey) for ex, ey in expected) < 0.6, (left_mm, top_mm)

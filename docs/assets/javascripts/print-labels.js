@@ -26,7 +26,7 @@
     return wrap;
   }
 
-  var form = el("form", {"class": "hs-sal-form"});
+  var form = el("form", {"class": "hs-sal-form", novalidate: ""});  // our Russian messages, not the browser's
   var select = el("select", {id: "hs-sal-stock"});
   stocks.forEach(function (s, i) {
     var n = s.grid[0] * s.grid[1];
