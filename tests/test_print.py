@@ -708,7 +708,7 @@ def test_print_error_names_the_record_file_and_field(data):
     long = event.model_copy(update={"description": "Очень длинное описание встречи. " * 400})
     with pytest.raises(PrintError) as info:
         render_poster(data, long)
-    assert "data/events/roditelskoe-sobranie-2026-12.yml" in str(info.value) and "description" in str(info.value)
+    assert re.match(r"data/events/roditelskoe-sobranie-2026-12\.yml:\d+: description — больше всего места", str(info.value))
 
 
 # ------------------------------------------------------------------ /print/: start at any label, in the browser
@@ -769,3 +769,13 @@ def test_print_page_prints_from_any_label_without_a_terminal(visit, stocks):
         expected = [(x + 1 + layout.qr_box[0] + quiet, y - 0.5 + layout.qr_box[1] + quiet)
                     for x, y, _, _ in (stock.label_box(i) for i in range(4, 21))]
         assert min(abs(left_mm - ex) + abs(top_mm - ey) for ex, ey in expected) < 0.6, (left_mm, top_mm)
+
+
+def test_sticker_overflow_names_the_helpline_file_line_and_field(data, stocks):
+    import dataclasses
+
+    helpline = data.main_helpline.model_copy(update={"name": "Очень длинное название линии помощи для детей и "
+                                                             "подростков всей области"})
+    changed = dataclasses.replace(data, helplines={**data.helplines, helpline.id: helpline})
+    with pytest.raises(PrintError, match=r"^data/helplines\.yml:\d+: name — название линии «Очень длинное"):
+        render_stickers(changed, stocks["avery-l7651"], sticker_for(changed))

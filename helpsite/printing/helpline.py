@@ -22,7 +22,7 @@ from ..pages import Site
 from . import fonts, qr
 from .column import Column, largest_size
 from .errors import PrintError
-from .layout import DANGER, INK, MUTED, PRIMARY, PRIMARY_DARK, page_url
+from .layout import DANGER, INK, MUTED, PRIMARY, PRIMARY_DARK, page_url, record_place
 from .surface import Surface
 from .text import mm_ru
 
@@ -214,8 +214,8 @@ def _render(data: CampaignData, width: float, height: float, s: float, kind: str
             bs = sc
             break
     if bs is None:
-        raise PrintError("афиша телефона доверия: текст не помещается", "сократите description линии помощи в "
-                         "data/helplines.yml")
+        raise PrintError(f"{record_place(data, 'helpline', data.main_helpline.id, 'description')} — афиша телефона "
+                         "доверия: текст не помещается", "сократите описание линии помощи в этом файле")
     bh = body.height(bs) or 0
     body.draw(c, margin, top - (available - bh) / 2, bs)
     records += body.records

@@ -21,7 +21,7 @@ from ..pages import Site, hours_ru
 from . import fonts, qr
 from .errors import PrintError
 from .layout import (DANGER, MUTED, PRIMARY, PRIMARY_DARK, QRFlowable, centred, display_url, fill, fit, height_of,
-                     page_url, style)
+                     page_url, record_place, style)
 from .stickers import helpline_terms
 from .poster import url_para
 from .surface import MARK_GAP, OFFICE_SAFE, SLUG, Surface
@@ -145,7 +145,11 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
                 Paragraph(f"<b>{url_para(url, fonts.BOLD, 8, flap[2])}</b>", style("f3", 8, color=MUTED))]
         return out
 
-    fill(flap, fit(flap_content, flap[2], flap[3], "листовка: «Что делать, если…»", GROW), canvas, "листовка")
+    steps = {f"fs{i}": record_place(data, "algorithm", algorithm.id, f"steps.{i - 1}.title")
+             for i in range(1, len(algorithm.steps) + 1)}
+    steps["f1"] = record_place(data, "algorithm", algorithm.id, "title")
+    fill(flap, fit(flap_content, flap[2], flap[3], "листовка: «Что делать, если…»", GROW, fields=steps), canvas,
+         "листовка")
 
     # back: emergency numbers and organisers
     def back_content(scale: float) -> list:
@@ -190,7 +194,10 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
             out += block
         return out
 
-    fill(left, fit(helplines_content, left[2], left[3], "листовка: телефоны помощи", GROW), canvas, "листовка")
+    lines_fields = {f"ht{i}": record_place(data, "helpline", h.id, "audience") for i, h in enumerate(data.helplines.values())}
+    lines_fields |= {f"hn{i}": record_place(data, "helpline", h.id, "name") for i, h in enumerate(data.helplines.values())}
+    fill(left, fit(helplines_content, left[2], left[3], "листовка: телефоны помощи", GROW, fields=lines_fields), canvas,
+         "листовка")
 
     # only real services one can reach from paper: not examples, with a phone or an address
     services = sorted((s for s in data.services.values() if s.status == m.ServiceStatus.active and not s.example

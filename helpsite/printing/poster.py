@@ -12,6 +12,7 @@ from ..load import CampaignData
 from ..pages import Site, audience_ru, date_ru
 from . import fonts, qr
 from .layout import (DANGER, MUTED, PRIMARY, PRIMARY_DARK, QRFlowable, display_url, event_when, fill, fit, page_url,
+                     record_place,
                      rescheduled, set_meta, style)
 from .errors import PrintError
 from .stickers import helpline_terms
@@ -183,7 +184,10 @@ def render_poster(data: CampaignData, event: m.Event, base_url: str | None = Non
         out.append(Paragraph("<b>Организаторы:</b> " + para(orgs), style("org", s(11), color=MUTED, after=s(4))))
         return out
 
-    flowables = fit(build, body_w, top - body_bottom, where + " (поле description)",
-                    scales=(1.4, 1.3, 1.2, 1.1, 1.0, 0.92, 0.84, 0.76, 0.68, 0.6))
-    fill((MARGIN, body_bottom, body_w, top - body_bottom), flowables, canvas, where + " (поле description)")
+    place = lambda field: record_place(data, "event", event.id, field)  # noqa: E731
+    fields = {"title": place("title"), "desc": place("description"), "reg": place("registration"),
+              "addr": place("place.address"), "place": place("place.name"), "online": place("online_url")}
+    flowables = fit(build, body_w, top - body_bottom, f"афиша «{event.title}»",
+                    scales=(1.4, 1.3, 1.2, 1.1, 1.0, 0.92, 0.84, 0.76, 0.68, 0.6), fields=fields)
+    fill((MARGIN, body_bottom, body_w, top - body_bottom), flowables, canvas, where)
     return surface.finish()

@@ -23,6 +23,7 @@ from .. import model as m
 from ..load import CampaignData
 from . import fonts, qr
 from .errors import PrintError
+from .layout import record_place
 from .text import labels_ru, mm_ru, wrap
 
 PRIMARY = (0x5B / 255, 0x2A / 255, 0x86 / 255)  # the site's primary colour (#5b2a86)
@@ -48,6 +49,7 @@ class Sticker:
     payload: str  # what the QR code holds
     school: str | None = None  # a school batch: «Школа № 5, 3 «Б»» — printed on every sticker
     draft_mark: bool = False  # «демонстрационный образец» (draft campaign and a QR code to the site)
+    origin: str = ""  # «data/helplines.yml:4: name» — named by errors
 
     @property
     def terms(self) -> str:  # kept for callers that show the terms on their own
@@ -124,7 +126,8 @@ def sticker_for(data: CampaignData, helpline_id: str | None = None, target: str 
     payload = sticker_payload(data, helpline, target, source, base_url)
     return Sticker(heading=helpline.name, numbers=tuple(p.display for p in helpline.phones), message=full,
                    short_message=short, tiny_message=tiny, payload=payload, school=school,
-                   draft_mark=data.campaign.is_draft and payload.startswith(("http://", "https://")))
+                   draft_mark=data.campaign.is_draft and payload.startswith(("http://", "https://")),
+                   origin=record_place(data, "helpline", helpline_id, "name"))
 
 
 # ------------------------------------------------------------------ layout of one label
@@ -304,8 +307,10 @@ def layout_sticker(sticker: Sticker, width: float, height: float,
     if chosen is None:
         if not qr_fits and sticker.payload.startswith("http"):
             qr.module_for(code, min(cw, ch), where)  # the clear «QR code does not fit» error
-        raise PrintError(f"название линии, номер (не меньше {NUMBER_FLOOR:g} pt) и слова для ребёнка не помещаются {where}",
-                         "выберите этикетку крупнее или сократите подпись партии (--school)")
+        raise PrintError(f"{sticker.origin + ' — ' if sticker.origin else ''}название линии «{sticker.heading}», номер "
+                         f"(не меньше {NUMBER_FLOOR:g} pt) и слова для ребёнка не помещаются {where}",
+                         "сократите название линии в этом файле, выберите этикетку крупнее или сократите подпись "
+                         "партии (--school)")
     side, blocks, dropped = chosen
     if side is None and sticker.payload.startswith("http"):
         qr.module_for(code, min(cw, ch), where)  # a link was asked for: never silently drop it
