@@ -80,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("poster", help="афиша события (A4)")
     e.add_argument("event", help="id события (имя файла в data/events/ без .yml)")
+    e.add_argument("--press", action="store_true", help="для типографии: CMYK, вылеты 3 мм, метки реза")
     common(e)
 
     a = sub.add_parser("checklist", help="памятка-алгоритм с пунктами для отметок (A4)")
@@ -88,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("leaflet", help="листовка A4 в три сгиба, двусторонняя")
     f.add_argument("--algorithm", help="алгоритм для «Что делать, если…» (по умолчанию — для родителей)")
+    f.add_argument("--press", action="store_true", help="для типографии: CMYK, вылеты 3 мм, метки реза")
     common(f)
 
     h = sub.add_parser("helpline", help="афиша телефона доверия (A4/A3, для детей или взрослых), листовка A5, карточки")
@@ -164,16 +166,16 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "poster":
         if args.event not in data.events:
             raise PrintError(f"нет события «{args.event}»", "есть: " + ", ".join(data.events))
-        pdf = render_poster(data, data.events[args.event], args.base_url)
-        name = f"poster-{args.event}"
+        pdf = render_poster(data, data.events[args.event], args.base_url, press=args.press)
+        name = f"poster-{args.event}" + ("-press" if args.press else "")
     elif args.command == "checklist":
         if args.algorithm not in data.algorithms:
             raise PrintError(f"нет алгоритма «{args.algorithm}»", "есть: " + ", ".join(data.algorithms))
         pdf = render_checklist(data, data.algorithms[args.algorithm], args.base_url)
         name = f"checklist-{args.algorithm}"
     else:
-        pdf = render_leaflet(data, args.algorithm, args.base_url)
-        name = "leaflet"
+        pdf = render_leaflet(data, args.algorithm, args.base_url, press=args.press)
+        name = "leaflet" + ("-press" if args.press else "")
         pages_hint = "печать с двух сторон, переворот по короткому краю; сложить в три сгиба по меткам"
     output = args.output or out_dir / f"{name}.pdf"
     output.parent.mkdir(parents=True, exist_ok=True)
