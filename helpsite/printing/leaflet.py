@@ -223,23 +223,34 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
     tail = Paragraph(f"Все службы города — на сайте: <b>{url_para(all_url, fonts.BOLD, 9.5, right[2])}</b>",
                      style("st", 9.5, color=MUTED))
     heading = Paragraph("Куда обратиться", style("s0", 18, font=fonts.BOLD, color=PRIMARY, after=6))
-    if not groups:  # nothing real to list yet: the space says where help is
+    if not groups:  # nothing real to list yet: the space says where help is, in large type
         phones = " или ".join(p.display for p in helpline.phones)
-        groups.append([Paragraph("Сведения о службах города ещё проверяются. Сейчас звоните:",
-                                 style("sn-none", 11, after=4)),
-                       Paragraph(f"{para(helpline.name)}: <b>{para(phones)}</b>",
-                                 style("sn-hl", 14, color=PRIMARY_DARK, after=2)),
-                       Paragraph(para(helpline_terms(helpline)), style("sn-t", 10, color=MUTED, after=8)),
-                       Paragraph(f"Опасность прямо сейчас — <b>{para(data.campaign.emergency_numbers[0].display)}</b>",
-                                 style("sn-e", 14, color=DANGER, after=8))])
+
+        def fallback(scale: float) -> list:
+            out = [Paragraph("Куда обратиться", style("s0", 18 * scale, font=fonts.BOLD, color=PRIMARY, after=8)),
+                   Paragraph("Сведения о службах города ещё проверяются. Сейчас звоните — там подскажут, куда "
+                             "обратиться рядом с домом:", style("sn-none", 12 * scale, leading=1.3, after=8)),
+                   Paragraph(para(helpline.name), style("sn-h", 14 * scale, font=fonts.BOLD, after=2)),
+                   Paragraph(f"<b>{para(phones)}</b>", style("sn-hl", 20 * scale, color=PRIMARY_DARK, after=2)),
+                   Paragraph(para(helpline_terms(helpline)), style("sn-t", 11 * scale, color=MUTED, after=14)),
+                   Paragraph("Опасность прямо сейчас", style("sn-e0", 14 * scale, font=fonts.BOLD, color=DANGER,
+                                                             after=2)),
+                   Paragraph(f"<b>{para(data.campaign.emergency_numbers[0].display)}</b> — "
+                             f"{para(data.campaign.emergency_numbers[0].name.lower())}",
+                             style("sn-e", 16 * scale, color=DANGER, after=8))]
+            return out
+
+        fill(middle, fit(fallback, middle[2], middle[3], "листовка: куда обратиться", GROW[2:]), canvas, "листовка")
+        heading = None
     for box, first in ((middle, True), (right, False)):
         x, y, w, h = box
         if not first:
             y, h = y + 12 * mm, h - 12 * mm  # room for the closing line
-        column: list = [heading] if first else []
+        column: list = [heading] if first and heading is not None else []
         while groups and height_of(column + groups[0], w) <= h:
             column += groups.pop(0)
-        fill((x, y, w, h), column, canvas, "листовка: службы")
+        if column:
+            fill((x, y, w, h), column, canvas, "листовка: службы")
     fill((right[0], right[1], right[2], 11 * mm), [tail], canvas, "листовка")
     _fold_marks(canvas, PANELS_INSIDE, press)
     return surface.finish()
