@@ -779,3 +779,43 @@ def test_sticker_overflow_names_the_helpline_file_line_and_field(data, stocks):
     changed = dataclasses.replace(data, helplines={**data.helplines, helpline.id: helpline})
     with pytest.raises(PrintError, match=r"^data/helplines\.yml:\d+: name — название линии «Очень длинное"):
         render_stickers(changed, stocks["avery-l7651"], sticker_for(changed))
+
+
+@require_chromium()
+def test_print_page_starts_wallet_cards_at_any_card(visit, stocks):
+    page = visit("print/")
+    page.locator("#hs-sal-go").wait_for(state="visible")
+    stock = stocks["avery-c32011"]
+    options = [o.strip() for o in page.locator("#hs-sal-stock option").all_inner_texts()]
+    page.select_option("#hs-sal-stock", index=next(i for i, o in enumerate(options) if o.startswith(stock.name)))
+    page.evaluate("document.getElementById('hs-start-at-label').setAttribute('data-no-dialog', '')")
+    page.fill("#hs-sal-start", "3")
+    page.click("#hs-sal-go")
+    assert "наклеек 8, листов 1" in page.locator(".hs-sal-message").inner_text()
+    page.emulate_media(media="print")
+    assert page.evaluate("async () => { await document.fonts.ready; return true; }")
+    shot = page.locator(".hs-sal-page").first.screenshot()
+    image = Image.open(io.BytesIO(shot)).convert("L")
+    dpi = image.size[0] / (210 / 25.4)
+    codes = zxingcpp.read_barcodes(image, formats=QR_FORMATS)
+    assert sorted(c.text for c in codes) == ["tel:+78002000122"] * 8
+    rows = sorted({round(min(c.position.top_left.y, c.position.top_right.y) * 25.4 / dpi) for c in codes})
+    assert len(rows) == 4  # cards 3–10: rows 2–5 of the sheet
+    texts = page.evaluate("() => [...document.querySelectorAll('.hs-sal-label')].map(l => l.innerText)")
+    assert len(texts) == 8 and all("8-800-2000-122" in t and "Детский телефон доверия" in t for t in texts)
+
+
+def test_cache_key_follows_every_input(data, tmp_path):
+    import dataclasses
+
+    cache = tmp_path / "cache"
+    first = build_print_set(data, DATA, cache, NOW)
+    assert build_print_set(data, DATA, cache, NOW).rendered == 0
+    helpline = data.main_helpline.model_copy(update={"name": "Телефон доверия для детей"})
+    renamed = dataclasses.replace(data, helplines={**data.helplines, helpline.id: helpline})
+    changed = build_print_set(renamed, DATA, cache, NOW)
+    # every product that prints the helpline's name is made again: posters, flyer, cards, stickers, leaflet, checklists…
+    assert changed.rendered >= 4 * 2 + 2 + 2 + 4 + 2 + len(data.algorithms)
+    moved = build_print_set(data, DATA, cache, NOW, base_url="https://other.example.org/")
+    assert moved.rendered > 0  # the site's address is in QR codes and on paper
+    assert first.rendered > moved.rendered  # …but not on the sticker sheets and test pages (tel: and outlines only)

@@ -41,6 +41,8 @@ class Record:
     x: float  # points, left of the line
     baseline: float
     width: float
+    font: str = ""
+    colour: Any = None
 
 
 class Column:
@@ -99,7 +101,7 @@ class Column:
                     canvas.setLineWidth(max(1.0, size * 0.07))
                     mid = baseline + size * 0.3
                     canvas.line(lx - size * 0.05, mid, lx + w + size * 0.05, mid)
-                self.records.append(Record(block.role, line, size, lx, baseline, w))
+                self.records.append(Record(block.role, line, size, lx, baseline, w, block.font, block.colour))
             y -= (len(lines) - 1) * block.leading * size + (fonts.ASCENT + fonts.DESCENT) * size
         return y
 

@@ -261,7 +261,27 @@ def draw_card(c, data: CampaignData, w: float, h: float, pad: float):
     avail = bottom - 1.5 * mm - pad
     scale = side_col.best_scale(avail, "визитка: текст", [1.0 - 0.03 * i for i in range(10)])
     side_col.draw(c, pad, bottom - 1.5 * mm, scale)
-    return col.records + side_col.records
+    return col.records + side_col.records, (w - pad - side, pad, side), code
+
+
+def card_layout(data: CampaignData, stock: m.LabelStock) -> dict:
+    """The card as the page's start-at-label generator draws it: text lines and the QR box in mm
+    from the card's top left (the same numbers the PDF is drawn with)."""
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+    import io
+
+    w, h = stock.label_width * mm, stock.label_height * mm
+    records, (qx, qy, side), code = draw_card(Canvas(io.BytesIO()), data, w, h, max(stock.padding, 4) * mm)
+
+    def hexed(colour) -> str:
+        return "#" + colors.toColor(colour).hexval()[2:].lower()
+
+    lines = [{"text": r.text, "x": round(r.x / mm, 3), "baseline": round((h - r.baseline) / mm, 3),
+              "runs": [{"text": r.text, "size": round(r.size, 3), "bold": r.font == fonts.BOLD, "color": hexed(r.colour)}]}
+             for r in records]
+    return {"qr": [round(qx / mm, 3), round((h - qy - side) / mm, 3), round(side / mm, 3)], "lines": lines,
+            "rows": ["".join("1" if v else "0" for v in row) for row in code.rows]}
 
 
 def render_cards(data: CampaignData, stock: m.LabelStock, options=None, press: bool = False) -> bytes:

@@ -210,8 +210,18 @@ def start_layouts(data: CampaignData, stocks: dict, sticker) -> str:
 
     from .stickers import layouts_for
 
+    from .helpline import card_layout
+
     out = []
     for stock in stocks.values():
+        if stock.kind == "cards":
+            card = card_layout(data, stock)
+            out.append({"id": stock.id, "name": stock.name + " (карточки)", "page": [stock.page_width, stock.page_height],
+                        "label": [stock.label_width, stock.label_height], "grid": [stock.columns, stock.rows],
+                        "margin": [stock.margin_left, stock.margin_top], "pitch": [stock.pitch_x, stock.pitch_y],
+                        "variants": {"card": {"qr": card["qr"], "lines": card["lines"]}},
+                        "labels": ["card"] * stock.per_sheet, "qr": card["rows"]})
+            continue
         if stock.kind != "labels":
             continue
         try:
