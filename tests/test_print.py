@@ -809,7 +809,7 @@ def test_cache_key_follows_every_input(data, tmp_path):
     import dataclasses
 
     cache = tmp_path / "cache"
-    first = build_print_set(data, DATA, cache, NOW)
+    assert build_print_set(data, DATA, cache, NOW).rendered > 0
     assert build_print_set(data, DATA, cache, NOW).rendered == 0
     helpline = data.main_helpline.model_copy(update={"name": "Телефон доверия для детей"})
     renamed = dataclasses.replace(data, helplines={**data.helplines, helpline.id: helpline})

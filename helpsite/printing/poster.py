@@ -12,8 +12,7 @@ from ..load import CampaignData
 from ..pages import Site, audience_ru, date_ru
 from . import fonts, qr
 from .layout import (DANGER, MUTED, PRIMARY, PRIMARY_DARK, QRFlowable, display_url, event_when, fill, fit, page_url,
-                     record_place,
-                     rescheduled, set_meta, style)
+                     record_place, rescheduled, style)
 from .errors import PrintError
 from .stickers import helpline_terms
 from .surface import Surface

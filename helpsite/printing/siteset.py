@@ -134,7 +134,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         cal_pdf, _ = publish("calibration", f"calibration-{stock.id}", (stock,), lambda s=stock: render_calibration(s),
                              preview_pages=0)
         press_pdf, _ = publish("cards-press", "card-press", (data.campaign, data.helplines),
-                               lambda: render_cards(data, stock, press=True), preview_pages=0)
+                               lambda s=stock: render_cards(data, s, press=True), preview_pages=0)
         items.append(PrintItem("cards", f"Карточки «в кошелёк» — {stock.name}",
                                f"{stock.per_sheet} карточек {mm_ru(stock.label_width)} × {mm_ru(stock.label_height)} мм "
                                "на листе визиток", pdf, previews,
@@ -224,10 +224,7 @@ def start_layouts(data: CampaignData, stocks: dict, sticker) -> str:
             continue
         if stock.kind != "labels":
             continue
-        try:
-            layouts = layouts_for(stock, sticker)
-        except Exception:  # noqa: BLE001 — a stock the sticker cannot fit has no generator
-            continue
+        layouts = layouts_for(stock, sticker)  # the sheets above were made with the same layouts
         from .stickers import label_inset
 
         variants = {}
@@ -236,7 +233,7 @@ def start_layouts(data: CampaignData, stocks: dict, sticker) -> str:
                 "qr": list(layout.qr_box) if layout.qr_box else None,
                 "lines": [{"text": line.text, "x": round(line.x, 3), "baseline": round(line.baseline, 3),
                            "runs": [{"text": r.text, "size": r.size, "bold": r.font.endswith("Bold"),
-                                     "color": "#%02x%02x%02x" % tuple(round(c * 255) for c in r.color)}
+                                     "color": "#" + "".join(f"{round(c * 255):02x}" for c in r.color)}
                                     for r in line.runs]} for line in layout.lines]}
         per_label = [",".join(f"{v:g}" for v in tuple(round(x, 3) for x in label_inset(stock, i)))
                      for i in range(stock.per_sheet)]
