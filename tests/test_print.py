@@ -818,3 +818,13 @@ def test_cache_key_follows_every_input(data, tmp_path):
     assert changed.rendered >= 4 * 2 + 2 + 2 + 4 + 2 + len(data.algorithms)
     moved = build_print_set(data, DATA, cache, NOW, base_url="https://other.example.org/")
     assert moved.rendered > 0  # the site's address is in QR codes and on paper
+
+
+def test_service_descriptions_end_at_a_sentence_or_a_word():
+    from helpsite.printing.leaflet import _first_sentence
+
+    assert _first_sentence("Помогает детям. Работает с семьями.") == "Помогает детям."
+    long = "Помогает " + "детям и семьям " * 20 + "в трудной ситуации."
+    cut = _first_sentence(long)
+    assert cut.endswith("…") and len(cut) <= 150
+    assert long.startswith(cut[:-1]) and long[len(cut) - 1] == " "  # the cut falls between words
