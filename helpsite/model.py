@@ -757,6 +757,7 @@ class LabelStock(Record):
     name: Text = Field(description="Название, как на упаковке: «Avery L7160»")
     description: str | None = None
     aliases: list[Text] = Field(default_factory=list, description="Другие артикулы с той же раскладкой: «J8160», «L7160»")
+    kind: Literal["labels", "cards"] = Field("labels", description="labels — лист наклеек (наклейки в дневник); cards — лист визиток (карточки с телефоном доверия)")
     page_width: Millimetres = Field(210, gt=0, le=1000, description="Ширина листа, мм (A4 — 210)")
     page_height: Millimetres = Field(297, gt=0, le=1000, description="Высота листа, мм (A4 — 297)")
     label_width: Millimetres = Field(gt=0, le=1000, description="Ширина этикетки, мм")

@@ -66,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--helpline", help="id линии помощи (по умолчанию главная, из campaign.yml)")
     s.add_argument("--qr", default="tel", help="что в QR-коде: tel (номер), site (сайт) или полный адрес https://…")
     s.add_argument("--src", help="метка партии в ссылке, например school-5 → ?src=school-5 (только для ссылок)")
+    s.add_argument("--school", help="подпись партии на каждой наклейке, например «Школа № 5, 3 «Б»»")
     amount = s.add_mutually_exclusive_group()
     amount.add_argument("--count", type=int, help="сколько наклеек напечатать")
     amount.add_argument("--sheets", type=int, help="сколько листов заполнить (по умолчанию 1)")
@@ -79,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("poster", help="афиша события (A4)")
     e.add_argument("event", help="id события (имя файла в data/events/ без .yml)")
+    e.add_argument("--press", action="store_true", help="для типографии: CMYK, вылеты 3 мм, метки реза")
     common(e)
 
     a = sub.add_parser("checklist", help="памятка-алгоритм с пунктами для отметок (A4)")
@@ -87,7 +89,16 @@ def parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("leaflet", help="листовка A4 в три сгиба, двусторонняя")
     f.add_argument("--algorithm", help="алгоритм для «Что делать, если…» (по умолчанию — для родителей)")
+    f.add_argument("--press", action="store_true", help="для типографии: CMYK, вылеты 3 мм, метки реза")
     common(f)
+
+    h = sub.add_parser("helpline", help="афиша телефона доверия (A4/A3, для детей или взрослых), листовка A5, карточки")
+    h.add_argument("product", choices=["poster", "flyer", "cards"], help="poster, flyer (A5) или cards (лист визиток)")
+    h.add_argument("--size", default="A4", choices=["A4", "A3"], help="формат афиши")
+    h.add_argument("--audience", default="child", choices=["child", "adult"], help="для детей или для взрослых")
+    h.add_argument("--stock", default="avery-c32011", help="лист визиток для карточек")
+    h.add_argument("--press", action="store_true", help="для типографии: CMYK, вылеты 3 мм, метки реза")
+    common(h)
 
     sub.add_parser("stocks", help="какие листы этикеток известны (data/labels/)")
     return p
@@ -119,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     pages_hint = ""
     if args.command == "stickers":
         stock = find_stock(stocks, args.stock)
-        sticker = sticker_for(data, args.helpline, args.qr, args.src, args.base_url)
+        sticker = sticker_for(data, args.helpline, args.qr, args.src, args.base_url, args.school)
         options = SheetOptions(count=args.count, sheets=args.sheets, start=args.start,
                                offset_x=args.offset_x, offset_y=args.offset_y)
         plan = plan_sheets(stock, options)
@@ -127,12 +138,25 @@ def run(args: argparse.Namespace) -> int:
         name = f"stickers-{stock.id}" + (f"-{args.src}" if args.src else "")
         layouts = layouts_for(stock, sticker)
         dropped = sorted({d for layout in layouts.values() for d in layout.dropped})
-        module = min(layout.module_mm for layout in layouts.values())
-        pages_hint = (f"наклеек: {sum(len(s) for s in plan)}, листов: {len(plan)}; QR-код: «{sticker.payload}», "
-                      f"модуль {module:.2f} мм")
+        modules = [layout.module_mm for layout in layouts.values() if layout.qr_box]
+        pages_hint = (f"наклеек: {sum(len(s) for s in plan)}, листов: {len(plan)}; " +
+                      (f"QR-код: «{sticker.payload}», модуль {min(modules):.2f} мм" if modules else "без QR-кода"))
         if dropped:
-            names = {"slogan": "лозунг", "heading": "название линии", "terms": "«бесплатно · анонимно · круглосуточно»"}
-            pages_hint += "\nНе поместилось на этикетку такого размера: " + ", ".join(names[d] for d in dropped)
+            from helpsite.printing.stickers import _ROLE_NAMES
+            pages_hint += "\nНе поместилось на этикетку такого размера: " + ", ".join(_ROLE_NAMES[d] for d in dropped)
+    elif args.command == "helpline":
+        from helpsite.printing.helpline import render_cards, render_flyer, render_helpline_poster
+
+        if args.product == "poster":
+            pdf = render_helpline_poster(data, args.size, args.audience, args.press, args.base_url)
+            name = f"helpline-poster-{args.size.lower()}-{args.audience}"
+        elif args.product == "flyer":
+            pdf = render_flyer(data, args.press, args.base_url)
+            name = "helpline-flyer-a5"
+        else:
+            pdf = render_cards(data, find_stock(stocks, args.stock), press=args.press)
+            name = "cards" if not args.press else "card"
+        name += "-press" if args.press else ""
     elif args.command == "calibration":
         stock = find_stock(stocks, args.stock)
         pdf = render_calibration(stock, SheetOptions(offset_x=args.offset_x, offset_y=args.offset_y))
@@ -142,16 +166,16 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "poster":
         if args.event not in data.events:
             raise PrintError(f"нет события «{args.event}»", "есть: " + ", ".join(data.events))
-        pdf = render_poster(data, data.events[args.event], args.base_url)
-        name = f"poster-{args.event}"
+        pdf = render_poster(data, data.events[args.event], args.base_url, press=args.press)
+        name = f"poster-{args.event}" + ("-press" if args.press else "")
     elif args.command == "checklist":
         if args.algorithm not in data.algorithms:
             raise PrintError(f"нет алгоритма «{args.algorithm}»", "есть: " + ", ".join(data.algorithms))
         pdf = render_checklist(data, data.algorithms[args.algorithm], args.base_url)
         name = f"checklist-{args.algorithm}"
     else:
-        pdf = render_leaflet(data, args.algorithm, args.base_url)
-        name = "leaflet"
+        pdf = render_leaflet(data, args.algorithm, args.base_url, press=args.press)
+        name = "leaflet" + ("-press" if args.press else "")
         pages_hint = "печать с двух сторон, переворот по короткому краю; сложить в три сгиба по меткам"
     output = args.output or out_dir / f"{name}.pdf"
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -82,15 +82,44 @@ def height_of(flowables: Sequence[Flowable], width: float) -> float:
     return total
 
 
+def record_place(data: CampaignData | None, kind: str, ident: str, field: str) -> str:
+    """«data/events/x.yml:14: description» — the file, line and field of a record's value."""
+    origin = data.origins.get((kind, ident)) if data is not None else None
+    if origin is None:
+        folder = {"event": "events", "algorithm": "algorithms", "service": "services", "news": "news"}
+        file = f"data/{folder[kind]}/{ident}.yml" if kind in folder else f"data/{kind}s.yml"
+        return f"{file}: {field}"
+    loc = origin.loc + tuple(field.split("."))
+    try:
+        line = origin.line_of(loc) or origin.line_of(origin.loc)
+    except Exception:  # noqa: BLE001 — the line is a help, never a reason to fail
+        line = None
+    return f"{origin.display}{':' + str(line) if line else ''}: {field}"
+
+
 def fit(build: Callable[[float], list[Flowable]], width: float, height: float, what: str,
-        scales: Sequence[float] = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58)) -> list[Flowable]:
-    """The flowables of the largest scale that fit `width`×`height` points; none fits → PrintError."""
+        scales: Sequence[float] = (1.0, 0.94, 0.88, 0.82, 0.76, 0.7, 0.64, 0.58),
+        fields: dict[str, str] | None = None) -> list[Flowable]:
+    """The flowables of the largest scale that fit `width`×`height` points; none fits → PrintError.
+
+    `fields` maps a paragraph's style name to «file:line: field» of the data it prints: the
+    error then names the value that takes the most room.
+    """
     for scale in scales:
         flowables = build(scale)
         if height_of(flowables, width) <= height:
             return flowables
-    raise PrintError(f"{what}: текст не помещается на страницу даже мелким шрифтом ({MIN_SIZE:g} pt)",
-                     "сократите описание в данных")
+    hint = "сократите текст в данных"
+    culprit = ""
+    if fields:
+        scratch = Canvas(io.BytesIO())
+        sized = [(f.wrapOn(scratch, width, 10_000)[1], fields[name]) for f in build(scales[-1])
+                 if (name := getattr(getattr(f, "style", None), "name", "")) in fields]
+        if sized:
+            tall, place = max(sized)
+            culprit = f"{place} — больше всего места занимает это поле ({tall / mm:.0f} мм из {height / mm:.0f} мм); "
+            hint = f"сократите это поле в файле ({place.split(':')[0]})"
+    raise PrintError(f"{culprit}{what}: текст не помещается на страницу даже мелким шрифтом ({MIN_SIZE:g} pt)", hint)
 
 
 def fill(frame_box: tuple[float, float, float, float], flowables: list[Flowable], canvas: Canvas, what: str) -> None:

@@ -8,7 +8,6 @@ The flap is 3 mm narrower so it folds inside without buckling.
 
 from __future__ import annotations
 
-import io
 import re
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -22,8 +21,10 @@ from ..pages import Site, hours_ru
 from . import fonts, qr
 from .errors import PrintError
 from .layout import (DANGER, MUTED, PRIMARY, PRIMARY_DARK, QRFlowable, centred, display_url, fill, fit, height_of,
-                     page_url, set_meta, style)
+                     page_url, record_place, style)
 from .stickers import helpline_terms
+from .poster import url_para
+from .surface import MARK_GAP, OFFICE_SAFE, SLUG, Surface
 from .text import para
 
 PANELS_OUTSIDE = (97 * mm, 100 * mm, 100 * mm)  # flap, back, cover
@@ -42,16 +43,22 @@ def _boxes(widths: tuple[float, ...]) -> list[tuple[float, float, float, float]]
     return out
 
 
-def _fold_marks(canvas: Canvas, widths: tuple[float, ...]) -> None:
+FOLD_MARK = (6 * mm, 10 * mm)  # from the sheet's edge: inside what an office printer prints (≥ 5 mm)
+
+
+def _fold_marks(canvas: Canvas, widths: tuple[float, ...], press: bool = False) -> None:
+    """Short lines where the sheet folds: 6–10 mm from the edge (office), in the slug (print shop)."""
     _, height = landscape(A4)
+    near, far = (-SLUG + 1 * mm, -MARK_GAP) if press else FOLD_MARK
     canvas.saveState()
     canvas.setLineWidth(0.4)
     canvas.setStrokeColor(MUTED)
+    canvas.setDash(2, 1.5)
     x = 0.0
     for w in widths[:-1]:
         x += w
-        canvas.line(x, height - 5 * mm, x, height - 2 * mm)
-        canvas.line(x, 2 * mm, x, 5 * mm)
+        canvas.line(x, height - far, x, height - near)
+        canvas.line(x, near, x, far)
     canvas.restoreState()
 
 
@@ -76,24 +83,25 @@ def _first_sentence(text: str, limit: int = 150) -> str:
 
 
 def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url: str | None = None,
-                   directory_urls: bool = True) -> bytes:
-    """The leaflet as a two-page landscape A4 PDF (outside, inside)."""
+                   directory_urls: bool = True, press: bool = False) -> bytes:
+    """The leaflet as a two-page landscape A4 PDF (outside, inside); `press` — for a print shop."""
     fonts.register()
     base = base_url or data.campaign.site_url
     site_url = page_url(base, Site.HOME, directory_urls)
     algorithm = leaflet_algorithm(data, algorithm_id)
     code = qr.make(site_url, "M")
     helpline = data.main_helpline
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=landscape(A4), invariant=1, pageCompression=1)
-    set_meta(canvas, data, f"Листовка «{data.campaign.name}»", "A4, сложить в три сгиба, печать с двух сторон")
+    page_w, page_h = landscape(A4)
+    surface = Surface(page_w, page_h, press=press, title=f"Листовка «{data.campaign.name}»", author=data.campaign.name,
+                      subject="A4, сложить в три сгиба, печать с двух сторон")
+    canvas = surface.canvas
 
     flap, back, cover = _boxes(PANELS_OUTSIDE)
-    # cover: a coloured panel with the campaign and the main helpline
-    _, page_h = landscape(A4)
+    # cover: a coloured panel with the campaign and the main helpline (5 mm clear of the sheet's
+    # edges for an office printer; to the bleed at a print shop)
     cover_x = PANELS_OUTSIDE[0] + PANELS_OUTSIDE[1]
-    canvas.setFillColor(PRIMARY)
-    canvas.rect(cover_x, page_h - 72 * mm, PANELS_OUTSIDE[2], 72 * mm, stroke=0, fill=1)
+    inset = 0 if press else OFFICE_SAFE
+    surface.background(cover_x, page_h - 72 * mm, PANELS_OUTSIDE[2] - inset, 72 * mm - inset, PRIMARY)
 
     def cover_head(scale: float) -> list:
         out = [Paragraph(para(data.campaign.name), centred("c1", 26 * scale, font=fonts.BOLD, color="white",
@@ -103,7 +111,7 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
         out.append(Paragraph(para(data.campaign.place), centred("c3", 10 * scale, color="white")))
         return out
 
-    head_box = (cover[0], page_h - 72 * mm + 6 * mm, cover[2], 72 * mm - 14 * mm)
+    head_box = (cover[0], page_h - 72 * mm + 6 * mm, cover[2], 72 * mm - 14 * mm - inset)
     fill(head_box, fit(cover_head, head_box[2], head_box[3], "обложка листовки"), canvas, "обложка листовки")
 
     def cover_body(scale: float) -> list:
@@ -134,14 +142,22 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
                                  style(f"fs{i}", 10.5 * scale, after=3 * scale)))
         url = page_url(base, Site.algorithm(algorithm.id), directory_urls)
         out += [Spacer(1, 4), Paragraph("Подробно, с ответами на вопросы:", style("f2", 9, color=MUTED)),
-                Paragraph(f"<b>{para(display_url(url))}</b>", style("f3", 8, color=MUTED))]
+                Paragraph(f"<b>{url_para(url, fonts.BOLD, 8, flap[2])}</b>", style("f3", 8, color=MUTED))]
         return out
 
-    fill(flap, fit(flap_content, flap[2], flap[3], "листовка: «Что делать, если…»", GROW), canvas, "листовка")
+    steps = {f"fs{i}": record_place(data, "algorithm", algorithm.id, f"steps.{i - 1}.title")
+             for i in range(1, len(algorithm.steps) + 1)}
+    steps["f1"] = record_place(data, "algorithm", algorithm.id, "title")
+    fill(flap, fit(flap_content, flap[2], flap[3], "листовка: «Что делать, если…»", GROW, fields=steps), canvas,
+         "листовка")
 
     # back: emergency numbers and organisers
     def back_content(scale: float) -> list:
-        out = [Paragraph("Опасность прямо сейчас", style("b0", 16 * scale, font=fonts.BOLD, color=DANGER, after=6))]
+        out = []
+        if data.campaign.is_draft:
+            out.append(Paragraph("ДЕМОНСТРАЦИОННЫЙ ОБРАЗЕЦ: адрес сайта и часть сведений — примеры, не распространяйте",
+                                 style("draft", 10, font=fonts.BOLD, color=DANGER, after=8)))
+        out.append(Paragraph("Опасность прямо сейчас", style("b0", 16 * scale, font=fonts.BOLD, color=DANGER, after=6)))
         for i, number in enumerate(data.campaign.emergency_numbers):
             out.append(Paragraph(f"<b>{para(number.display)}</b> — {para(number.name)}",
                                  style(f"be{i}", (15 if i == 0 else 12) * scale, after=2)))
@@ -160,8 +176,8 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
         return out
 
     fill(back, fit(back_content, back[2], back[3], "листовка: оборот", GROW), canvas, "листовка")
-    _fold_marks(canvas, PANELS_OUTSIDE)
-    canvas.showPage()
+    _fold_marks(canvas, PANELS_OUTSIDE, press)
+    surface.show_page()
 
     # inside: helplines, then services (as many as fit the two remaining panels)
     left, middle, right = _boxes(PANELS_INSIDE)
@@ -178,10 +194,14 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
             out += block
         return out
 
-    fill(left, fit(helplines_content, left[2], left[3], "листовка: телефоны помощи", GROW), canvas, "листовка")
+    lines_fields = {f"ht{i}": record_place(data, "helpline", h.id, "audience") for i, h in enumerate(data.helplines.values())}
+    lines_fields |= {f"hn{i}": record_place(data, "helpline", h.id, "name") for i, h in enumerate(data.helplines.values())}
+    fill(left, fit(helplines_content, left[2], left[3], "листовка: телефоны помощи", GROW, fields=lines_fields), canvas,
+         "листовка")
 
-    services = sorted((s for s in data.services.values() if s.status == m.ServiceStatus.active),
-                      key=lambda s: (not s.free, s.name.lower()))
+    # only real services one can reach from paper: not examples, with a phone or an address
+    services = sorted((s for s in data.services.values() if s.status == m.ServiceStatus.active and not s.example
+                       and (s.phones or s.location)), key=lambda s: (not s.free, s.name.lower()))
     groups: list[list] = []
     for i, service in enumerate(services):
         lines = [Paragraph(para(service.name), style(f"sn{i}", 11, font=fonts.BOLD, after=1)),
@@ -201,18 +221,37 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
         groups.append(lines)
     all_url = page_url(base, Site.SERVICES, directory_urls)
     where = "города" if data.campaign.city else "региона"  # a region-wide campaign lists the region's services
-    tail = Paragraph(f"Все службы {where} — на сайте: <b>{para(display_url(all_url))}</b>", style("st", 9.5, color=MUTED))
+    tail = Paragraph(f"Все службы {where} — на сайте: <b>{url_para(all_url, fonts.BOLD, 9.5, right[2])}</b>",
+                     style("st", 9.5, color=MUTED))
     heading = Paragraph("Куда обратиться", style("s0", 18, font=fonts.BOLD, color=PRIMARY, after=6))
+    if not groups:  # nothing real to list yet: the space says where help is, in large type
+        phones = " или ".join(p.display for p in helpline.phones)
+
+        def fallback(scale: float) -> list:
+            out = [Paragraph("Куда обратиться", style("s0", 18 * scale, font=fonts.BOLD, color=PRIMARY, after=8)),
+                   Paragraph("Сведения о службах города ещё проверяются. Сейчас звоните — там подскажут, куда "
+                             "обратиться рядом с домом:", style("sn-none", 12 * scale, leading=1.3, after=8)),
+                   Paragraph(para(helpline.name), style("sn-h", 14 * scale, font=fonts.BOLD, after=2)),
+                   Paragraph(f"<b>{para(phones)}</b>", style("sn-hl", 20 * scale, color=PRIMARY_DARK, after=2)),
+                   Paragraph(para(helpline_terms(helpline)), style("sn-t", 11 * scale, color=MUTED, after=14)),
+                   Paragraph("Опасность прямо сейчас", style("sn-e0", 14 * scale, font=fonts.BOLD, color=DANGER,
+                                                             after=2)),
+                   Paragraph(f"<b>{para(data.campaign.emergency_numbers[0].display)}</b> — "
+                             f"{para(data.campaign.emergency_numbers[0].name.lower())}",
+                             style("sn-e", 16 * scale, color=DANGER, after=8))]
+            return out
+
+        fill(middle, fit(fallback, middle[2], middle[3], "листовка: куда обратиться", GROW[2:]), canvas, "листовка")
+        heading = None
     for box, first in ((middle, True), (right, False)):
         x, y, w, h = box
         if not first:
             y, h = y + 12 * mm, h - 12 * mm  # room for the closing line
-        column: list = [heading] if first else []
+        column: list = [heading] if first and heading is not None else []
         while groups and height_of(column + groups[0], w) <= h:
             column += groups.pop(0)
-        fill((x, y, w, h), column, canvas, "листовка: службы")
+        if column:
+            fill((x, y, w, h), column, canvas, "листовка: службы")
     fill((right[0], right[1], right[2], 11 * mm), [tail], canvas, "листовка")
-    _fold_marks(canvas, PANELS_INSIDE)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    _fold_marks(canvas, PANELS_INSIDE, press)
+    return surface.finish()

@@ -22,6 +22,7 @@ from .checklist import render_checklist
 from .leaflet import leaflet_algorithm, render_leaflet
 from .poster import render_poster
 from .preview import render_previews
+from .helpline import render_cards, render_flyer, render_helpline_poster
 from .stickers import render_calibration, render_stickers, sticker_for
 from .stock import load_stocks
 from .text import mm_ru
@@ -35,6 +36,7 @@ FILES_DIR = "print"
 # of events, and a poster for any event is one command away: `scripts/print.py poster <id>`.
 POSTERS_IN_SITE = 12
 CACHE_ENV = "HELPSITE_PRINT_CACHE"
+AUDIENCE_NAMES = {"child": "для детей", "adult": "для взрослых"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
     def publish(kind: str, slug: str, key_parts: tuple, make_pdf, preview_pages: int = 1,
                 outlines=None) -> tuple[str, tuple[str, ...]]:
         names = [f"{slug}.pdf"] + [f"{slug}-{i + 1}.png" if preview_pages > 1 else f"{slug}.png"
-                                   for i in range(preview_pages)]
+                                   for i in range(preview_pages)]  # preview_pages=0: the PDF only
 
         def make() -> list[bytes]:
             pdf = make_pdf()
@@ -106,7 +108,39 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
 
     helpline = data.main_helpline
     sticker = sticker_for(data, base_url=base)
-    for stock in stocks.values():
+
+    # the helpline poster, flyer and wallet cards: office PDFs with previews, print-shop PDFs beside them
+    for size in ("A3", "A4"):
+        for audience in ("child", "adult"):
+            slug = f"helpline-poster-{size.lower()}-{audience}"
+            parts = (data.campaign, data.helplines, size, audience)
+            pdf, previews = publish("helpline-poster", slug, parts,
+                                    lambda z=size, a=audience: render_helpline_poster(data, z, a, False, base, directory_urls))
+            press_pdf, _ = publish("helpline-poster-press", slug + "-press", parts,
+                                   lambda z=size, a=audience: render_helpline_poster(data, z, a, True, base, directory_urls),
+                                   preview_pages=0)
+            items.append(PrintItem("helpline", f"Телефон доверия — афиша {size}, {AUDIENCE_NAMES[audience]}",
+                                   f"{size}, номер крупно: читается с 2 м", pdf, previews,
+                                   {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
+    pdf, previews = publish("flyer", "helpline-flyer-a5", (data.campaign, data.helplines),
+                            lambda: render_flyer(data, False, base, directory_urls))
+    press_pdf, _ = publish("flyer-press", "helpline-flyer-a5-press", (data.campaign, data.helplines),
+                           lambda: render_flyer(data, True, base, directory_urls), preview_pages=0)
+    items.append(PrintItem("helpline", "Телефон доверия — листовка A5", "A5, для детей и родителей", pdf, previews,
+                           {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
+    for stock in (s for s in stocks.values() if s.kind == "cards"):
+        pdf, previews = publish("cards", f"cards-{stock.id}", (data.campaign, data.helplines, stock),
+                                lambda s=stock: render_cards(data, s), outlines=[stock.label_box(i) for i in range(stock.per_sheet)])
+        cal_pdf, _ = publish("calibration", f"calibration-{stock.id}", (stock,), lambda s=stock: render_calibration(s),
+                             preview_pages=0)
+        press_pdf, _ = publish("cards-press", "card-press", (data.campaign, data.helplines),
+                               lambda s=stock: render_cards(data, s, press=True), preview_pages=0)
+        items.append(PrintItem("cards", f"Карточки «в кошелёк» — {stock.name}",
+                               f"{stock.per_sheet} карточек {mm_ru(stock.label_width)} × {mm_ru(stock.label_height)} мм "
+                               "на листе визиток", pdf, previews,
+                               {"пробный лист": cal_pdf, "для типографии (одна карточка, CMYK, вылеты 3 мм)": press_pdf}))
+
+    for stock in (s for s in stocks.values() if s.kind == "labels"):
         boxes = [stock.label_box(i) for i in range(stock.per_sheet)]
         pdf, previews = publish("stickers", f"stickers-{stock.id}", (data.campaign, helpline, stock, sticker),
                                 lambda s=stock: render_stickers(data, s, sticker), outlines=boxes)
@@ -121,14 +155,18 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
 
     algorithm = leaflet_algorithm(data) if data.algorithms else None
     if algorithm is not None:
-        pdf, previews = publish("leaflet", "leaflet", (data.campaign, data.helplines, data.services, algorithm,
-                                                       data.organizations),
+        parts = (data.campaign, data.helplines, data.services, algorithm, data.organizations)
+        pdf, previews = publish("leaflet", "leaflet", parts,
                                 lambda: render_leaflet(data, algorithm.id, base, directory_urls), preview_pages=2)
+        press_pdf, _ = publish("leaflet-press", "leaflet-press", parts,
+                               lambda: render_leaflet(data, algorithm.id, base, directory_urls, press=True),
+                               preview_pages=0)
         items.append(PrintItem("leaflet", "Листовка", f"A4, сложить в три сгиба; «что делать, если…» — "
-                               f"{algorithm.title}", pdf, previews))
+                               f"{algorithm.title}", pdf, previews, {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
 
     builder = PageBuilder(data, now, directory_urls)
-    upcoming = sorted((e for e in data.events.values() if builder.is_upcoming(e)),
+    upcoming = sorted((e for e in data.events.values() if builder.is_upcoming(e)
+                       and (data.campaign.is_draft or not e.example)),
                       key=lambda e: (builder.event_times(e).effective_start, e.id))
     for event in upcoming[:POSTERS_IN_SITE]:
         orgs = [data.organizations[o] for o in event.organizer_ids]
@@ -140,11 +178,17 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         contacts = sorted({ref for step in algorithm.steps for ref in step.contacts})
         resolved = [data.resolve(ref)[1] for ref in contacts]
         pdf, previews = publish("checklist", f"checklist-{algorithm.id}",
-                                (data.campaign, helpline, algorithm, resolved),
+                                (data.campaign, helpline, algorithm, resolved, data.organizations),
                                 lambda a=algorithm: render_checklist(data, a, base, directory_urls))
         items.append(PrintItem("checklist", algorithm.title, m.ALGORITHM_AUDIENCE_LABELS[algorithm.audience.value],
                                pdf, previews))
 
+    # PT Sans for the page's start-at-label generator: the browser sets the same glyphs as the PDF
+    from . import fonts as print_fonts
+
+    font_files = {"regular": f"{FILES_DIR}/fonts/PTSans-Regular.ttf", "bold": f"{FILES_DIR}/fonts/PTSans-Bold.ttf"}
+    files.append((font_files["regular"], print_fonts.font_path(print_fonts.REGULAR)))
+    files.append((font_files["bold"], print_fonts.font_path(print_fonts.BOLD)))
     cache.prune()
     page_url = Site(directory_urls).url_of(PAGE_PATH)  # "print/" or "print.html"
     page_dir = "/" + (page_url if page_url.endswith("/") else posixpath.dirname(page_url))
@@ -154,5 +198,49 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         return posixpath.relpath("/" + path, page_dir)
 
     page = builder.render("print.md.j2", PAGE_PATH, items=items, sticker=sticker,
-                          stocks=list(stocks.values()), file_url=file_url)
+                          stocks=[s for s in stocks.values() if s.kind == "labels"], file_url=file_url, font_files=font_files,
+                          start_layouts=start_layouts(data, stocks, sticker))
     return PrintSet(page=page, files=files, items=items, rendered=cache.misses)
+
+
+def start_layouts(data: CampaignData, stocks: dict, sticker) -> str:
+    """JSON for the page's start-at-label generator: each stock's geometry and the laid-out
+    sticker (text lines and the QR code's modules), so the browser prints exactly our layout."""
+    import json
+
+    from .stickers import layouts_for
+
+    from .helpline import card_layout
+
+    out = []
+    for stock in stocks.values():
+        if stock.kind == "cards":
+            card = card_layout(data, stock)
+            out.append({"id": stock.id, "name": stock.name + " (карточки)", "page": [stock.page_width, stock.page_height],
+                        "label": [stock.label_width, stock.label_height], "grid": [stock.columns, stock.rows],
+                        "margin": [stock.margin_left, stock.margin_top], "pitch": [stock.pitch_x, stock.pitch_y],
+                        "variants": {"card": {"qr": card["qr"], "lines": card["lines"]}},
+                        "labels": ["card"] * stock.per_sheet, "qr": card["rows"]})
+            continue
+        if stock.kind != "labels":
+            continue
+        layouts = layouts_for(stock, sticker)  # the sheets above were made with the same layouts
+        from .stickers import label_inset
+
+        variants = {}
+        for key, layout in layouts.items():
+            variants[",".join(f"{v:g}" for v in key)] = {
+                "qr": list(layout.qr_box) if layout.qr_box else None,
+                "lines": [{"text": line.text, "x": round(line.x, 3), "baseline": round(line.baseline, 3),
+                           "runs": [{"text": r.text, "size": r.size, "bold": r.font.endswith("Bold"),
+                                     "color": "#" + "".join(f"{round(c * 255):02x}" for c in r.color)}
+                                    for r in line.runs]} for line in layout.lines]}
+        per_label = [",".join(f"{v:g}" for v in tuple(round(x, 3) for x in label_inset(stock, i)))
+                     for i in range(stock.per_sheet)]
+        code = next(iter(layouts.values())).code
+        out.append({"id": stock.id, "name": stock.name, "page": [stock.page_width, stock.page_height],
+                    "label": [stock.label_width, stock.label_height], "grid": [stock.columns, stock.rows],
+                    "margin": [stock.margin_left, stock.margin_top], "pitch": [stock.pitch_x, stock.pitch_y],
+                    "variants": variants, "labels": per_label,
+                    "qr": ["".join("1" if v else "0" for v in row) for row in code.rows]})
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))

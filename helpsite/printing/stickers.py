@@ -1,9 +1,11 @@
 """Diary stickers for a helpline on a sheet of labels, and a calibration page for the printer.
 
-The sticker: the helpline's name, its numbers (the largest text), «бесплатно · анонимно ·
-круглосуточно», the campaign slogan and a QR code (error correction Q: stickers get scuffed).
-Layout adapts to the label: the QR code stays ≥ 0.5 mm per module, text ≥ 7 pt; what cannot fit
-is left out in a fixed order (slogan, then the name), and reported in `StickerLayout.dropped`.
+The sticker speaks to a child: what the number is (the helpline's name), the number (the
+largest text, ≥ 9 pt on the smallest stock), what it is for in a child's words («Если тебе
+плохо или страшно, позвони. Бесплатно и анонимно…»), a school batch's line, and a small QR code
+(error correction Q: stickers get scuffed). Layout adapts to the label: the QR code stays ≥ 0.5 mm
+per module; what cannot fit (the QR code, the second number, the long wording) is left out in
+a fixed order and reported in `StickerLayout.dropped`.
 Every label of one layout is drawn from one PDF form, so 100 sheets stay small and fast.
 """
 
@@ -21,6 +23,7 @@ from .. import model as m
 from ..load import CampaignData
 from . import fonts, qr
 from .errors import PrintError
+from .layout import record_place
 from .text import labels_ru, mm_ru, wrap
 
 PRIMARY = (0x5B / 255, 0x2A / 255, 0x86 / 255)  # the site's primary colour (#5b2a86)
@@ -38,16 +41,40 @@ SOURCE_TAG = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 @dataclass(frozen=True)
 class Sticker:
-    heading: str
+    heading: str  # what the number is: the helpline's name
     numbers: tuple[str, ...]  # phone numbers as shown, the main one first
-    terms: str  # «бесплатно · анонимно · круглосуточно»
-    slogan: str | None
+    message: str  # what it is for, in a child's words
+    short_message: str  # the same, shorter, for small labels
+    tiny_message: str  # one short line, for the smallest label with a school line
     payload: str  # what the QR code holds
+    school: str | None = None  # a school batch: «Школа № 5, 3 «Б»» — printed on every sticker
+    draft_mark: bool = False  # «демонстрационный образец» (draft campaign and a QR code to the site)
+    origin: str = ""  # «data/helplines.yml:4: name» — named by errors
+
+    @property
+    def terms(self) -> str:  # kept for callers that show the terms on their own
+        return self.message
 
 
 def helpline_terms(helpline: m.Helpline) -> str:
     return " · ".join(t for t, on in (("бесплатно", helpline.free), ("анонимно", helpline.anonymous),
                                       ("круглосуточно", helpline.hours.always_open)) if on)
+
+
+def child_message(helpline: m.Helpline) -> tuple[str, str, str]:
+    """(full, short, tiny) words for a child: what the number is for, and that it is free and anonymous."""
+    words = [w for w, on in (("бесплатно", helpline.free), ("анонимно", helpline.anonymous),
+                             ("круглосуточно", helpline.hours.always_open)) if on]
+    short_words = [w for w in words if w != "круглосуточно"] or words
+
+    def sentence(ws: list[str]) -> str:
+        if not ws:
+            return ""
+        return " " + ((", ".join(ws[:-1]) + " и " + ws[-1]) if len(ws) > 1 else ws[0]).capitalize() + "."
+
+    return ("Если тебе плохо или страшно, позвони." + sentence(words),
+            "Если плохо или страшно — позвони." + sentence(short_words),
+            "Плохо или страшно? Позвони!")
 
 
 def tag_url(url: str, source: str | None) -> str:
@@ -80,19 +107,35 @@ def sticker_payload(data: CampaignData, helpline: m.Helpline, target: str = "tel
     return tag_url(payload, source)
 
 
+MAX_SCHOOL = 60
+
+
 def sticker_for(data: CampaignData, helpline_id: str | None = None, target: str = "tel", source: str | None = None,
-                base_url: str | None = None) -> Sticker:
-    """The sticker of a helpline (default: the campaign's main helpline)."""
+                base_url: str | None = None, school: str | None = None) -> Sticker:
+    """The sticker of a helpline (default: the campaign's main helpline), for children."""
     helpline_id = helpline_id or data.campaign.main_helpline_id
     if helpline_id not in data.helplines:
         raise PrintError(f"нет линии помощи «{helpline_id}»", "есть: " + ", ".join(data.helplines))
     helpline = data.helplines[helpline_id]
-    return Sticker(heading=helpline.name, numbers=tuple(p.display for p in helpline.phones),
-                   terms=helpline_terms(helpline), slogan=data.campaign.slogan,
-                   payload=sticker_payload(data, helpline, target, source, base_url))
+    if school is not None:
+        school = " ".join(school.split())
+        if not school or len(school) > MAX_SCHOOL:
+            raise PrintError(f"подпись партии «{school}» пустая или длиннее {MAX_SCHOOL} знаков",
+                             "например: «Школа № 5, 3 «Б»»")
+    full, short, tiny = child_message(helpline)
+    payload = sticker_payload(data, helpline, target, source, base_url)
+    return Sticker(heading=helpline.name, numbers=tuple(p.display for p in helpline.phones), message=full,
+                   short_message=short, tiny_message=tiny, payload=payload, school=school,
+                   draft_mark=data.campaign.is_draft and payload.startswith(("http://", "https://")),
+                   origin=record_place(data, "helpline", helpline_id, "name"))
 
 
 # ------------------------------------------------------------------ layout of one label
+
+
+DRAFT_TEXT = "демонстрационный образец"
+DANGER = (0xB3 / 255, 0x26 / 255, 0x1E / 255)
+MUTED = (0.27, 0.27, 0.27)
 
 
 @dataclass(frozen=True)
@@ -105,7 +148,7 @@ class Run:
 
 @dataclass(frozen=True)
 class TextLine:
-    role: str  # heading | number | terms | slogan
+    role: str  # school | draft | heading | number | message
     runs: tuple[Run, ...]
     x: float  # mm from the label's left edge, start of the line
     baseline: float  # mm from the label's top edge
@@ -125,18 +168,19 @@ class StickerLayout:
     width: float  # label, mm
     height: float
     content: tuple[float, float, float, float]  # left, top, width, height (mm from the label's top-left)
-    qr_box: tuple[float, float, float]  # left, top, side — with the quiet zone
+    qr_box: tuple[float, float, float] | None  # left, top, side — with the quiet zone; None: no room for a code
     code: qr.QR
     lines: tuple[TextLine, ...]
     dropped: tuple[str, ...] = field(default=())
 
     @property
     def module_mm(self) -> float:
-        return self.qr_box[2] / self.code.modules_with_quiet_zone
+        return self.qr_box[2] / self.code.modules_with_quiet_zone if self.qr_box else 0.0
 
 
-_DROP_ORDER = ("slogan", "heading", "terms")  # left out first → last; numbers and QR always stay
-_ROLE_NAMES = {"slogan": "лозунг", "heading": "название линии", "terms": "«бесплатно · анонимно · круглосуточно»"}
+_ROLE_NAMES = {"qr": "QR-код (на этикетке такого размера он оттеснил бы номер)",
+               "numbers": "второй номер", "message": "полный текст (напечатан короткий)"}
+NUMBER_FLOOR = 9.0  # pt: the number on the smallest stock
 
 
 @dataclass
@@ -157,7 +201,8 @@ def _line_width(runs: tuple[Run, ...]) -> float:
     return sum(fonts.width(r.text, r.font, r.size) for r in runs)
 
 
-def _blocks(sticker: Sticker, width: float, number: float, scale: float, drop: tuple[str, ...]) -> list[_Block] | None:
+def _blocks(sticker: Sticker, width: float, number: float, scale: float, numbers: tuple[str, ...],
+            message: str) -> list[_Block] | None:
     """Text blocks at one scale, wrapped to `width` points; None if something cannot fit the width."""
     cap = number - NUMBER_LEAD
     blocks: list[_Block] = []
@@ -165,43 +210,51 @@ def _blocks(sticker: Sticker, width: float, number: float, scale: float, drop: t
     def sized(pref: float) -> float:
         return max(MIN_SIZE, min(cap, pref * scale))
 
-    if "heading" not in drop:
-        size = sized(number * 0.62)
-        lines = wrap(sticker.heading, fonts.BOLD, size, width)
-        if lines is None or len(lines) > 2:
-            return None
-        blocks.append(_Block("heading", [(Run(t, fonts.BOLD, size, PRIMARY),) for t in lines], size))
-    numbers = _number_lines(sticker.numbers, number)
-    if any(_line_width(line) > width + 1e-6 for line in numbers):
+    def add(role: str, text: str, font: str, pref: float, colour, max_lines: int) -> bool:
+        size = sized(pref)
+        lines = wrap(text, font, size, width)
+        if lines is None or len(lines) > max_lines:
+            return False
+        blocks.append(_Block(role, [(Run(t, font, size, colour),) for t in lines], size))
+        return True
+
+    if sticker.draft_mark and not add("draft", DRAFT_TEXT, fonts.BOLD, number * 0.5, DANGER, 2):
         return None
-    blocks.append(_Block("number", numbers, number))
-    if "terms" not in drop and sticker.terms:
-        size = sized(number * 0.55)
-        lines = wrap(sticker.terms, fonts.REGULAR, size, width, separators=(" · ",))
-        if lines is None or len(lines) > 3:
-            return None
-        blocks.append(_Block("terms", [(Run(t, fonts.REGULAR, size),) for t in lines], size))
-    if "slogan" not in drop and sticker.slogan:
-        size = sized(number * 0.5)
-        lines = wrap(sticker.slogan, fonts.ITALIC, size, width)
-        if lines is None or len(lines) > 3:
-            return None
-        blocks.append(_Block("slogan", [(Run(t, fonts.ITALIC, size, PRIMARY),) for t in lines], size))
+    if sticker.school and not add("school", sticker.school, fonts.BOLD, number * 0.55, MUTED, 2):
+        return None
+    if not add("heading", sticker.heading, fonts.BOLD, number * 0.62, PRIMARY, 2):
+        return None
+    lines = _number_lines(numbers, number)
+    if any(_line_width(line) > width + 1e-6 for line in lines):
+        return None
+    blocks.append(_Block("number", lines, number))
+    if not add("message", message, fonts.REGULAR, number * 0.55, INK, 4):
+        return None
     return blocks
 
 
+LEADING = 1.12  # baseline to baseline inside a block, per pt
+
+
+def _block_height(block: _Block) -> float:
+    """First line: ascent + descent; each further line: the leading (glyphs never leave the block)."""
+    sizes = [max(r.size for r in line) for line in block.lines]
+    return fonts.line_height(sizes[0]) + sum(LEADING * s for s in sizes[1:])
+
+
 def _height(blocks: list[_Block]) -> float:
-    lines = sum(fonts.line_height(max(r.size for r in line)) for b in blocks for line in b.lines)
-    gaps = sum(0.3 * min(a.size, b.size) for a, b in zip(blocks, blocks[1:]))
-    return lines + gaps
+    gaps = sum(0.2 * min(a.size, b.size) for a, b in zip(blocks, blocks[1:]))
+    return sum(_block_height(b) for b in blocks) + gaps
 
 
-def _fit_text(sticker: Sticker, width_mm: float, height_mm: float, drop: tuple[str, ...],
+def _fit_text(sticker: Sticker, width_mm: float, height_mm: float, numbers: tuple[str, ...], message: str,
               number_floor: float) -> list[_Block] | None:
     """Blocks that fit `width_mm`×`height_mm` with the number ≥ `number_floor` pt, or None."""
     width, height = width_mm * mm, height_mm * mm
-    number_max = min(width / fonts.width(sticker.numbers[0], fonts.BOLD, 1.0), height * 0.3, 30.0)
-    while number_max > 0 and any(_line_width(line) > width for line in _number_lines(sticker.numbers, number_max)):
+    if width <= 0:
+        return None
+    number_max = min(width / fonts.width(numbers[0], fonts.BOLD, 1.0), height * 0.3, 30.0)
+    while number_max > 0 and any(_line_width(line) > width for line in _number_lines(numbers, number_max)):
         number_max -= 0.1
     floor = max(number_floor, MIN_SIZE + NUMBER_LEAD)
     if number_max < floor:
@@ -209,7 +262,7 @@ def _fit_text(sticker: Sticker, width_mm: float, height_mm: float, drop: tuple[s
     scale = 1.0
     while scale > 0.15:
         number = max(floor, number_max * min(1.0, 0.5 + 0.5 * scale))
-        blocks = _blocks(sticker, width, number, scale, drop)
+        blocks = _blocks(sticker, width, number, scale, numbers, message)
         if blocks is not None and _height(blocks) <= height:
             return blocks
         scale -= 0.05
@@ -220,66 +273,73 @@ def layout_sticker(sticker: Sticker, width: float, height: float,
                    inset: tuple[float, float, float, float]) -> StickerLayout:
     """Lay out one sticker on a `width`×`height` mm label; `inset` = left, top, right, bottom margins (mm).
 
-    Preference order: a large number (≥ 10 pt where the label allows), then keeping every text
-    block, then a larger QR code, then larger secondary text.
+    Always there: what the number is (the helpline's name), the number — the biggest text, at
+    least 9 pt — and what it is for in a child's words, plus the school line of a school batch.
+    Preference order after that: the QR code (small: modules 0.5–0.6 mm, at most 40 % of the
+    width), the full message, the second number; a larger number before larger other text.
     """
     left, top, right, bottom = inset
     cw, ch = width - left - right, height - top - bottom
     where = f"на этикетке {mm_ru(width)} × {mm_ru(height)} мм"
     code = qr.make(sticker.payload, "Q")
-    qr.module_for(code, min(cw, ch), where)  # raises a clear error when the code cannot be ≥ 0.5 mm/module
-    n = code.modules_with_quiet_zone
     smallest = code.min_side_mm()
-    preferred = max(smallest, min(ch, n * 0.75, cw * 0.45))
-    sides = [preferred]
-    while sides[-1] - 1.0 > smallest:
-        sides.append(sides[-1] - 1.0)
-    if sides[-1] != smallest:
-        sides.append(smallest)
-    drops = [tuple(r for r in _DROP_ORDER[:i]) for i in range(len(_DROP_ORDER) + 1)]
-    chosen: tuple[float, list[_Block], tuple[str, ...]] | None = None
-    for floor in (10.0, 0.0):
-        for drop in drops:
-            for side in sides:
-                blocks = _fit_text(sticker, cw - side - QR_GAP, ch, drop, floor)
-                if blocks is not None:
-                    chosen = (side, blocks, tuple(r for r in drop if _present(sticker, r)))
-                    break
-            if chosen:
+    qr_fits = smallest <= min(ch, cw * 0.45)
+    sides = [s for s in (min(code.modules_with_quiet_zone * 0.6, cw * 0.4, ch), smallest) if s >= smallest] if qr_fits else []
+    variants: list[tuple[float | None, tuple[str, ...], str, tuple[str, ...]]] = []
+    for side in [*sides, None]:
+        for numbers, message, dropped in ((sticker.numbers, sticker.message, ()),
+                                          (sticker.numbers, sticker.short_message, ("message",)),
+                                          (sticker.numbers[:1], sticker.short_message, ("message", "numbers")),
+                                          (sticker.numbers[:1], sticker.tiny_message, ("message", "numbers"))):
+            if "numbers" in dropped and len(sticker.numbers) == 1 and message == sticker.short_message:
+                continue
+            variants.append((side, numbers, message, (("qr",) if side is None else ()) + dropped))
+    chosen = None
+    for side, numbers, message, dropped in variants:  # what is said matters more than a number above 9 pt
+        for floor in (10.0, NUMBER_FLOOR):
+            text_w = cw - (side + QR_GAP if side else 0)
+            blocks = _fit_text(sticker, text_w, ch, numbers, message, floor)
+            if blocks is not None:
+                chosen = (side, blocks, dropped)
                 break
         if chosen:
             break
     if chosen is None:
-        raise PrintError(f"номер телефона не помещается {where} рядом с QR-кодом (текст не меньше {MIN_SIZE:g} pt)",
-                         "выберите этикетку крупнее или QR-код короче (tel: вместо ссылки)")
+        if not qr_fits and sticker.payload.startswith("http"):
+            qr.module_for(code, min(cw, ch), where)  # the clear «QR code does not fit» error
+        raise PrintError(f"{sticker.origin + ' — ' if sticker.origin else ''}название линии «{sticker.heading}», номер "
+                         f"(не меньше {NUMBER_FLOOR:g} pt) и слова для ребёнка не помещаются {where}",
+                         "сократите название линии в этом файле, выберите этикетку крупнее или сократите подпись "
+                         "партии (--school)")
     side, blocks, dropped = chosen
-    qr_box = (left + cw - side, top + (ch - side) / 2, side)
-    text_w = cw - side - QR_GAP
+    if side is None and sticker.payload.startswith("http"):
+        qr.module_for(code, min(cw, ch), where)  # a link was asked for: never silently drop it
+        raise PrintError(f"QR-код со ссылкой не помещается {where} рядом с номером и словами для ребёнка",
+                         "выберите этикетку крупнее или QR-код с номером (tel)")
+    qr_box = (left + cw - side, top + (ch - side) / 2, side) if side else None
+    text_w = cw - (side + QR_GAP if side else 0)
     y = top + (ch - _height(blocks) / mm) / 2
     lines: list[TextLine] = []
     prev: _Block | None = None
     for block in blocks:
         if prev is not None:
-            y += 0.3 * min(prev.size, block.size) / mm
-        for runs in block.lines:
-            size = max(r.size for r in runs)
+            y += 0.2 * min(prev.size, block.size) / mm
+        first = y + fonts.ASCENT * block.size / mm
+        for n, runs in enumerate(block.lines):
             w = _line_width(runs) / mm
-            baseline = y + fonts.ASCENT * size / mm
+            baseline = first + n * LEADING * max(r.size for r in runs) / mm
             lines.append(TextLine(block.role, runs, left + (text_w - w) / 2, baseline, w))
-            y += fonts.line_height(size) / mm
+        y += _block_height(block) / mm
         prev = block
     return StickerLayout(width, height, (left, top, cw, ch), qr_box, code, tuple(lines), dropped)
-
-
-def _present(sticker: Sticker, role: str) -> bool:
-    return bool({"slogan": sticker.slogan, "heading": sticker.heading, "terms": sticker.terms}[role])
 
 
 def draw_layout(canvas: Canvas, layout: StickerLayout) -> None:
     """Draw a laid-out sticker with the label's bottom-left corner at the canvas origin."""
     h = layout.height
-    left, top, side = layout.qr_box
-    qr.draw_mm(canvas, layout.code, left, h - top - side, side)
+    if layout.qr_box:
+        left, top, side = layout.qr_box
+        qr.draw_mm(canvas, layout.code, left, h - top - side, side)
     for line in layout.lines:
         x = line.x * mm
         for run in line.runs:
@@ -356,7 +416,8 @@ def layouts_for(stock: m.LabelStock, sticker: Sticker) -> dict[tuple[float, ...]
 
 def _canvas(buffer: io.BytesIO, stock: m.LabelStock, title: str, data: CampaignData | None) -> Canvas:
     fonts.register()
-    canvas = Canvas(buffer, pagesize=(stock.page_width * mm, stock.page_height * mm), invariant=1, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=(stock.page_width * mm, stock.page_height * mm), invariant=1, pageCompression=1,
+                    initialFontName=fonts.REGULAR, initialFontSize=10)
     canvas.setTitle(title)
     canvas.setAuthor(data.campaign.name if data else "")
     canvas.setCreator("helpsite")
@@ -396,15 +457,65 @@ def render_stickers(data: CampaignData, stock: m.LabelStock, sticker: Sticker,
     return buffer.getvalue()
 
 
+SAFE_EDGE = 5.0  # mm an office printer leaves blank at every edge
+
+
+def calibration_places(stock: m.LabelStock) -> dict[str, tuple[float, float]]:
+    """Where the title and the ruler go (x of the left end, y of the baseline; mm from the top left).
+
+    In the sheet's margin where it is wide enough to print in, otherwise across a row of labels
+    (a test sheet is plain paper), clear of the centre crosses and of the 5 mm edge.
+    """
+    last_bottom = stock.margin_top + (stock.rows - 1) * stock.pitch_y + stock.label_height
+    ruler_x = (stock.page_width - 100) / 2
+    if stock.margin_top - SAFE_EDGE >= 4.5:
+        title = (stock.page_width / 2, stock.margin_top - 1.8)
+    else:
+        title = (stock.page_width / 2, stock.margin_top + 0.62 * stock.label_height)
+    if stock.page_height - last_bottom - SAFE_EDGE >= 9:
+        ruler = (ruler_x, last_bottom + 8.5)
+    else:
+        row = 1 if stock.rows > 1 else 0
+        ruler = (ruler_x, stock.margin_top + row * stock.pitch_y + 0.66 * stock.label_height)
+    return {"title": title, "ruler": ruler}
+
+
+def draw_ruler(canvas: Canvas, x_mm: float, baseline_mm: float, page_h_mm: float) -> None:
+    """A 100 mm ruler: ticks every millimetre upward from the baseline, numbered every centimetre."""
+    y = (page_h_mm - baseline_mm) * mm
+    x0 = x_mm * mm
+    canvas.saveState()
+    canvas.setStrokeColorRGB(0, 0, 0)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setLineWidth(0.35)
+    canvas.line(x0, y, x0 + 100 * mm, y)
+    canvas.setFont(fonts.REGULAR, MIN_SIZE)
+    for i in range(101):
+        length = 3.0 if i % 10 == 0 else 2.0 if i % 5 == 0 else 1.2
+        canvas.line(x0 + i * mm, y, x0 + i * mm, y + length * mm)
+        if i % 10 == 0:
+            canvas.drawCentredString(x0 + i * mm, y + 3.6 * mm, str(i // 10))
+    canvas.drawString(x0 + 101.5 * mm, y + 0.4 * mm, "см — от 0 до 10 ровно 100 мм")
+    canvas.restoreState()
+
+
 def render_calibration(stock: m.LabelStock, options: SheetOptions = SheetOptions()) -> bytes:
-    """A test page: the outline of every label, its number and centre, nothing else.
+    """A test page: the outline of every label, its number and centre, a title and a 100 mm ruler.
 
     Print it on plain paper, lay it on a sheet of labels against the light: where the outlines
-    miss the labels, measure by how much and pass it as the printer offset.
+    miss the labels, measure by how much and pass it as the printer offset. A ruler shorter than
+    100 mm means the printer scaled the page («вписать в страницу»). Outlines are drawn only
+    where an office printer prints (5 mm from the edge); a borderless sheet's outer edges are the
+    paper's own.
     """
     plan_sheets(stock, SheetOptions(offset_x=options.offset_x, offset_y=options.offset_y))  # checks the offset
     buffer = io.BytesIO()
     canvas = _canvas(buffer, stock, f"Пробный лист — {stock.name}", None)
+    pw, ph = stock.page_width * mm, stock.page_height * mm
+    canvas.saveState()
+    clip = canvas.beginPath()
+    clip.rect(SAFE_EDGE * mm, SAFE_EDGE * mm, pw - 2 * SAFE_EDGE * mm, ph - 2 * SAFE_EDGE * mm)
+    canvas.clipPath(clip, stroke=0, fill=0)
     canvas.setLineWidth(0.5)
     canvas.setStrokeColorRGB(0, 0, 0)
     for index in range(stock.per_sheet):
@@ -418,16 +529,26 @@ def render_calibration(stock: m.LabelStock, options: SheetOptions = SheetOptions
         canvas.line(cx - 2 * mm, cy, cx + 2 * mm, cy)
         canvas.line(cx, cy - 2 * mm, cx, cy + 2 * mm)
         inset = label_inset(stock, index)
+        lx = max(x + inset[0] * mm, SAFE_EDGE * mm + 0.5 * mm)
+        ly = min(y + h - inset[1] * mm, ph - SAFE_EDGE * mm - 0.5 * mm)
         canvas.setFillColorRGB(0.3, 0.3, 0.3)
         canvas.setFont(fonts.REGULAR, MIN_SIZE)
-        canvas.drawString(x + inset[0] * mm, y + h - inset[1] * mm - fonts.ASCENT * MIN_SIZE, str(index + 1))
-    if stock.margin_top >= 9 and stock.printer_margin < stock.margin_top - 4:  # room above the labels
-        shift = (f"; поправка {options.offset_x:+g} / {options.offset_y:+g} мм".replace(".", ",")
-                 if options.offset_x or options.offset_y else "")
-        canvas.setFont(fonts.REGULAR, 8)
-        canvas.drawCentredString(stock.page_width * mm / 2, (stock.page_height - stock.margin_top / 2) * mm - 3,
-                                 f"Пробный лист {stock.name}{shift}: печать 100 %, наложите на лист этикеток "
-                                 "и посмотрите на просвет")
+        canvas.drawString(lx, ly - fonts.ASCENT * MIN_SIZE, str(index + 1))
+    canvas.restoreState()
+    places = calibration_places(stock)
+    shift = (f"; поправка {options.offset_x:+g} / {options.offset_y:+g} мм".replace(".", ",")
+             if options.offset_x or options.offset_y else "")
+    tx, ty = places["title"]
+    canvas.setFillColorRGB(0, 0, 0)
+    title = (f"Пробный лист {stock.name} ({labels_ru(stock.per_sheet)} {mm_ru(stock.label_width)} × "
+             f"{mm_ru(stock.label_height)} мм){shift}: печать 100 %, наложите на лист этикеток и посмотрите на просвет")
+    size = 8.0
+    while fonts.width(title, fonts.BOLD, size) > (stock.page_width - 2 * SAFE_EDGE - 2) * mm and size > MIN_SIZE:
+        size -= 0.25
+    canvas.setFont(fonts.BOLD, size)
+    canvas.drawCentredString(tx * mm, (stock.page_height - ty) * mm, title)
+    rx, ry = places["ruler"]
+    draw_ruler(canvas, rx, ry, stock.page_height)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
