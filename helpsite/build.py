@@ -22,6 +22,7 @@ class ContentBuild:
     files: dict[str, bytes] = field(default_factory=dict)  # calendars, feed: path in the site → content
     search_entries: list[dict[str, str]] = field(default_factory=list)  # one per record page
     builder: PageBuilder | None = None  # renders the record pages when they are written (not in `pages`)
+    og: dict[str, str] = field(default_factory=dict)  # link previews: campaign card, feed (helpsite/announce)
 
     @cached_property
     def record_paths(self) -> list[str]:
@@ -37,6 +38,7 @@ class ContentBuild:
         """What every page's frame shows: the main helpline and the quick-exit target."""
         helpline = self.data.main_helpline
         return {
+            "og": self.og,
             "quick_exit_url": self.data.campaign.quick_exit_url,
             "helpline": {
                 "name": helpline.name,
@@ -61,4 +63,4 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}
     return ContentBuild(data=data, pages=builder.build(records=not defer_records), now=now, files=files,
                         search_entries=record_entries(data, builder.site),
-                        builder=builder if defer_records else None)
+                        builder=builder if defer_records else None, og=builder.announce.theme_context())
