@@ -50,10 +50,19 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+def _card_json(card: Card) -> bytes:
+    return json.dumps(dataclasses.asdict(card), ensure_ascii=False, sort_keys=True).encode()
+
+
 def card_key(card: Card) -> str:
-    digest = hashlib.sha256(code_version().encode())
-    digest.update(json.dumps(dataclasses.asdict(card), ensure_ascii=False, sort_keys=True).encode())
-    return digest.hexdigest()[:16]
+    """The part of a picture's published name that changes when what it says changes (a new URL,
+    so VK and Telegram fetch the picture again). Data only: the same on every machine."""
+    return hashlib.sha256(_card_json(card)).hexdigest()[:16]
+
+
+def cache_key(card: Card) -> str:
+    """The cached file's key: what it says and the code, font and libraries that draw it."""
+    return hashlib.sha256(code_version().encode() + b"\0" + _card_json(card)).hexdigest()[:24]
 
 
 def display_url(url: str) -> str:
@@ -232,7 +241,7 @@ def announce_set(data: CampaignData, now: dt.datetime, cache_dir: Path, site_url
     missing: dict[Path, Card] = {}
     now_ts = dt.datetime.now().timestamp()
     for path, card in announcer.images():
-        cached = _cache_file(cache_dir, card_key(card))
+        cached = _cache_file(cache_dir, cache_key(card))
         if cached.is_file():
             os.utime(cached, (now_ts, now_ts))  # recently used: kept by the cache's pruning
         else:
