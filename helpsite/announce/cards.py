@@ -68,6 +68,7 @@ class Line:
     ink: Rect  # the pixels the glyphs cover (textbbox)
     region: Rect  # where the block had to stay
     size: int  # font size, px
+    bold: bool = False
 
 
 @dataclass
@@ -255,7 +256,7 @@ def draw_column(draw: ImageDraw.ImageDraw, blocks: list[Block], region: Rect, ou
             x = region[0] - min(left, 0)
             draw.text((x, baseline), text, font=item.face, fill=item.block.color, anchor="ls")
             out.lines.append(Line(item.block.name, text, (x + left, baseline + top, x + right, baseline + bottom),
-                                  region, item.face.size))
+                                  region, item.face.size, item.block.bold))
             baseline += item.advance
         if item.truncated:
             out.truncated.append(item.block.name)
@@ -316,7 +317,7 @@ def _event_blocks(card: Card, base: int, title_lines: int = 3) -> list[Block]:
                   min_size=round(base * 0.7), leading=1.15),
             Block("when", card.when, round(base * 0.95), bold=True, max_lines=2, min_size=round(base * 0.6),
                   gap=round(base * 0.5), keep=8),
-            Block("note", card.note, round(base * 0.62), color=MUTED, max_lines=1, min_size=round(base * 0.45),
+            Block("note", card.note, round(base * 0.62), color=MUTED, max_lines=2, min_size=round(base * 0.45),
                   gap=round(base * 0.15), keep=5),
             Block("where", card.where, round(base * 0.78), max_lines=2, min_size=round(base * 0.5),
                   gap=round(base * 0.35), keep=7),
@@ -373,7 +374,7 @@ def render(card: Card) -> Drawn:
             top += 62
         draw.rectangle((0, h - 84, w, h), fill=PRIMARY_DARK)
         draw_column(draw, _helpline(card, 30), (margin, h - 78, w - margin, h - 8), out)
-        draw_column(draw, body_blocks(card, 40), (margin, top + 26, w - margin, h - 84 - 22), out)
+        draw_column(draw, body_blocks(card, 40, 5), (margin, top + 26, w - margin, h - 84 - 22), out)
     elif card.kind == "post":
         margin = 60
         _band(draw, card, (0, 0, w, 96), (margin, 16, w - margin, 80), 36, out)
@@ -389,12 +390,12 @@ def render(card: Card) -> Drawn:
         out.qr_box = draw_qr(image, card.qr, (w - margin - qr_side, qr_top, w - margin, qr_top + qr_side))
         draw_column(draw, _qr_caption(card, 26), (margin, qr_top, w - margin - qr_side - 30, qr_top + qr_side), out)
         draw.line((margin, qr_top - 28, w - margin, qr_top - 28), fill=TINT, width=3)
-        draw_column(draw, body_blocks(card, 46, 4), (margin, top + 30, w - margin, qr_top - 56), out)
+        draw_column(draw, body_blocks(card, 46, 6), (margin, top + 30, w - margin, qr_top - 56), out)
     else:  # story: the top and bottom ~250 px sit under the app's buttons: only colour there
         margin = 72
         image.paste(TINT, (0, 0, w, h))
-        _band(draw, card, (0, 0, w, 330), (margin, 200, w - margin, 300), 44, out, pill=False)
-        top = 330
+        _band(draw, card, (0, 0, w, 290), (margin, 190, w - margin, 276), 44, out, pill=False)
+        top = 290
         if card.draft:
             draw.rectangle((0, top, w, top + 64), fill=WARN_BG)
             draw_column(draw, [Block("draft", DRAFT + " — СВЕДЕНИЯ НЕ НАСТОЯЩИЕ", 32, bold=True, min_size=16)],
@@ -408,14 +409,14 @@ def render(card: Card) -> Drawn:
         draw_column(draw, _helpline(card, 44, stacked=True), (margin, bottom_band + 24, w - margin, bottom_band + 224),
                     out, valign="top")
         caption_bottom = bottom_band - 24
-        caption_top = caption_bottom - 120
-        qr_side = 400
+        caption_top = caption_bottom - 100
+        qr_side = 360
         qr_top = caption_top - 16 - qr_side
         out.qr_box = draw_qr(image, card.qr, ((w - qr_side) // 2, qr_top, (w + qr_side) // 2, qr_top + qr_side))
         draw_column(draw, [Block("link", card.link, 34, bold=True, color=PRIMARY_DARK, max_lines=2, min_size=20),
                            Block("qr_how", "Наведите камеру телефона на QR-код", 28, color=MUTED, min_size=18,
                                  gap=8)], (margin, caption_top, w - margin, caption_bottom), out)
-        draw_column(draw, body_blocks(card, 60, 6), (margin, top + 40, w - margin, qr_top - 40), out)
+        draw_column(draw, body_blocks(card, 60, 8), (margin, top + 36, w - margin, qr_top - 36), out)
     buffer = io.BytesIO()
     image.save(buffer, "PNG", compress_level=6)
     out.png = buffer.getvalue()

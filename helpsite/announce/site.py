@@ -112,9 +112,10 @@ class Announcer:
 
     def event_card(self, event: m.Event, kind: str = "og") -> Card:
         times = event_times(event, self.data.campaign)
-        w = words.when(event, self.data, times=times)
+        online = event.place is None or event.status is m.EventStatus.moved_online
+        w = words.when(event, self.data, times=times, moscow=online)  # online: people join from other zones
         status = event.status.value
-        banner, when_line, notes = "", w.line, [w.zone] if w.zone else []
+        banner, when_line, notes = "", w.line, [n for n in (w.zone, w.moscow) if n]
         if status == "cancelled":
             banner = "ОТМЕНЕНО — СОБЫТИЕ НЕ СОСТОИТСЯ"
             when_line = f"Было назначено: {w.line}"
