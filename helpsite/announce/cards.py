@@ -107,6 +107,7 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 _SCRATCH = ImageDraw.Draw(Image.new("RGB", (8, 8)))
 
 
+@functools.lru_cache(maxsize=16384)  # the same lines recur on every card (helpline, campaign, dates)
 def ink(text: str, face: ImageFont.FreeTypeFont) -> Rect:
     """The ink box of `text` drawn with its baseline at y=0 and its origin at x=0."""
     return tuple(int(v) for v in _SCRATCH.textbbox((0, 0), text, font=face, anchor="ls"))  # type: ignore[return-value]
@@ -418,6 +419,6 @@ def render(card: Card) -> Drawn:
                                  gap=8)], (margin, caption_top, w - margin, caption_bottom), out)
         draw_column(draw, body_blocks(card, 60, 8), (margin, top + 36, w - margin, qr_top - 36), out)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=6)
+    image.save(buffer, "PNG", compress_level=3)  # 3 instead of 6: a third of the time, ~10 % larger
     out.png = buffer.getvalue()
     return out
