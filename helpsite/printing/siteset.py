@@ -127,7 +127,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         items.append(PrintItem("leaflet", "Листовка", f"A4, сложить в три сгиба; «что делать, если…» — "
                                f"{algorithm.title}", pdf, previews))
 
-    builder = PageBuilder(data, now, directory_urls)
+    builder = PageBuilder(data, now, directory_urls, base)  # base: the kits on the page (announce) use the same URLs
     upcoming = sorted((e for e in data.events.values() if builder.is_upcoming(e)),
                       key=lambda e: (builder.event_times(e).effective_start, e.id))
     for event in upcoming[:POSTERS_IN_SITE]:
