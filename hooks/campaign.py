@@ -106,9 +106,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # announcing: preview pictures and event kits (content-hash cache), kit texts, event feeds
     # whose entries keep their dates from the last published site while unchanged
     state = _state(config)
-    announced = announce_set(state.content.data, state.content.now,
-                             default_cache_dir(Path(config.config_file_path).parent), config.site_url,
-                             config.use_directory_urls, previous_site=state.site_dir)
+    try:
+        announced = announce_set(state.content.data, state.content.now,
+                                 default_cache_dir(Path(config.config_file_path).parent), config.site_url,
+                                 config.use_directory_urls, previous_site=state.site_dir)
+    except PrintError as exc:  # no font, a page address too long for a QR code
+        publish.discard(state.staging)
+        log.error(str(exc))
+        raise Abort("Картинки анонсов не собраны (ошибка выше); сайт не собран, прежний сайт не тронут.") from None
     for path, content in announced.files.items():
         files.append(File.generated(config, path, content=content))
     for path, source in announced.copies:

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import io
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -26,13 +25,18 @@ import zxingcpp
 from PIL import Image
 
 from helpsite import model as m
-from helpsite.announce import Announcer, event_feeds
-from helpsite.announce import cards, words
+from helpsite.announce import Announcer, cards, event_feeds, words
 from helpsite.announce.feeds import EVENTS_FEED, entry_title
 from helpsite.load import load
 from helpsite.pages import Site
 
-from .conftest import FIXTURE_DATA, NOW, ROOT, copy_project, mkdocs_build, require_chromium
+from .conftest import (
+    NOW,
+    ROOT,
+    copy_project,
+    mkdocs_build,
+    require_chromium,
+)
 
 DATA = load(ROOT / "data")
 SITE_URL = DATA.campaign.site_url.rstrip("/") + "/"
@@ -166,8 +170,8 @@ def assert_text_fits(drawn: cards.Drawn):
 def assert_margins_blank(drawn: cards.Drawn, margin: int):
     """From the pixels: nothing is drawn in the side margins of the white body (no text ran over)."""
     image = _image(drawn.png).convert("RGB")
-    width, height = image.size
-    body = [line.region for line in drawn.lines if line.block == "title"][0]
+    width, _ = image.size
+    body = next(line.region for line in drawn.lines if line.block == "title")
     for x0, x1 in ((0, body[0] - 2), (body[2] + 2, width)):
         strip = image.crop((x0, body[1], x1, body[3]))
         colours = {c for _, c in strip.getcolors(maxcolors=1 << 16)}
@@ -283,7 +287,7 @@ def test_only_events_get_pictures_of_their_own():
     assert len(og) == 1 + len(DATA.events)  # one campaign card, one per event; none per service
     kits = [path for path, card in images if card.kind != "og"]
     assert len(kits) == 2 * len(announcer.kit_events())
-    assert len(set(path for path, _ in images)) == len(images)
+    assert len({path for path, _ in images}) == len(images)
     # a changed event gets a new picture address (messengers cache pictures by address)
     before = announcer.og_image(_event())
     assert announcer.og_image(_event(status=m.EventStatus.cancelled)) != before
@@ -544,7 +548,7 @@ def test_kits_in_the_built_site(built_site: Path):
         text = (built_site / kit.text_path).read_text(encoding="utf-8")
         assert text == announcer.text(event)
         # the text in the page's field is the same text (HTML-escaped inside <textarea>)
-        field = re.search(r'<textarea id="hs-kit-text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+        field = re.search(r'<textarea id="hs-kit-text"[^>]*>(.*?)</textarea>', page, re.DOTALL).group(1)
         assert _unescape(field) == text
     past = [e for e in DATA.events.values() if e not in kit_events]
     for event in past:
@@ -691,3 +695,21 @@ def test_kit_text_can_be_selected_without_javascript(browser, site_url):
     assert not page.locator("button.hs-kit__copy").is_visible()  # no button that would do nothing
     assert page.locator("#hs-kit-text").input_value() == _expected_text("master-klass-lichnaya-bezopasnost-2027-01")
     context.close()
+
+
+def test_record_frame_fills_the_preview_picture_escaped():
+    """The record frame (helpsite/shell.py) puts each record's own og:image in, escaped like the title."""
+    from helpsite import shell
+
+    frame = shell.make_shell(f'<head><meta property="og:image" content="{shell.IMAGE}">'
+                             f'<meta property="og:title" content="{shell.TITLE}"><link rel="canonical" '
+                             f'href="https://x.example/events/{shell.PROTOTYPE_ID}/"></head><body>{shell.BODY}</body>')
+    assert "image" in frame.slots
+    html = frame.fill(title='A "B" <i>', description="d", body="<p>b</p>", slug="e-1",
+                      image='https://x.example/og/events/e-1-0123456789abcdef.png"><script>')
+    head = _Head()
+    head.feed(html)
+    assert head.meta["og:image"] == ['https://x.example/og/events/e-1-0123456789abcdef.png"›‹script›']
+    assert head.meta["og:title"] == ['A "B" ‹i›'] and "<script>" not in html
+    front = '---\ntitle: "T"\nog_image: "https://x.example/og/a.png"\n---\n'
+    assert shell.front_image(front) == "https://x.example/og/a.png" and shell.front_image("") == ""

@@ -9,6 +9,6 @@ Telegram) and Atom feeds of upcoming events. Knows nothing of MkDocs.
 """
 
 from .feeds import EVENTS_FEED, event_feeds, series_feed_path
-from .site import AnnounceSet, Announcer, Kit, announce_set
+from .site import Announcer, AnnounceSet, Kit, announce_set
 
-__all__ = ["AnnounceSet", "Announcer", "EVENTS_FEED", "Kit", "announce_set", "event_feeds", "series_feed_path"]
+__all__ = ["EVENTS_FEED", "AnnounceSet", "Announcer", "Kit", "announce_set", "event_feeds", "series_feed_path"]

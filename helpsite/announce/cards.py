@@ -257,7 +257,7 @@ def draw_column(draw: ImageDraw.ImageDraw, blocks: list[Block], region: Rect, ou
             x = region[0] - min(left, 0)
             draw.text((x, baseline), text, font=item.face, fill=item.block.color, anchor="ls")
             out.lines.append(Line(item.block.name, text, (x + left, baseline + top, x + right, baseline + bottom),
-                                  region, item.face.size, item.block.bold))
+                                  region, int(item.face.size), item.block.bold))
             baseline += item.advance
         if item.truncated:
             out.truncated.append(item.block.name)
@@ -298,7 +298,7 @@ def _band(draw: ImageDraw.ImageDraw, card: Card, rect: Rect, text_rect: Rect, si
         pad = round(size * 0.45)
         pill_rect = (right - w - 2 * pad, top + 2, right, bottom - 2)
         draw.rounded_rectangle(pill_rect, radius=8, fill=WARN_BG)
-        draw_column(draw, [Block("draft", DRAFT, face.size, bold=True, color=INK, min_size=12)],
+        draw_column(draw, [Block("draft", DRAFT, int(face.size), bold=True, color=INK, min_size=12)],
                     (pill_rect[0] + pad, pill_rect[1], pill_rect[2] - pad, pill_rect[3]), out)
         right = pill_rect[0] - pad
     draw_column(draw, [Block("band", card.band, size, bold=True, color=WHITE, min_size=14)],

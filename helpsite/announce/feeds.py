@@ -13,7 +13,6 @@ first build, or a CI job that starts from nothing) every entry is dated by the b
 
 from __future__ import annotations
 
-import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
