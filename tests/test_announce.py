@@ -544,6 +544,11 @@ def test_kits_in_the_built_site(built_site: Path):
             result = decode(png)
             assert result.text == SITE_URL + f"events/{event.id}/" and result.ec_level == "M"
             assert local_file(built_site, result.text).is_file()  # the code leads to a page that exists
+            # as a messenger passes it on: half the size, JPEG quality 70 — still read
+            small = io.BytesIO()
+            image = _image(png).convert("RGB")
+            image.resize((size[0] // 2, size[1] // 2), Image.Resampling.LANCZOS).save(small, "JPEG", quality=70)
+            assert decode(small.getvalue()).text == result.text
             assert f"../../{path}" in page
         text = (built_site / kit.text_path).read_text(encoding="utf-8")
         assert text == announcer.text(event)
