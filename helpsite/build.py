@@ -23,6 +23,7 @@ class ContentBuild:
     search_entries: list[dict[str, Any]] = field(default_factory=list)  # one per record page
     search_keywords: dict[str, list[str]] = field(default_factory=dict)  # hand-written page URL → front matter keywords
     builder: PageBuilder | None = None  # renders the record pages when they are written (not in `pages`)
+    og: dict[str, str] = field(default_factory=dict)  # link previews: campaign card, feed (helpsite/announce)
 
     @cached_property
     def record_paths(self) -> list[str]:
@@ -38,6 +39,7 @@ class ContentBuild:
         """What every page's frame shows: the main helpline and the quick-exit target."""
         helpline = self.data.main_helpline
         return {
+            "og": self.og,
             "quick_exit_url": self.data.campaign.quick_exit_url,
             "draft": self.data.campaign.is_draft,  # «Демонстрационный сайт» on every page (overrides/main.html)
             "helpline": {
@@ -69,4 +71,4 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
                         search_entries=record_entries(data, builder.site),
                         search_keywords=page_keywords(docs_dir or Path(data_dir).parent / "docs", builder.site,
                                                       ((p.path, p.markdown) for p in pages if not p.record)),
-                        builder=builder if defer_records else None)
+                        builder=builder if defer_records else None, og=builder.announce.theme_context())

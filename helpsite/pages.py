@@ -325,6 +325,10 @@ class PageBuilder:
             plan_finished=self.plan_finished,
             posts_about=lambda eid: [p for p in data.news.values() if eid in p.event_ids], status_counts=self.status_counts, file_url=lambda path: self.site_url + path,
         )
+        from .announce import EVENTS_FEED, Announcer, series_feed_path  # link previews, event kits, feeds
+
+        self.announce = Announcer(data, self.now, self.site_url, self.site)
+        self.env.globals.update(announce=self.announce, EVENTS_FEED=EVENTS_FEED, series_feed_path=series_feed_path)
 
     # -- helpers used by templates
     def render(self, template: str, path: str, record: bool = False, **context: Any) -> GeneratedPage:

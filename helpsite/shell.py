@@ -19,10 +19,11 @@ from typing import Iterator
 PROTOTYPE_ID = "__shell__"
 TITLE = "HSSHELLTITLE7f3a"
 DESCRIPTION = "HSSHELLDESCRIPTION7f3a"
+IMAGE = "HSSHELLIMAGE7f3a"  # the link-preview picture (og:image), an absolute URL (helpsite/announce)
 BODY = "<h1>HSSHELLBODY7f3a</h1>"  # an h1, so the theme adds no title heading of its own
-_SLOTS = re.compile(f"({TITLE}|{DESCRIPTION}|{re.escape(BODY)}|{PROTOTYPE_ID})")
-_SLOT_NAMES = {TITLE: "title", DESCRIPTION: "description", BODY: "body", PROTOTYPE_ID: "slug"}
-_FRONT_VALUE = re.compile(r'^(title|description): (".*")$', re.M)
+_SLOTS = re.compile(f"({TITLE}|{DESCRIPTION}|{IMAGE}|{re.escape(BODY)}|{PROTOTYPE_ID})")
+_SLOT_NAMES = {TITLE: "title", DESCRIPTION: "description", IMAGE: "image", BODY: "body", PROTOTYPE_ID: "slug"}
+_FRONT_VALUE = re.compile(r'^(title|description|og_image): (".*")$', re.M)
 
 
 class ShellError(ValueError):
@@ -32,10 +33,11 @@ class ShellError(ValueError):
 @dataclass(frozen=True)
 class Shell:
     chunks: tuple[str, ...]  # literal text; len(chunks) == len(slots) + 1
-    slots: tuple[str, ...]  # "title" | "description" | "body" | "slug"
+    slots: tuple[str, ...]  # "title" | "description" | "image" | "body" | "slug"
 
-    def fill(self, *, title: str, description: str, body: str, slug: str) -> str:
-        values = {"title": _text(title), "description": _text(description), "body": body, "slug": slug}
+    def fill(self, *, title: str, description: str, body: str, slug: str, image: str = "") -> str:
+        values = {"title": _text(title), "description": _text(description), "image": _text(image), "body": body,
+                  "slug": slug}
         out = [self.chunks[0]]
         for slot, chunk in zip(self.slots, self.chunks[1:]):
             out.append(values[slot])
@@ -50,8 +52,8 @@ def _text(value: str) -> str:
 
 def prototype_markdown() -> str:
     """The prototype page: front matter with the sentinels, its body is the body sentinel."""
-    return (f'---\ntitle: "{TITLE}"\ndescription: "{DESCRIPTION}"\nsearch:\n  exclude: true\nhide:\n  - toc\n---\n\n'
-            f"{BODY}\n")
+    return (f'---\ntitle: "{TITLE}"\ndescription: "{DESCRIPTION}"\nog_image: "{IMAGE}"\nsearch:\n  exclude: true\n'
+            f'hide:\n  - toc\n---\n\n{BODY}\n')
 
 
 def make_shell(rendered: str) -> Shell:
@@ -68,6 +70,12 @@ def front_values(front_matter: str) -> tuple[str, str]:
     return html.unescape(values.get("title", "")), html.unescape(values.get("description", ""))
 
 
+def front_image(front_matter: str) -> str:
+    """The page's `og_image` (link-preview picture URL) from its front matter, "" if none."""
+    values = {key: json.loads(raw) for key, raw in _FRONT_VALUE.findall(front_matter)}
+    return html.unescape(values.get("og_image", ""))
+
+
 def record_pages_output(pages, shells: dict[str, Shell], site) -> Iterator[tuple[str, bytes]]:
     """(site path, HTML) of every record page, filled into its folder's shell — one at a time."""
     from .safety import harden_html  # links in bodies get rel=noopener noreferrer like every page
@@ -77,7 +85,8 @@ def record_pages_output(pages, shells: dict[str, Shell], site) -> Iterator[tuple
             continue
         folder, name = posixpath.split(page.path)
         title, description = front_values(page.front_matter)
-        text = shells[folder].fill(title=title, description=description, body=page.html_body, slug=name[:-3])
+        text = shells[folder].fill(title=title, description=description, body=page.html_body, slug=name[:-3],
+                                   image=front_image(page.front_matter))
         url = site.url_of(page.path)
         yield (url + "index.html" if url.endswith("/") or url == "" else url), harden_html(text).encode("utf-8")
 

@@ -19,11 +19,13 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from helpsite import campaign_checks, campaigntext, engine, freshness, publish, shell
+from helpsite.announce import announce_set
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
 from helpsite.safety import harden_html
 from helpsite.printing import PrintError, site_print_set
+from helpsite.printing.siteset import default_cache_dir
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
 
@@ -122,6 +124,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         raise Abort("Материалы для печати не собраны (ошибки выше); сайт не собран, прежний сайт не тронут.") from None
     files.append(File.generated(config, printed.page.path, content=printed.page.markdown))
     for path, source in printed.files:
+        files.append(File.generated(config, path, abs_src_path=str(source)))
+    # announcing: preview pictures and event kits (content-hash cache), kit texts, event feeds
+    # whose entries keep their dates from the last published site while unchanged
+    state = _state(config)
+    try:
+        announced = announce_set(state.content.data, state.content.now,
+                                 default_cache_dir(Path(config.config_file_path).parent), config.site_url,
+                                 config.use_directory_urls, previous_site=state.site_dir)
+    except PrintError as exc:  # no font, a page address too long for a QR code
+        publish.discard(state.staging)
+        log.error(str(exc))
+        raise Abort("Картинки анонсов не собраны (ошибка выше); сайт не собран, прежний сайт не тронут.") from None
+    for path, content in announced.files.items():
+        files.append(File.generated(config, path, content=content))
+    for path, source in announced.copies:
         files.append(File.generated(config, path, abs_src_path=str(source)))
     return files
 

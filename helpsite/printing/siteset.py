@@ -164,7 +164,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         items.append(PrintItem("leaflet", "Листовка", f"A4, сложить в три сгиба; «что делать, если…» — "
                                f"{algorithm.title}", pdf, previews, {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
 
-    builder = PageBuilder(data, now, directory_urls)
+    builder = PageBuilder(data, now, directory_urls, base)  # base: the kits on the page (announce) use the same URLs
     upcoming = sorted((e for e in data.events.values() if builder.is_upcoming(e)
                        and (data.campaign.is_draft or not e.example)),
                       key=lambda e: (builder.event_times(e).effective_start, e.id))
