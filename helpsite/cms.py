@@ -73,13 +73,19 @@ SPECS: tuple[Spec, ...] = (
          description="Виды помощи для фильтра в каталоге служб."),
     Spec("series", "Циклы занятий", "Циклы занятий", m.Series, file="series.yml",
          description="Циклы занятий (например, 4 семинара): событие ссылается на цикл полем «Цикл»."),
+    Spec("programmes", "Постоянные программы", "Программа", m.Programme, folder="programmes",
+         description="Программы без одной даты: наставничество, обучающие курсы, клубы. Страница «Программы»."),
+    Spec("search_synonyms", "Слова для поиска", "Слова для поиска", m.SearchSynonyms, file="search_synonyms.yml",
+         title_field="groups", summary="Слова для поиска",
+         description="Группы слов, которые в поиске значат одно и то же («бьют», «избили», «побои»)."),
     Spec("results", "Результаты в цифрах", "Результаты", m.ResultSet, file="results.yml",
          description="Графики на странице «Результаты»."),
     Spec("plan", "План программы", "План", m.Plan, file="plan.yml",
          description="Задачи и мероприятия плана со сроками, ответственными и статусом."),
 )
 
-SCHEMA_OF = {"events": "event", "services": "service", "news": "news", "algorithms": "algorithm"}
+SCHEMA_OF = {"events": "event", "services": "service", "news": "news", "algorithms": "algorithm",
+             "programmes": "programme"}
 
 
 def spec(name: str) -> Spec:
@@ -112,7 +118,7 @@ LABELS: dict[str, str] = {
     "details": "Подробности", "district": "Район", "eligibility_description": "Кому положена помощь",
     "email": "Электронная почта", "end": "Окончание", "event_ids": "События",
     "evidence": "Подтверждения", "example": "Пример (вымышленные сведения)", "extension": "Добавочный номер",
-    "fees_description": "Стоимость", "free": "Бесплатно", "groups": "Группы показателей",
+    "fees_description": "Стоимость", "free": "Бесплатно",
     "help": "Пояснение к вопросу", "hours": "Часы работы", "id": "Идентификатор (адрес страницы)",
     "image": "Картинка", "kind": "Вид", "label": "Подпись", "latitude": "Широта", "links": "Ссылки",
     "location": "Адрес", "longitude": "Долгота", "materials": "Материалы", "maximum_age": "Возраст до",
@@ -131,6 +137,10 @@ LABELS: dict[str, str] = {
     "title": "Название", "total": "Итог", "type": "Вид", "unit": "Единица", "updated": "Дата обновления",
     "url": "Сайт", "value": "Значение", "website": "Сайт", "weekly": "Расписание по дням", "who": "Кто действует",
     "within": "Срок", "items": "Показатели", "sources": "Источники",
+    "keywords": "Слова для поиска", "total_in_region": "Всего таких служб в регионе",
+    "total_source": "Откуда это число", "organizers_text": "Другие организаторы (словами)",
+    "period_text": "Срок словами", "places": "Где проходит", "reach": "Охват", "count": "Сколько таких программ",
+    "words": "Слова, которые значат одно и то же", "finished": "Программа завершена", "groups": "Группы",
 }
 
 # Hints where the model has no description (or where the form needs to say more than the schema)
