@@ -72,3 +72,17 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
                         search_keywords=page_keywords(docs_dir or Path(data_dir).parent / "docs", builder.site,
                                                       ((p.path, p.markdown) for p in pages if not p.record)),
                         builder=builder if defer_records else None, og=builder.announce.theme_context())
+
+
+def check_content(content: ContentBuild, docs_dir: Path, log) -> None:
+    """The checks every build makes after loading, whatever the engine: stale records (info,
+    warning or error by `stale_level`), unknown `{{ campaign.… }}` placeholders in `docs_dir`, and
+    for a live campaign no placeholders or example records. Raises `DataErrors`."""
+    from . import campaign_checks, campaigntext, freshness
+    from .errors import DataErrors
+
+    freshness.check_build(content.data, content.now.date(), log)
+    campaigntext.check_docs(docs_dir, content.data)
+    live = campaign_checks.live_problems(content.data)
+    if live:
+        raise DataErrors(live)

@@ -15,12 +15,20 @@ whole or not at all: it is written beside its final place and renamed into it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import posixpath
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import build_content
+from . import campaigntext
+from .announce import announce_set
+from .build import build_content, check_content
+from .printing import site_print_set
+from .printing.siteset import default_cache_dir
+
+log = logging.getLogger("helpsite.generate")
 
 
 @dataclass(frozen=True)
@@ -34,17 +42,26 @@ def generate(project_dir: Path, out_dir: Path, *, directory_urls: bool = True, s
              now: dt.datetime | None = None, with_print: bool = True) -> GeneratedTree:
     """Write the content tree of the campaign in `project_dir` (its `data/` and `docs/`) to
     `out_dir`, replacing what was there. Raises `DataErrors` (bad data) or `PrintError`."""
-    content = build_content(project_dir / "data", now=now, directory_urls=directory_urls, site_url=site_url)
+    docs = project_dir / "docs"
+    content = build_content(project_dir / "data", now=now, directory_urls=directory_urls, site_url=site_url,
+                            docs_dir=docs)
+    check_content(content, docs, log)
+    site_url = site_url or content.data.campaign.site_url
     out_dir = out_dir.resolve()
     staging = out_dir.with_name(out_dir.name + ".generating")
     if staging.exists():
         shutil.rmtree(staging)
     pages = files = 0
     try:
-        docs = project_dir / "docs"
         if docs.is_dir():
             shutil.copytree(docs, staging, symlinks=False)
-            pages += sum(1 for _ in staging.rglob("*.md"))
+            for page in staging.rglob("*.md"):  # campaign fields in the shared texts, as the site shows them
+                pages += 1
+                text = page.read_text(encoding="utf-8")
+                if "{{" in text:
+                    rel = page.relative_to(staging).as_posix()
+                    link = posixpath.relpath("programmes.md", posixpath.dirname(rel) or ".")
+                    page.write_text(campaigntext.fill(text, content.data, link), encoding="utf-8")
         else:
             staging.mkdir(parents=True)
         generated = {page.path: page.markdown.encode("utf-8") for page in content.pages}
@@ -52,11 +69,13 @@ def generate(project_dir: Path, out_dir: Path, *, directory_urls: bool = True, s
         if clash:
             raise FileExistsError(f"docs/{clash[0]} совпадает с генерируемой страницей: переименуйте или удалите файл")
         others: dict[str, bytes] = dict(content.files)
+        announced = announce_set(content.data, content.now, default_cache_dir(project_dir), site_url, directory_urls,
+                                 previous_site=out_dir)
+        others.update(announced.files)
+        for path, source in announced.copies:
+            others[path] = Path(source).read_bytes()
         if with_print:
-            from .printing import site_print_set
-
-            printed = site_print_set(content.data, content.now, project_dir, site_url or content.data.campaign.site_url,
-                                     directory_urls)
+            printed = site_print_set(content.data, content.now, project_dir, site_url, directory_urls)
             generated[printed.page.path] = printed.page.markdown.encode("utf-8")
             for path, source in printed.files:
                 others[path] = Path(source).read_bytes()

@@ -38,7 +38,7 @@ def test_tree_is_complete_and_needs_no_engine(tmp_path: Path):
         assert text.startswith("---\n") and service.name.split("«")[0].strip() in text
     for ident in data.events:
         assert (tree / "events" / f"{ident}.md").is_file()
-    for name in ("index.md", "helplines.md", "services/index.md", "about.md", "safety.md", "print.md",
+    for name in ("index.md", "helplines.md", "services/index.md", "about.md", "safety.md", "print.md", "events/feed.xml",
                  "events/calendar.ics", "news/feed.xml", "open-data/hsds/services.json"):
         assert (tree / name).is_file(), name
     assert any(p.suffix == ".pdf" for p in (tree / "print").rglob("*"))
@@ -77,3 +77,10 @@ def test_bad_data_writes_nothing_and_keeps_the_old_tree(tmp_path: Path):
     assert "Traceback" not in result.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
     assert not (tmp_path / "content.generating").exists()
+
+
+def test_shared_texts_are_filled_in_the_tree(tmp_path: Path):
+    tree = tmp_path / "content"
+    assert _generate(ROOT, tree).returncode == 0
+    for page in tree.rglob("*.md"):
+        assert "{{ campaign." not in page.read_text(encoding="utf-8"), page
