@@ -26,8 +26,13 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_l
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+# Characters that could end an HTML attribute, a tag or a script string: never in a URL from data
+_URL_FORBIDDEN = re.compile(r"[\s\"'<>`\\{}|^\x00-\x1f\x7f]")
+
+
 def _check_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+    """An absolute http(s) URL with a host, and nothing that could leave an attribute or a tag."""
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.I) or _URL_FORBIDDEN.search(value):
         raise ValueError("url")
     return value
 
