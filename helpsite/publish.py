@@ -54,9 +54,9 @@ class BuildLock:
     A second build waits (saying so once) up to `timeout` seconds, then gives up with a Russian
     message. The lock belongs to the open file: it ends when the build ends or is killed."""
 
-    def __init__(self, site_dir: Path, timeout: float = 900.0, notice: Callable[[str], None] | None = None):
+    def __init__(self, site_dir: Path, timeout: float | None = None, notice: Callable[[str], None] | None = None):
         self.path = lock_path(site_dir)
-        self.timeout = timeout
+        self.timeout = timeout if timeout is not None else float(os.environ.get("HELPSITE_BUILD_WAIT", "900"))
         self.notice = notice
         self.fd: int | None = None
 
@@ -119,8 +119,17 @@ def prepare_staging(site_dir: Path) -> Path:
     return staging_dir(site_dir)
 
 
+def _kill_point(name: str) -> None:
+    """Test seam: `HELPSITE_TEST_KILL_AT=<name>` kills the build here (SIGKILL), as a power cut would."""
+    if os.environ.get("HELPSITE_TEST_KILL_AT") == name:
+        import signal
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step; False where the system cannot (then the caller falls back)."""
+    if os.environ.get("HELPSITE_TEST_NO_EXCHANGE"):  # test seam: the two-rename fallback
+        return False
     try:
         libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
@@ -145,13 +154,16 @@ def swap_in(staging: Path, site_dir: Path) -> None:
 
     At every moment `site_dir` is a complete site: the old one until the exchange, the new one
     after it. A kill after the exchange leaves the old site in `staging`: the next build removes it."""
+    _kill_point("staged")
     if site_dir.is_dir() and not site_dir.is_symlink():
         if not _exchange(staging, site_dir):
             previous = previous_dir(site_dir)
             _remove(previous)
-            os.replace(site_dir, previous)  # a kill here: `recover` puts it back
+            os.replace(site_dir, previous)
+            _kill_point("between-renames")  # `recover` puts the old site back
             os.replace(staging, site_dir)
             staging = previous
+        _kill_point("exchanged")  # the old site waits in `staging`: the next build removes it
         _remove(staging)  # the old site
     else:
         if site_dir.is_symlink() or site_dir.exists():
