@@ -22,6 +22,7 @@ REFRESH = '<meta http-equiv="refresh" content="0;url=https://evil.example/">'
 TAG = "<hs-evil onmouseover=alert(2)>x</hs-evil>"
 PAYLOAD = SCRIPT + REFRESH + TAG
 SHORT = "<hs-evil>" + SCRIPT
+MARKDOWN = "[нажми](javascript:alert(3)) ![x](https://evil.example/p.gif) <https://evil.example/> **жирный**"
 
 
 def yaml_text(value: str) -> str:
@@ -31,7 +32,7 @@ def yaml_text(value: str) -> str:
 def set_field(path: Path, key: str, value: str, indent: str = "") -> None:
     """Replace the first `key:` at `indent` (a one-line or folded value) with `value`."""
     text = path.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{indent}{key}:[^\n]*\n(?:{indent}  +[^\n]*\n)*", re.M)
+    pattern = re.compile(rf"^{indent}{key}:[^\n]*\n(?:(?:{indent}  +[^\n]*|[ \t]*)\n)*", re.M)
     assert pattern.search(text), (path, key)
     path.write_text(pattern.sub(lambda m: f"{indent}{key}: {yaml_text(value)}\n", text, count=1), encoding="utf-8")
 
@@ -52,6 +53,12 @@ def hostile_project(root: Path) -> Path:
     set_field(event, "title", f"Круглый стол {SHORT}")
     set_field(data / "helplines.yml", "name", f"Телефон {SHORT}", indent="  ")
     set_field(data / "organizations.yml", "name", f"Организация {PAYLOAD}", indent="  ")
+    # Markdown in text fields stays text too (links, images from other hosts)
+    news = data / "news" / "forum-megapolis-territoriya-detstva.yml"
+    set_field(news, "summary", f"Итоги {MARKDOWN} {PAYLOAD}")
+    set_field(news, "body", f"Текст {MARKDOWN} {PAYLOAD}")
+    set_field(data / "algorithms" / "parent.yml", "summary", f"Кратко {MARKDOWN} {PAYLOAD}")
+    set_field(event, "description", f"Описание {MARKDOWN} {PAYLOAD}")
     return project
 
 
@@ -75,6 +82,10 @@ class Executable(HTMLParser):
                 self.found.append(f"{name}= on <{tag}> at {self.getpos()}")
             if name in ("href", "src", "action") and re.match(r"\s*(javascript|data|vbscript):", value or "", re.I):
                 self.found.append(f"{name}={value!r} at {self.getpos()}")
+            if name == "src" and re.match(r"\s*(https?:)?//", value or "", re.I):
+                self.found.append(f"<{tag} src={value!r}> from another host at {self.getpos()}")
+            if name in ("href", "src", "srcset", "action", "poster", "data") and "evil.example" in (value or ""):
+                self.found.append(f"<{tag} {name}={value!r}> at {self.getpos()}")
         if tag == "script" and not a.get("src") and a.get("type", "") in ("", "text/javascript", "module"):
             self._script = []
 
