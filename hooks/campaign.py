@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateError
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
@@ -312,6 +313,12 @@ def on_build_error(error: Exception, **kwargs) -> None:
         _fail(state, "")
     if isinstance(error, OSError) and error.errno in publish.DISK_FULL and state is not None:
         raise Abort(publish.disk_full_message(error, state.site_dir)) from None
+    if isinstance(error, TemplateError):  # a theme override that does not render: say where, not a traceback
+        import traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else getattr(error, "filename", None) or "шаблон"
+        raise Abort(f"Ошибка в шаблоне темы {where}: {error}. Исправьте шаблон (обычно это overrides/main.html); "
+                    "сайт не собран, прежний сайт не тронут.") from None
 
 
 _LAST: list[BuildState] = []

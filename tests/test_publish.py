@@ -352,3 +352,22 @@ def test_sentinel_left_in_output_fails_the_build(good):
     assert_complete(project / "site", snapshot)
     assert_clean(project)
     assert shell.SENTINEL_TRACE.search(b"xx hsShellTitle yy")
+
+
+def test_a_theme_override_that_does_not_render_is_a_russian_message(good):
+    project, snapshot = good
+    main = project / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    main.write_text(text.replace('<meta name="referrer" content="no-referrer">',
+                                 '<meta name="referrer" content="no-referrer">'
+                                 '<meta property="og:description" content="{{ page.meta.description }}">', 1),
+                    encoding="utf-8")
+    try:
+        result = run_build(project)
+    finally:
+        main.write_text(text, encoding="utf-8")
+    assert result.returncode != 0
+    assert "Ошибка в шаблоне темы" in result.stdout and "overrides/main.html:4" in result.stdout, result.stdout
+    assert "Traceback" not in result.stdout
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
