@@ -200,9 +200,9 @@ def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) ->
     if page.file.src_uri in state.html_pages:
         return ""
     if not page.file.generated_by:  # an editor's front matter: the theme prints it as it is
-        for key in ("title", "description"):
+        for key in ("title", "description"):  # escaped, and no < > at all (as generated pages)
             if isinstance(page.meta.get(key), str) and not isinstance(page.meta[key], Markup):
-                page.meta[key] = escape(page.meta[key])
+                page.meta[key] = escape(page.meta[key].replace("<", "‹").replace(">", "›"))
     return markdown
 
 
