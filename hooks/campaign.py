@@ -268,8 +268,7 @@ def _normal_renderer(state: BuildState, config: MkDocsConfig):
     def render(generated) -> str:
         file = state.files.get_file_from_path(generated.path)
         page = Page(None, file, config)
-        page.meta = yaml.safe_load(generated.front_matter.strip().strip("-")) or {}
-        page.meta = {k: (Markup(v) if isinstance(v, str) else v) for k, v in page.meta.items()}
+        page.meta = yaml.safe_load(generated.front_matter.strip().strip("-")) or {}  # as the engine reads it
         page.markdown, page.content = "", generated.html_body
         page.toc = get_toc(generated.toc())
         return template.render(get_context(state.nav, state.files, config, page))
