@@ -30,12 +30,17 @@ _EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
 _MAX_DEPTH = 12  # folders below the site root a page can be at (base_url "../../…")
 
 
+# Script sources besides the theme's inline-script hashes. Add here what a tool needs, e.g.
+# "'wasm-unsafe-eval'" for Pagefind's WebAssembly search; never "'unsafe-inline'".
+SCRIPT_SOURCES: tuple[str, ...] = ("'self'",)
+
+
 @dataclass(frozen=True)
 class Policy:
-    """The site's CSP. Extend `script_sources` for a tool that needs it (Pagefind: "'wasm-unsafe-eval'")."""
+    """The site's CSP: `SCRIPT_SOURCES` plus the hashes of the theme's own inline scripts."""
 
     script_hashes: frozenset[str] = frozenset()
-    script_sources: tuple[str, ...] = ("'self'",)
+    script_sources: tuple[str, ...] = SCRIPT_SOURCES
     directives: tuple[tuple[str, str], ...] = (
         ("default-src", "'self'"), ("style-src", "'self' 'unsafe-inline'"), ("img-src", "'self' data:"),
         ("font-src", "'self'"), ("connect-src", "'self'"), ("worker-src", "'self' blob:"),

@@ -324,3 +324,19 @@ def test_the_policy_blocks_a_script_that_slipped_into_a_page(page, built_site: P
         assert page.evaluate("typeof window.__md_get") == "function"
     finally:
         server.shutdown()
+
+
+def test_theme_scripts_that_depend_on_a_page_or_data_get_no_hash(tmp_path):
+    from helpsite.safety import script_hash, theme_script_hashes
+    (tmp_path / "main.html").write_text(
+        '<script>var fixed=1</script>'
+        '<script>var scope=new URL("{{ config.extra.scope | d(base_url) }}",location)</script>'
+        '<script>var title="{{ page.title }}"</script>'
+        '<script>var line="{{ config.extra.helpline.name }}"</script>'
+        '<script type="application/ld+json">{"a": 1}</script>'
+        '{# <script>var commented=1</script> #}', encoding="utf-8")
+    hashes = theme_script_hashes([tmp_path], {"config": {"extra": {}}}, "https://example.org/tagil/")
+    expected = {script_hash("var fixed=1")} | {
+        script_hash(f'var scope=new URL("{base}",location)')
+        for base in [".", "..", "../..", "/tagil/", "/"] + ["/".join([".."] * n) for n in range(3, 13)]}
+    assert hashes == expected
