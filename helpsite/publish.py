@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import gzip
 import os
 import shutil
@@ -251,9 +252,11 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
         return
     # open data and the record pages are made now, on every core (build_content(defer_records=True))
     chunks = max(1, len(content.record_paths) // 500)
-    jobs = [lambda: open_data_files(builder).items()]
-    jobs += [lambda i=i: shell.record_pages_output(builder.record_pages(i, chunks), shells, site, harden)
-             for i in range(chunks)]
+    def record_job(part: int) -> Iterable[tuple[str, bytes]]:
+        return shell.record_pages_output(builder.record_pages(part, chunks), shells, site, harden)
+
+    jobs: list[Callable[[], Iterable[tuple[str, bytes]]]] = [lambda: open_data_files(builder).items()]
+    jobs += [functools.partial(record_job, part) for part in range(chunks)]
     write_jobs(staging, jobs)
     for folder in shells:  # the prototypes were only frames
         for prototype in shell.PROTOTYPES:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
@@ -157,12 +157,10 @@ _FORBIDDEN_TAGS = {"script": "<script>", "iframe": "<iframe>", "frame": "<frame>
                    "embed": "<embed>", "base": "<base>", "form": "<form>"}
 
 
-@dataclass
 class _RawHtml(HTMLParser):
-    problems: list[tuple[int, str]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.problems: list[tuple[int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
@@ -193,39 +191,33 @@ class _RawHtml(HTMLParser):
                                         "docs/assets/stylesheets/site.css"))
 
 
-_MD_IMAGE_OR_LINK_DEF = re.compile(r"!\[[^\]]*\]\(\s*<?((?:https?:)?//[^)\s>]+)|^\s*\[[^\]]+\]:\s*<?((?:https?:)?//\S+)",
-                                   re.M | re.I)
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+_MD_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?((?:https?:)?//[^)\s>]+)", re.I)
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 def markdown_raw_html_problems(markdown: str) -> list[tuple[int, str]]:
     """(line, Russian message) for every raw HTML construct or remote resource that an editor's
     page must not have. Code (fenced blocks, inline `code`) is text and is not checked."""
-    lines = markdown.split("\n")
     prose: list[str] = []
     fence: str | None = None
-    for line in lines:  # blank out fenced code, keep line numbers
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(2)[0] * 3
+    for row in markdown.split("\n"):  # blank out code, keep line numbers
+        opening = _FENCE.match(row)
+        if fence is None and opening:
+            fence = opening.group(1)[:3]
             prose.append("")
         elif fence is not None:
-            if line.strip().startswith(fence):
+            if row.strip().startswith(fence):
                 fence = None
             prose.append("")
-        elif line.startswith("    ") and prose and not prose[-1].strip():
-            prose.append("")  # an indented code block
         else:
-            prose.append(re.sub(r"(`+)(?:(?!\1).)+?\1", lambda m: " " * len(m.group(0)), line))
+            prose.append(re.sub(r"(`+)(?:(?!\1).)+?\1", lambda m: " " * len(m.group(0)), row))
     text = "\n".join(prose)
     parser = _RawHtml()
     parser.feed(text)
     parser.close()
     problems = list(parser.problems)
-    for match in _MD_IMAGE_OR_LINK_DEF.finditer(text):
-        url = match.group(1) or match.group(2)
-        line = text.count("\n", 0, match.start()) + 1
-        if match.group(1):
-            problems.append((line, f"картинка с другого сайта ({url[:60]}) запрещена: у посетителя она откроет "
-                                   "связь с чужим сервером — положите файл в docs/assets/ и сошлитесь на него"))
+    for match in _MD_REMOTE_IMAGE.finditer(text):
+        problems.append((text.count("\n", 0, match.start()) + 1,
+                         f"картинка с другого сайта ({match.group(1)[:60]}) запрещена: у посетителя она откроет "
+                         "связь с чужим сервером — положите файл в docs/assets/ и сошлитесь на него"))
     return sorted(set(problems))

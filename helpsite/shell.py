@@ -70,7 +70,7 @@ class Shell:
     def fill(self, *, title: str, description: str, body: str, slug: str) -> str:
         values = {"title": _text(title), "description": _text(description), "body": body, "slug": slug}
         out = [self.chunks[0]]
-        for slot, chunk in zip(self.slots, self.chunks[1:]):
+        for slot, chunk in zip(self.slots, self.chunks[1:], strict=True):
             out.append(values[slot])
             out.append(chunk)
         return "".join(out)
@@ -101,7 +101,7 @@ def verify(shell: Shell, check_rendered: str) -> None:
     """The frame filled with CHECK's values must be exactly what the engine rendered for CHECK."""
     filled = shell.fill(title=CHECK.title, description=CHECK.description, body=CHECK.body, slug=CHECK.id)
     if filled != check_rendered:
-        at = next((i for i, (a, b) in enumerate(zip(filled, check_rendered)) if a != b),
+        at = next((i for i, (a, b) in enumerate(zip(filled, check_rendered, strict=False)) if a != b),
                   min(len(filled), len(check_rendered)))
         raise ShellError(f"рамка, заполненная проверочными значениями, расходится с обычной отрисовкой "
                          f"(около «{check_rendered[max(0, at - 60):at + 60]}»)")

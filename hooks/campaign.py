@@ -7,7 +7,6 @@ the engine's logger name or its internal handlers.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import re

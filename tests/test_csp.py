@@ -7,8 +7,6 @@ import functools
 import http.server
 import json
 import re
-import subprocess
-import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
@@ -165,7 +163,7 @@ def test_urls_from_data_are_absolute_http_and_nothing_else(tmp_path, key, value)
     set_field(project / "data" / "campaign.yml", key, value)
     result = mkdocs_build(project, project / "site")
     assert result.returncode != 0
-    assert f"data/campaign.yml:" in result.stdout and f"{key}: это не адрес сайта" in result.stdout, result.stdout
+    assert "data/campaign.yml:" in result.stdout and f"{key}: это не адрес сайта" in result.stdout, result.stdout
     assert "без пробелов, кавычек и угловых скобок" in result.stdout
     assert not (project / "site").exists() and not (project / "site.staging").exists()
 

@@ -308,7 +308,8 @@ def test_frame_and_normal_render_agree_on_every_record(good, normal_render):
 
 OVERRIDES = {
     "upper": '<meta property="og:title" content="{{ page.title | upper }}">',
-    "truncate": '{% if page %}<meta property="og:description" content="{{ (page.meta.description or "") | truncate(40) }}">{% endif %}',
+    "truncate": ('{% if page %}<meta property="og:description" '
+                 'content="{{ (page.meta.description or "") | truncate(40) }}">{% endif %}'),
     "twice": '<meta property="og:title" content="{{ page.title }}"><meta name="x-len" content="{{ page.title | length }}">',
     "content_twice": '{% if page %}<template id="hs-copy">{{ page.content }}</template>{% endif %}',
 }
