@@ -193,6 +193,13 @@ class _RawHtml(HTMLParser):
 
 _MD_REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?((?:https?:)?//[^)\s>]+)", re.I)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_MD_PROBLEMS = [
+    (re.compile(r"\{:?[^}\n]*\bon[a-z]+\s*=", re.I),
+     "атрибут on…= (скрипт) в фигурных скобках {: … } запрещён — уберите его"),
+    (re.compile(r"\]\(\s*<?\s*(?:javascript|vbscript|data):|^[ \t]*\[[^\]]+\]:\s*<?\s*(?:javascript|vbscript|data):"
+                r"|\{:?[^}\n]*\b(?:href|src)\s*=\s*[\"']?\s*(?:javascript|vbscript|data):", re.I | re.M),
+     "ссылка с адресом javascript:/data: запрещена — оставьте обычную ссылку https://… или ссылку на страницу сайта"),
+]
 
 
 def markdown_raw_html_problems(markdown: str) -> list[tuple[int, str]]:
@@ -216,8 +223,20 @@ def markdown_raw_html_problems(markdown: str) -> list[tuple[int, str]]:
     parser.feed(text)
     parser.close()
     problems = list(parser.problems)
+    for pattern, message in _MD_PROBLEMS:
+        for match in pattern.finditer(text):
+            problems.append((text.count("\n", 0, match.start()) + 1, message))
     for match in _MD_REMOTE_IMAGE.finditer(text):
         problems.append((text.count("\n", 0, match.start()) + 1,
                          f"картинка с другого сайта ({match.group(1)[:60]}) запрещена: у посетителя она откроет "
                          "связь с чужим сервером — положите файл в docs/assets/ и сошлитесь на него"))
     return sorted(set(problems))
+
+
+def rendered_html_problems(html: str) -> list[str]:
+    """The same rules checked on a hand-written page's rendered HTML (whatever Markdown
+    extension made it): a backstop without line numbers."""
+    parser = _RawHtml()
+    parser.feed(html)
+    parser.close()
+    return sorted({message for _, message in parser.problems})

@@ -26,7 +26,8 @@ from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
 from helpsite.printing import PrintError, site_print_set
-from helpsite.safety import Policy, foreign_scripts, harden_html, markdown_raw_html_problems, theme_script_hashes
+from helpsite.safety import (Policy, foreign_scripts, harden_html, markdown_raw_html_problems, rendered_html_problems,
+                             theme_script_hashes)
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
 ENGINE_LOGGERS = ("", "mkdocs", "properdocs")  # the root and each engine's logger tree
@@ -65,6 +66,7 @@ class BuildState:
     shells: dict = field(default_factory=dict)  # record folder → Shell, or a renderer (fallback)
     checks: dict = field(default_factory=dict)  # record folder → the rendered check prototype
     html_pages: dict = field(default_factory=dict)  # path → generated page with a finished HTML body
+    html_problems: list = field(default_factory=list)  # forbidden HTML found in hand-written pages' output
     nav: object = None
     files: object = None
     env: object = None
@@ -206,8 +208,13 @@ def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) ->
 
 
 def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
-    generated = _state(config).html_pages.get(page.file.src_uri)
+    state = _state(config)
+    generated = state.html_pages.get(page.file.src_uri)
     if generated is None:
+        if not page.file.generated_by:  # the backstop: whatever Markdown extension made it
+            for problem in rendered_html_problems(html):
+                state.html_problems.append(f"docs/{page.file.src_uri}: {problem}")
+                log.error(state.html_problems[-1])
         return html
     page.toc = get_toc(generated.toc())
     return generated.html_body
@@ -281,6 +288,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     if config.strict and state.problems.records:  # the engine stops after this event: keep the last good site
         _fail(state, "")
         return
+    if state.html_problems:
+        raise _fail(state, f"В страницах docs/ запрещённый HTML ({len(state.html_problems)} ош., см. выше); "
+                           "сайт не собран, прежний сайт не тронут.")
     try:
         frames = _frames(state, config)
         publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),

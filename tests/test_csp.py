@@ -221,6 +221,8 @@ RAW = {
     '<img src="https://evil.example/pixel.gif" alt="">': "загружает файл с другого сайта",
     "![счётчик](https://evil.example/pixel.gif)": "картинка с другого сайта",
     '<a href="javascript:alert(1)">ссылка</a>': "адрес «javascript:alert(1)» в href= запрещён",
+    "[ссылка](javascript:alert(1))": "ссылка с адресом javascript:/data: запрещена",
+    '[ссылка](children.md){: onclick="alert(1)" }': "атрибут on…= (скрипт) в фигурных скобках",
 }
 
 
@@ -338,3 +340,11 @@ def test_theme_scripts_that_depend_on_a_page_or_data_get_no_hash(tmp_path):
         script_hash(f'var scope=new URL("{base}",location)')
         for base in [".", "..", "../..", "/tagil/", "/"] + ["/".join([".."] * n) for n in range(3, 13)]}
     assert hashes == expected
+
+
+def test_rendered_html_backstop_catches_what_an_extension_made():
+    import markdown
+    from helpsite.safety import rendered_html_problems
+    html = markdown.markdown('[b](x.md){: onclick="alert(1)" }\n\n<p>ok</p>', extensions=["attr_list"])
+    assert rendered_html_problems(html) == ["атрибут onclick= (скрипт) запрещён — уберите его"]
+    assert rendered_html_problems(markdown.markdown("[ok](https://example.org/) **текст**")) == []
