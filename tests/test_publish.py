@@ -9,6 +9,7 @@ import importlib.util
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -245,6 +246,7 @@ class _Head(HTMLParser):
         self.description = self.canonical = None
         self._in_title = False
         self.body: list[str] = []
+        self.head: list[str] = []
         self._depth = 0  # inside <article>
 
     def handle_starttag(self, tag, attrs):
@@ -253,6 +255,8 @@ class _Head(HTMLParser):
             self._in_title = True
         if tag == "meta" and a.get("name") == "description":
             self.description = a.get("content")
+        if tag in ("meta", "link"):  # every head tag (og:, twitter:, alternate…) must agree too
+            self.head.append(f"<{tag} {sorted(a.items())}>")
         if tag == "link" and a.get("rel") == "canonical":
             self.canonical = a.get("href")
         if tag == "article":
@@ -278,7 +282,7 @@ class _Head(HTMLParser):
 def page_parts(path: Path) -> tuple:
     parser = _Head()
     parser.feed(path.read_text(encoding="utf-8"))
-    return parser.title, parser.description, parser.canonical, parser.body
+    return parser.title, parser.description, parser.canonical, parser.body, parser.head
 
 
 def record_pages(site: Path) -> list[str]:
@@ -304,6 +308,7 @@ def test_frame_and_normal_render_agree_on_every_record(good, normal_render):
         assert a[:3] == b[:3], rel
         assert a[0] and a[1] and a[2] and a[2].startswith("https://"), (rel, a[:3])
         assert a[3] == b[3], rel
+        assert a[4] == b[4], (rel, set(a[4]) ^ set(b[4]))
 
 
 OVERRIDES = {
@@ -334,8 +339,14 @@ def test_a_theme_override_using_page_title_gives_correct_pages(tmp_path, normal_
         if name == "upper":
             og = re.search(r'<meta property="og:title" content="([^"]*)">', html)
             assert og and unescape(og.group(1)) == title.upper(), (rel, og and og.group(1), title)
-        assert page_parts(site / rel) == page_parts(normal_render / rel), rel  # title, description, canonical, body
+        assert page_parts(site / rel)[:4] == page_parts(normal_render / rel)[:4], rel  # title, description, canonical, body
     assert not (project / "site.staging").exists()
+    # and the records are exactly what the engine renders as normal pages with the same override
+    normal = copy_project(tmp_path / "normal")
+    shutil.copy2(main, normal / "overrides" / "main.html")
+    assert run_build(normal, HELPSITE_RECORD_FRAME="0").returncode == 0
+    for rel in record_pages(site):
+        assert page_parts(site / rel) == page_parts(normal / "site" / rel), rel
 
 
 def test_sentinel_left_in_output_fails_the_build(good):
