@@ -243,13 +243,22 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
     open data (`content.files`), the record pages filled into their frames (prototypes removed),
     the sitemap with the records, and the search index with one compact entry per record.
     Every record page goes through `harden` (the CSP and safe links, as every page)."""
-    from . import searchindex, shell
-    from .opendata import open_data_files
+    from . import searchindex
 
     write_files(staging, content.files)
     builder = content.builder
-    if builder is None:  # records were rendered by the engine as normal pages
-        return
+    if builder is not None:  # else the records were rendered by the engine as normal pages
+        _write_records(staging, content, builder, shells, site, site_url, harden)
+    index = staging / "search" / "search_index.json"
+    if index.exists():  # written by the search plugin: add the records, compact UTF-8
+        index.write_bytes(searchindex.merge(index.read_bytes(), content.search_entries))
+
+
+def _write_records(staging: Path, content, builder, shells: dict, site, site_url: str,
+                   harden: Callable[[str], str]) -> None:
+    from . import shell
+    from .opendata import open_data_files
+
     # open data and the record pages are made now, on every core (build_content(defer_records=True))
     chunks = max(1, len(content.record_paths) // 500)
     def record_job(part: int) -> Iterable[tuple[str, bytes]]:
@@ -265,6 +274,3 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
     if sitemap.exists():
         records = [site.url_of(path) for path in content.record_paths]
         write_sitemap(staging, shell.sitemap_with_records(sitemap.read_text(encoding="utf-8"), site_url, records))
-    index = staging / "search" / "search_index.json"
-    if index.exists():  # written by the search plugin: add the records, compact UTF-8
-        index.write_bytes(searchindex.merge(index.read_bytes(), content.search_entries))
