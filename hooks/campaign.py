@@ -285,9 +285,11 @@ def _normal_renderer(state: BuildState, config: MkDocsConfig):
 def on_post_build(config: MkDocsConfig) -> None:
     state = _state(config)
     config.site_dir = str(state.site_dir)
-    if config.strict and state.problems.records:  # the engine stops after this event: keep the last good site
-        _fail(state, "")
-        return
+    if config.strict and state.problems.records:  # keep the last good site, and say so (exit code 1)
+        first = [f"{r.levelname}: {r.getMessage()[:200]}" for r in list(state.problems.records.values())[:3]]
+        raise _fail(state, f"Сборка в режиме --strict: предупреждений и ошибок — {len(state.problems.records)} "
+                           f"(первые: {'; '.join(first)}). Сайт не опубликован, прежний сайт не тронут: "
+                           "исправьте сказанное выше и соберите снова.")
     if state.html_problems:
         raise _fail(state, f"В страницах docs/ запрещённый HTML ({len(state.html_problems)} ош., см. выше); "
                            "сайт не собран, прежний сайт не тронут.")
