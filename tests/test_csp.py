@@ -150,22 +150,43 @@ def test_hostile_text_in_json_ld_calendars_and_feeds_stays_data(hostile_site: Pa
         assert "<hs-evil" not in feed.read_text(encoding="utf-8"), feed
 
 
-@pytest.mark.parametrize("key,value", [
-    ("site_url", 'https://x.example/"><script>alert(1)</script>'),
-    ("site_url", "javascript:alert(1)//https://x.example/"),
-    ("site_url", "https://x.example/ onmouseover=alert(1)"),
-    ("quick_exit_url", "javascript:alert(1)"),
-    ("quick_exit_url", "data:text/html,<script>alert(1)</script>"),
-    ("quick_exit_url", "https://ya.ru/'onclick='alert(1)"),
+@pytest.fixture(scope="module")
+def good_project(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("good") / "project")
+    assert mkdocs_build(project, project / "site").returncode == 0
+    return project
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("file,key,indent,value", [
+    ("campaign.yml", "site_url", "", 'https://x.example/"><script>alert(1)</script>'),
+    ("campaign.yml", "site_url", "", "javascript:alert(1)//https://x.example/"),
+    ("campaign.yml", "site_url", "", "https://x.example/ onmouseover=alert(1)"),
+    ("campaign.yml", "quick_exit_url", "", "javascript:alert(1)"),
+    ("campaign.yml", "quick_exit_url", "", "data:text/html,<script>alert(1)</script>"),
+    ("campaign.yml", "quick_exit_url", "", "https://ya.ru/'onclick='alert(1)"),
+    ("organizations.yml", "website", "  ", "javascript:alert(1)"),
+    ("events/vebinar-travlya-v-shkole-2027-03.yml", "online_url", "", "https://example.org/<script>"),
+    ("algorithms/child.yml", "url", "    ", "vbscript:msgbox(1)"),
 ])
-def test_urls_from_data_are_absolute_http_and_nothing_else(tmp_path, key, value):
-    project = copy_project(tmp_path / "project")
-    set_field(project / "data" / "campaign.yml", key, value)
-    result = mkdocs_build(project, project / "site")
+def test_urls_from_data_are_absolute_http_and_nothing_else(good_project, file, key, indent, value):
+    path = good_project / "data" / file
+    original = path.read_text(encoding="utf-8")
+    before = site_bytes(good_project / "site")
+    set_field(path, key, value, indent=indent)
+    try:
+        result = mkdocs_build(good_project, good_project / "site")
+    finally:
+        path.write_text(original, encoding="utf-8")
     assert result.returncode != 0
-    assert "data/campaign.yml:" in result.stdout and f"{key}: это не адрес сайта" in result.stdout, result.stdout
-    assert "без пробелов, кавычек и угловых скобок" in result.stdout
-    assert not (project / "site").exists() and not (project / "site.staging").exists()
+    line = next(n for n, text in enumerate(original.split("\n"), 1) if text.startswith(f"{indent}{key}:"))
+    assert re.search(rf"data/{re.escape(file)}:{line}: \S*{key}: это не адрес сайта", result.stdout), result.stdout
+    assert "без пробелов, кавычек и угловых скобок" in result.stdout and "Traceback" not in result.stdout
+    assert site_bytes(good_project / "site") == before  # byte-identical to the last good site
+    assert not (good_project / "site.staging").exists()
 
 
 # ---------------------------------------------------------------- the policy
