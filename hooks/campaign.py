@@ -307,8 +307,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     except OSError as exc:
         if exc.errno in publish.DISK_FULL:
             raise _fail(state, publish.disk_full_message(exc, state.site_dir)) from None
-        _fail(state, "")
-        raise
+        raise _fail(state, f"Сайт не опубликован: ошибка записи файлов ({exc.strerror or exc}: "
+                           f"{exc.filename or state.site_dir}). Прежний сайт в {state.site_dir} не тронут, временная "
+                           "папка удалена. Проверьте права на папку и место на диске; если site/ — точка "
+                           "монтирования, укажите папку внутри неё (mkdocs build -d …).") from None
     except Exception:
         _fail(state, "")
         raise
