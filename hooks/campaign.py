@@ -305,12 +305,7 @@ def on_post_build(config: MkDocsConfig) -> None:
                                "или соберите с HELPSITE_RECORD_FRAME=0. Прежний сайт не тронут.")
         publish.swap_in(state.staging, state.site_dir)
     except OSError as exc:
-        if exc.errno in publish.DISK_FULL:
-            raise _fail(state, publish.disk_full_message(exc, state.site_dir)) from None
-        raise _fail(state, f"Сайт не опубликован: ошибка записи файлов ({exc.strerror or exc}: "
-                           f"{exc.filename or state.site_dir}). Прежний сайт в {state.site_dir} не тронут, временная "
-                           "папка удалена. Проверьте права на папку и место на диске; если site/ — точка "
-                           "монтирования, укажите папку внутри неё (mkdocs build -d …).") from None
+        raise _fail(state, _write_error(exc, state)) from None
     except Exception:
         _fail(state, "")
         raise
@@ -318,13 +313,22 @@ def on_post_build(config: MkDocsConfig) -> None:
     state.problems.remove()
 
 
+def _write_error(exc: OSError, state: BuildState) -> str:
+    if exc.errno in publish.DISK_FULL:
+        return publish.disk_full_message(exc, state.site_dir)
+    return (f"Сайт не опубликован: ошибка чтения или записи файлов ({exc.strerror or exc}: "
+            f"{exc.filename or state.site_dir}). Прежний сайт в {state.site_dir} не тронут, временная папка удалена. "
+            "Проверьте права на папку и место на диске; если site/ — точка монтирования, укажите папку внутри "
+            "неё (mkdocs build -d …).")
+
+
 def on_build_error(error: Exception, **kwargs) -> None:
     """Any failure: the staging folder goes, the last good site stays, the lock ends."""
     state = _LAST[0] if _LAST else None
     if state is not None:
         _fail(state, "")
-    if isinstance(error, OSError) and error.errno in publish.DISK_FULL and state is not None:
-        raise Abort(publish.disk_full_message(error, state.site_dir)) from None
+    if isinstance(error, OSError) and state is not None:
+        raise Abort(_write_error(error, state)) from None
     if isinstance(error, TemplateError):  # a theme override that does not render: say where, not a traceback
         import traceback
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]

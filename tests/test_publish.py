@@ -182,7 +182,8 @@ def full_open(file, mode="r", *args, **kwargs):
     if any(c in mode for c in "wax") and ".staging" in str(file):
         count[0] += 1
         if count[0] > limit:
-            raise OSError(errno.ENOSPC, "No space left on device", str(file))
+            code = getattr(errno, os.environ.get("FAIL_ERRNO", "ENOSPC"))
+            raise OSError(code, os.strerror(code), str(file))
     return real(file, mode, *args, **kwargs)
 builtins.open = io.open = full_open
 sys.argv = ["mkdocs"] + sys.argv[1:]
@@ -200,6 +201,18 @@ def test_disk_full_is_a_russian_message_and_keeps_the_site(good, after):
     assert result.returncode != 0
     assert "Не хватило места на диске" in result.stdout, result.stdout[-3000:]
     assert "Traceback" not in result.stdout, result.stdout[-3000:]
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+@pytest.mark.parametrize("after", [100, 125])  # while the engine writes pages; while we write calendars
+def test_another_write_error_is_a_russian_message_and_keeps_the_site(good, after):
+    project, snapshot = good
+    cmd = [sys.executable, "-c", DISK_FULL] + build_cmd(project)[3:]
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(ENV, FAIL_AFTER=str(after), FAIL_ERRNO="EIO"), cwd=project, timeout=600)
+    assert result.returncode != 0
+    assert "ошибка чтения или записи файлов" in result.stdout and "Traceback" not in result.stdout, result.stdout[-3000:]
     assert_complete(project / "site", snapshot)
     assert_clean(project)
 
