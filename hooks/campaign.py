@@ -107,8 +107,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         lock.acquire()
         staging = publish.prepare_staging(site_dir)
-    except (publish.PublishError, OSError) as exc:
+    except publish.PublishError as exc:
         raise _fail(None, str(exc), lock, problems) from None
+    except OSError as exc:
+        raise _fail(None, f"Сборка не начата: нет доступа к папке сайта ({exc.strerror}: {exc.filename or site_dir}). "
+                          "Проверьте права на папку и место на диске.", lock, problems) from None
     data_dir = Path(config.config_file_path).parent / "data"
     record_frame = os.environ.get("HELPSITE_RECORD_FRAME", "1") != "0"
     try:
