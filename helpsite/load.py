@@ -74,7 +74,8 @@ class CampaignData:
 # ------------------------------------------------------------------ messages
 
 _CUSTOM: dict[str, tuple[str, str]] = {
-    "url": ("это не адрес сайта", "напишите полный адрес, начиная с https://"),
+    "url": ("это не адрес сайта", "напишите полный адрес, начиная с https://, без пробелов, кавычек и угловых скобок "
+                                     "(скопируйте его из адресной строки браузера)"),
     "email": ("это не адрес электронной почты", "пример: info@example.ru"),
     "time": ("время записано неверно", "напишите «ЧЧ:ММ» по 24-часовому циферблату, например «09:00» или «18:30»"),
     "bool": ("нужно true или false", "напишите true (да) или false (нет) — слова yes/no/да/нет/on/off здесь не принимаются, "
@@ -233,7 +234,7 @@ def _special_message(code: str, value: Any) -> tuple[str, str] | None:
     return None
 
 
-_URL_FORBIDDEN = set('"<>\\^`{|}')
+_URL_FORBIDDEN = set('"\'<>\\^`{|}')
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

@@ -28,10 +28,15 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_l
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+# Characters that could end an HTML attribute, a tag or a script string: never in a URL from data
+_URL_FORBIDDEN = re.compile(r"[\s\"'<>`\\{}|^\x00-\x1f\x7f]")
+
+
 def _check_url(value: str) -> str:
-    if re.match(r"^https?://", value) and re.search(r'[\s\x00-\x1f\x7f"<>\\^`{|}]', value):
+    """An absolute http(s) URL with a host, and nothing that could leave an attribute or a tag."""
+    if re.match(r"^https?://", value, re.I) and _URL_FORBIDDEN.search(value):
         raise ValueError("url_chars")  # not allowed in a URL (RFC 3986); a space is written %20
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.I):
         raise ValueError("url")
     if mixed_script_letters(value):
         raise ValueError("url_mixed_script")

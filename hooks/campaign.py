@@ -1,33 +1,60 @@
 """MkDocs hooks: connect MkDocs events to the `helpsite` core package. Keep this thin.
 
 State lives on the config object of each build (hooks are not reloaded by `mkdocs serve`).
+Works the same under ProperDocs (the maintained fork of MkDocs 1.x): nothing here depends on
+the engine's logger name or its internal handlers.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import TemplateError
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import CountHandler
 
-from helpsite import campaign_checks, campaigntext, engine, freshness, publish, shell
+from helpsite import campaigntext, engine, publish, shell
 from helpsite.announce import announce_set
-from helpsite.build import ContentBuild, build_content
+from helpsite.build import ContentBuild, build_content, check_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
-from helpsite.safety import harden_html
 from helpsite.printing import PrintError, site_print_set
 from helpsite.printing.siteset import default_cache_dir
+from helpsite.safety import (Policy, foreign_scripts, harden_html, markdown_raw_html_problems, rendered_html_problems,
+                             theme_script_hashes)
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
+ENGINE_LOGGERS = ("", "mkdocs", "properdocs")  # the root and each engine's logger tree
+
+
+class ProblemCounter(logging.Handler):
+    """Counts WARNING and above on the engine's logger trees during one build: a strict build
+    with any of them must not publish. Our own handler: no engine internal is read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: dict[int, logging.LogRecord] = {}  # a record reaching several trees counts once
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.setdefault(id(record), record)
+
+    def install(self) -> "ProblemCounter":
+        for name in ENGINE_LOGGERS:
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def remove(self) -> None:
+        for name in ENGINE_LOGGERS:
+            logging.getLogger(name).removeHandler(self)
 
 
 @dataclass
@@ -35,7 +62,17 @@ class BuildState:
     content: ContentBuild
     site_dir: Path  # where the finished site goes
     staging: Path  # where this build writes
-    shells: dict[str, shell.Shell] = field(default_factory=dict)  # record folder → rendered frame
+    lock: publish.BuildLock
+    problems: ProblemCounter
+    policy: Policy
+    record_frame: bool = True  # records filled into a frame (False: the engine renders them as pages)
+    shells: dict = field(default_factory=dict)  # record folder → Shell, or a renderer (fallback)
+    checks: dict = field(default_factory=dict)  # record folder → the rendered check prototype
+    html_pages: dict = field(default_factory=dict)  # path → generated page with a finished HTML body
+    html_problems: list = field(default_factory=list)  # forbidden HTML found in hand-written pages' output
+    nav: object = None
+    files: object = None
+    env: object = None
 
 
 class _RecordLinkNotice(logging.Filter):
@@ -54,40 +91,67 @@ def on_startup(command: str, dirty: bool) -> None:
     engine.install_log_filter().serving = command == "serve"
 
 
+def _fail(state: BuildState | None, message: str, *cleanup) -> Abort:
+    """Remove the staging folder, end the lock and the counter; the Abort to raise."""
+    for item in cleanup if state is None else (state.staging, state.lock, state.problems):
+        if isinstance(item, Path):
+            publish.discard(item)
+        elif item is not None:
+            (item.release if isinstance(item, publish.BuildLock) else item.remove)()
+    return Abort(message)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    problems = ProblemCounter().install()
+    for name in ("mkdocs.structure.pages", "properdocs.structure.pages"):
+        pages_log = logging.getLogger(name)
+        if not any(isinstance(f, _RecordLinkNotice) for f in pages_log.filters):
+            pages_log.addFilter(_RecordLinkNotice())
+    site_dir = Path(config.site_dir)
+    # the theme's own inline scripts, from its template files, before any data is read
+    theme_context = {"config": {"extra": dict(config.extra), "site_url": config.site_url, "theme": config.theme}}
+    lock = publish.BuildLock(site_dir, notice=log.info)
+    try:
+        lock.acquire()
+        staging = publish.prepare_staging(site_dir)
+    except publish.PublishError as exc:
+        raise _fail(None, str(exc), lock, problems) from None
+    except OSError as exc:
+        raise _fail(None, f"Сборка не начата: нет доступа к папке сайта ({exc.strerror}: {exc.filename or site_dir}). "
+                          "Проверьте права на папку и место на диске.", lock, problems) from None
     data_dir = Path(config.config_file_path).parent / "data"
     engine.install_log_filter()
+    record_frame = os.environ.get("HELPSITE_RECORD_FRAME", "1") != "0"
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
-                                defer_records=True, docs_dir=Path(config.docs_dir))
-        freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
-        campaigntext.check_docs(Path(config.docs_dir), content.data)  # {{ campaign.… }} in docs/*.md
-        live = campaign_checks.live_problems(content.data)  # status: live — no placeholders, no examples
-        if live:
-            raise DataErrors(live)
+                                defer_records=record_frame, docs_dir=Path(config.docs_dir))
+        # stale records, {{ campaign.… }} in docs/*.md, a live campaign's placeholders and examples
+        check_content(content, Path(config.docs_dir), log)
     except DataErrors as exc:
         for error in exc.errors:
             log.error(str(error))
         if engine.install_log_filter().serving:  # the browser shows the same messages; the site returns when fixed
+            _fail(None, "", staging, lock, problems)  # nothing is staged: the page of errors goes to site_dir
             config.helpsite_state = None  # type: ignore[attr-defined]
             config.helpsite_errors = (exc.errors, data_dir)  # type: ignore[attr-defined]
             config.extra.update(engine.FALLBACK_EXTRA)
             config.nav = None
             config.watch.append(config.docs_dir)
             return config
-        raise Abort(f"Данные не прошли проверку ({len(exc.errors)} ош.); сайт не собран, прежний сайт не тронут.") from None
-    pages_log = logging.getLogger("mkdocs.structure.pages")
-    if not any(isinstance(f, _RecordLinkNotice) for f in pages_log.filters):
-        pages_log.addFilter(_RecordLinkNotice())
-    site_dir = Path(config.site_dir)
-    staging = publish.prepare_staging(site_dir)
-    config.extra.update(content.theme_context)
+        raise _fail(None, f"Данные не прошли проверку ({len(exc.errors)} ош.); сайт не собран, прежний сайт не тронут.",
+                    staging, lock, problems) from None
     campaign = content.data.campaign
-    # one source of truth: what mkdocs.yml leaves out comes from data/campaign.yml
+    # one source of truth: what mkdocs.yml leaves out comes from data/campaign.yml. The theme
+    # prints these as they are (Material: `{{ config.copyright }}`): values from data are escaped.
     config.site_url = config.site_url or campaign.site_url
-    config.site_description = config.site_description or campaign.description
-    config.copyright = config.copyright or campaign.copyright
-    config.helpsite_state = BuildState(content, site_dir, staging)  # type: ignore[attr-defined]
+    config.site_description = config.site_description or escape(" ".join(campaign.description.split()))
+    config.copyright = config.copyright or (escape(campaign.copyright) if campaign.copyright else None)
+    policy = Policy(theme_script_hashes(config.theme.dirs, theme_context, config.site_url or ""))
+    config.extra.update(content.theme_context)
+    html_pages = {p.path: p for p in content.pages if p.prerendered}
+    config.helpsite_state = BuildState(content, site_dir, staging, lock, problems, policy,  # type: ignore[attr-defined]
+                                       record_frame=record_frame, html_pages=html_pages)
+    _LAST[:] = [config.helpsite_state]  # type: ignore[attr-defined]  # on_build_error gets no config
     config.site_dir = str(staging)
     return config
 
@@ -98,90 +162,171 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         engine.install_log_filter().pages = 1
         kept = [f for f in files if not f.is_documentation_page()]
         return Files([*kept, File.generated(config, "index.md", content=engine.error_page_markdown(errors, data_dir))])
-    content = _state(config).content
+    state = _state(config)
+    content = state.content
     for page in content.pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
-            publish.discard(_state(config).staging)
-            raise Abort(f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
-        files.append(File.generated(config, page.path, content=page.markdown))
+            raise _fail(state, f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
+        generated = File.generated(config, page.path, content=page.markdown)
+        if page.record:  # normal rendering of records (HELPSITE_RECORD_FRAME=0): out of the menu
+            generated.inclusion = InclusionLevel.NOT_IN_NAV
+        files.append(generated)
+    # Hand-written pages: no raw script, frame, handler, http-equiv or remote resource
+    problems = []
+    for file in files.documentation_pages():
+        if file.generated_by or not file.abs_src_path:
+            continue
+        text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+        problems += [f"docs/{file.src_uri}:{line}: {message}" for line, message in markdown_raw_html_problems(text)]
+    if problems:
+        for problem in problems:
+            log.error(problem)
+        raise _fail(state, f"В страницах docs/ запрещённый HTML ({len(problems)} ош., см. выше); "
+                           "сайт не собран, прежний сайт не тронут.")
     # Record pages (services, events): MkDocs knows them, so links to them resolve, but does not
     # render them; they are filled into their folder's frame, rendered once from a prototype page,
     # and written at on_post_build on every core (helpsite/shell.py).
-    for path in content.record_paths:
-        record = File.generated(config, path, content="")
-        record.inclusion = InclusionLevel.EXCLUDED
-        files.append(record)
-    for folder in sorted({path.rsplit("/", 1)[0] for path in content.record_paths}):
-        files.append(File.generated(config, shell.prototype_path(folder), content=shell.prototype_markdown()))
+    if state.record_frame:
+        for path in content.record_paths:
+            record = File.generated(config, path, content="")
+            record.inclusion = InclusionLevel.EXCLUDED
+            files.append(record)
+        for folder in sorted({path.rsplit("/", 1)[0] for path in content.record_paths}):
+            for prototype in shell.PROTOTYPES:
+                files.append(File.generated(config, shell.prototype_path(folder, prototype),
+                                            content=shell.prototype_markdown(prototype)))
     try:  # print materials: PDFs + previews from the content-hash cache, and their page
-        printed = site_print_set(_state(config).content.data, _state(config).content.now,
-                                 Path(config.config_file_path).parent, config.site_url, config.use_directory_urls)
+        printed = site_print_set(content.data, content.now, Path(config.config_file_path).parent, config.site_url,
+                                 config.use_directory_urls)
     except (DataErrors, PrintError) as exc:
-        publish.discard(_state(config).staging)
         for error in getattr(exc, "errors", [exc]):
             log.error(str(error))
-        raise Abort("Материалы для печати не собраны (ошибки выше); сайт не собран, прежний сайт не тронут.") from None
+        raise _fail(state, "Материалы для печати не собраны (ошибки выше); сайт не собран, прежний сайт не тронут.") from None
     files.append(File.generated(config, printed.page.path, content=printed.page.markdown))
     for path, source in printed.files:
         files.append(File.generated(config, path, abs_src_path=str(source)))
     # announcing: preview pictures and event kits (content-hash cache), kit texts, event feeds
     # whose entries keep their dates from the last published site while unchanged
-    state = _state(config)
     try:
-        announced = announce_set(state.content.data, state.content.now,
-                                 default_cache_dir(Path(config.config_file_path).parent), config.site_url,
-                                 config.use_directory_urls, previous_site=state.site_dir)
+        announced = announce_set(content.data, content.now, default_cache_dir(Path(config.config_file_path).parent),
+                                 config.site_url, config.use_directory_urls, previous_site=state.site_dir)
     except PrintError as exc:  # no font, a page address too long for a QR code
-        publish.discard(state.staging)
         log.error(str(exc))
-        raise Abort("Картинки анонсов не собраны (ошибка выше); сайт не собран, прежний сайт не тронут.") from None
-    for path, content in announced.files.items():
-        files.append(File.generated(config, path, content=content))
+        raise _fail(state, "Картинки анонсов не собраны (ошибка выше); сайт не собран, прежний сайт не тронут.") from None
+    for path, blob in announced.files.items():
+        files.append(File.generated(config, path, content=blob))
     for path, source in announced.copies:
         files.append(File.generated(config, path, abs_src_path=str(source)))
+    state.files = files
     return files
+
+
+def on_nav(nav, config: MkDocsConfig, files: Files):
+    if getattr(config, "helpsite_state", None) is not None:
+        _state(config).nav = nav
+    return nav
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
     env.bytecode_cache = TEMPLATE_CODE  # the theme's templates compile once per process (serve)
+    if getattr(config, "helpsite_state", None) is not None:
+        _state(config).env = env
     return env
 
 
 def on_page_markdown(markdown: str, page, config: MkDocsConfig, files: Files) -> str:
     if getattr(config, "helpsite_state", None) is None:
         return markdown
-    content = _state(config).content
-    if page.file.src_uri in content.html_pages:
+    state = _state(config)
+    if page.file.src_uri in state.html_pages:
         return ""
-    if "{{" in markdown and not page.file.generated_by:  # campaign fields in the shared texts
-        link = posixpath.relpath("programmes.md", posixpath.dirname(page.file.src_uri) or ".")
-        markdown = campaigntext.fill(markdown, content.data, link)
+    if not page.file.generated_by:  # an editor's front matter: the theme prints it as it is
+        for key in ("title", "description"):  # escaped, and no < > at all (as generated pages)
+            if isinstance(page.meta.get(key), str) and not isinstance(page.meta[key], Markup):
+                page.meta[key] = escape(page.meta[key].replace("<", "‹").replace(">", "›"))
+        if "{{" in markdown:  # campaign fields in the shared texts
+            link = posixpath.relpath("programmes.md", posixpath.dirname(page.file.src_uri) or ".")
+            markdown = campaigntext.fill(markdown, state.content.data, link)
     return markdown
 
 
 def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
     if getattr(config, "helpsite_state", None) is None:
         return html
-    generated = _state(config).content.html_pages.get(page.file.src_uri)
+    state = _state(config)
+    generated = state.html_pages.get(page.file.src_uri)
     if generated is None:
+        if not page.file.generated_by:  # the backstop: whatever Markdown extension made it
+            for problem in rendered_html_problems(html):
+                state.html_problems.append(f"docs/{page.file.src_uri}: {problem}")
+                log.error(state.html_problems[-1])
         return html
     page.toc = get_toc(generated.toc())
     return generated.html_body
 
 
-@event_priority(-100)  # last: hash the final HTML
+def _harden(config: MkDocsConfig, output: str, where: str) -> str:
+    state = _state(config)
+    output = harden_html(output, state.policy)
+    for script in foreign_scripts(output, state.policy)[:1]:
+        log.warning(f"{where}: встроенный скрипт не из шаблонов темы — браузер его не выполнит: «{script[:80]}»")
+    return output
+
+
+@event_priority(-100)  # last: the final HTML
 def on_post_page(output: str, page, config: MkDocsConfig) -> str:
-    output = harden_html(output)
+    if getattr(config, "helpsite_state", None) is None:  # serve with data errors: the page that lists them
+        return output
+    state = _state(config)
     folder, _, name = page.file.src_uri.rpartition("/")
-    if name == f"{shell.PROTOTYPE_ID}.md" and getattr(config, "helpsite_state", None) is not None:
-        _state(config).shells[folder] = shell.make_shell(output)
+    if name == f"{shell.CHECK.id}.md":
+        state.checks[folder] = output
+        return output
+    output = _harden(config, output, page.file.src_uri)
+    if name == f"{shell.PROTOTYPE_ID}.md":
+        state.shells[folder] = output  # the rendered prototype: cut and proven at on_post_build
     return output
 
 
 @event_priority(-100)
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
-    return harden_html(output_content) if template_name.endswith(".html") else output_content
+    if not template_name.endswith(".html") or getattr(config, "helpsite_state", None) is None:
+        return output_content
+    return _harden(config, output_content, template_name)
+
+
+def _frames(state: BuildState, config: MkDocsConfig) -> dict:
+    """Each record folder's frame, proven against the check prototype; where the theme does not
+    fit the frame, a renderer that renders each record through the theme like any page."""
+    frames: dict = {}
+    for folder, rendered in state.shells.items():
+        try:
+            frame = shell.make_shell(rendered)
+            shell.verify(frame, harden_html(state.checks.get(folder, ""), state.policy))
+            frames[folder] = frame
+        except shell.ShellError as exc:
+            log.info(f"Страницы записей в {folder}/ отрисованы обычным способом: {exc}")
+            frames[folder] = _normal_renderer(state, config)
+    return frames
+
+
+def _normal_renderer(state: BuildState, config: MkDocsConfig):
+    """Render a record page through the theme's main template, as the engine renders any page."""
+    import yaml
+    from mkdocs.commands.build import get_context
+    from mkdocs.structure.pages import Page
+
+    template = state.env.get_template("main.html")
+
+    def render(generated) -> str:
+        file = state.files.get_file_from_path(generated.path)
+        page = Page(None, file, config)
+        page.meta = yaml.safe_load(generated.front_matter.strip().strip("-")) or {}  # as the engine reads it
+        page.markdown, page.content = "", generated.html_body
+        page.toc = get_toc(generated.toc())
+        return template.render(get_context(state.nav, state.files, config, page))
+    return render
 
 
 @event_priority(-100)  # after every plugin has written its files (search index)
@@ -192,15 +337,59 @@ def on_post_build(config: MkDocsConfig) -> None:
             (site / "404.html").write_bytes((site / "index.html").read_bytes())
         return
     state = _state(config)
-    strict_failed = config.strict and any(
-        isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
-    if strict_failed:  # MkDocs aborts right after this event: keep the last good site
-        publish.discard(state.staging)
-    else:
-        publish.complete_site(state.staging, state.content, state.shells, Site(config.use_directory_urls),
-                              config.site_url or "")
+    config.site_dir = str(state.site_dir)
+    if config.strict and state.problems.records:  # keep the last good site, and say so (exit code 1)
+        first = [f"{r.levelname}: {r.getMessage()[:200]}" for r in list(state.problems.records.values())[:3]]
+        raise _fail(state, f"Сборка в режиме --strict: предупреждений и ошибок — {len(state.problems.records)} "
+                           f"(первые: {'; '.join(first)}). Сайт не опубликован, прежний сайт не тронут: "
+                           "исправьте сказанное выше и соберите снова.")
+    if state.html_problems:
+        raise _fail(state, f"В страницах docs/ запрещённый HTML ({len(state.html_problems)} ош., см. выше); "
+                           "сайт не собран, прежний сайт не тронут.")
+    try:
+        frames = _frames(state, config)
+        publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
+                              config.site_url or "", lambda text: harden_html(text, state.policy))
+        leftovers = shell.leftover_sentinels(state.staging)
+        if leftovers:
+            raise _fail(state, "Сайт не опубликован: в готовых файлах осталась служебная метка страницы-образца "
+                               f"({', '.join(leftovers[:5])}). Шаблон темы в overrides/ меняет заголовок или "
+                               "описание так, что рамка записей не подходит: уберите это изменение из overrides/ "
+                               "или соберите с HELPSITE_RECORD_FRAME=0. Прежний сайт не тронут.")
         publish.swap_in(state.staging, state.site_dir)
         summary = engine.install_log_filter()  # the build's last line, in Russian: where and how many pages
         summary.site_dir, summary.pages = str(state.site_dir), sum(1 for _ in state.site_dir.rglob("*.html"))
-    config.site_dir = str(state.site_dir)
+    except OSError as exc:
+        raise _fail(state, _write_error(exc, state)) from None
+    except Exception:
+        _fail(state, "")
+        raise
+    state.lock.release()
+    state.problems.remove()
 
+
+def _write_error(exc: OSError, state: BuildState) -> str:
+    if exc.errno in publish.DISK_FULL:
+        return publish.disk_full_message(exc, state.site_dir)
+    return (f"Сайт не опубликован: ошибка чтения или записи файлов ({exc.strerror or exc}: "
+            f"{exc.filename or state.site_dir}). Прежний сайт в {state.site_dir} не тронут, временная папка удалена. "
+            "Проверьте права на папку и место на диске; если site/ — точка монтирования, укажите папку внутри "
+            "неё (mkdocs build -d …).")
+
+
+def on_build_error(error: Exception, **kwargs) -> None:
+    """Any failure: the staging folder goes, the last good site stays, the lock ends."""
+    state = _LAST[0] if _LAST else None
+    if state is not None:
+        _fail(state, "")
+    if isinstance(error, OSError) and state is not None:
+        raise Abort(_write_error(error, state)) from None
+    if isinstance(error, TemplateError):  # a theme override that does not render: say where, not a traceback
+        import traceback
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else getattr(error, "filename", None) or "шаблон"
+        raise Abort(f"Ошибка в шаблоне темы {where}: {error}. Исправьте шаблон (обычно это overrides/main.html); "
+                    "сайт не собран, прежний сайт не тронут.") from None
+
+
+_LAST: list[BuildState] = []

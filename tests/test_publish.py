@@ -1,0 +1,406 @@
+"""Publishing: one build at a time, `site/` never missing or partial (concurrent builds, SIGKILL at
+any moment, disk full), strict failures detected under MkDocs and ProperDocs, and a record frame
+that can never publish its sentinels."""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, copy_project
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+LEFTOVERS = ("site.staging", "site.previous")
+
+
+def build_cmd(project: Path, engine: str = "mkdocs", strict: bool = True) -> list[str]:
+    cmd = [sys.executable, "-m", engine, "build", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
+    return cmd + (["--strict"] if strict else [])
+
+
+def run_build(project: Path, engine: str = "mkdocs", strict: bool = True, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(build_cmd(project, engine, strict), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, env=dict(ENV, **env), cwd=project, timeout=600)
+
+
+def stable_snapshot(site: Path) -> dict[str, bytes]:
+    """Every file of a site; the calendars' DTSTAMP (the moment of the build) left out."""
+    out = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".ics":
+                data = re.sub(rb"DTSTAMP:\S+", b"DTSTAMP:-", data)
+            out[str(path.relative_to(site))] = data
+    return out
+
+
+def assert_complete(site: Path, good: dict[str, bytes]) -> None:
+    assert site.is_dir(), f"{site} is missing"
+    now = stable_snapshot(site)
+    assert sorted(now) == sorted(good), f"files differ: {sorted(set(now) ^ set(good))[:10]}"
+    assert now == good, [k for k in now if now[k] != good[k]][:10]
+
+
+def assert_clean(project: Path) -> None:
+    left = [name for name in LEFTOVERS if (project / name).exists()]
+    assert not left, f"left behind: {left}"
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """A project copy with a good site built (and its stable snapshot)."""
+    project = copy_project(tmp_path_factory.mktemp("publish") / "project")
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout
+    return project, stable_snapshot(project / "site")
+
+
+# ---------------------------------------------------------------- one build at a time
+
+def test_six_concurrent_builds_each_see_a_complete_site(good):
+    project, snapshot = good
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def watch():  # what a web server would serve during the builds
+        while not stop.is_set():
+            site = project / "site"
+            for page in ("index.html", "services/sluzhba-sos/index.html", "helplines/index.html"):
+                try:
+                    text = (site / page).read_text(encoding="utf-8")
+                    if not text.rstrip().endswith("</html>"):
+                        seen.append(f"{page}: cut short")
+                except FileNotFoundError:
+                    seen.append(f"{page}: missing")
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        procs = [subprocess.Popen(build_cmd(project), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                  env=ENV, cwd=project) for _ in range(6)]
+        outputs = [p.communicate(timeout=600)[0] for p in procs]
+    finally:
+        stop.set()
+        watcher.join()
+    codes = [p.returncode for p in procs]
+    assert codes == [0] * 6, "\n----\n".join(outputs)
+    assert sum("жду, когда она закончится" in out for out in outputs) >= 1  # the others waited, and said so
+    assert not seen, seen[:10]
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+def test_a_build_that_cannot_wait_stops_with_a_russian_message(good):
+    project, snapshot = good
+    with open(project / "site.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = run_build(project, HELPSITE_BUILD_WAIT="1")
+    assert result.returncode != 0
+    assert "Другая сборка этого сайта" in result.stdout and "Traceback" not in result.stdout
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+# ---------------------------------------------------------------- kills
+
+@pytest.mark.parametrize("point", ["staged", "exchanged"])
+def test_kill_between_publishing_steps_keeps_a_complete_site(good, point):
+    project, snapshot = good
+    result = run_build(project, HELPSITE_TEST_KILL_AT=point)
+    assert result.returncode == -signal.SIGKILL
+    assert_complete(project / "site", snapshot)
+    assert (project / "site.staging").exists()  # the kill left it: the next build cleans it
+    assert run_build(project).returncode == 0
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+def test_kill_between_the_fallback_renames_is_repaired_by_the_next_build(good):
+    """Where the file system cannot exchange two folders, two renames are used: a kill between
+    them leaves no `site/` for a moment; the next build — even a failing one — restores it first."""
+    project, snapshot = good
+    result = run_build(project, HELPSITE_TEST_KILL_AT="between-renames", HELPSITE_TEST_NO_EXCHANGE="1")
+    assert result.returncode == -signal.SIGKILL
+    assert not (project / "site").exists() and (project / "site.previous").is_dir()
+    about = project / "docs" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text + "\n[нет такой страницы](missing.md)\n", encoding="utf-8")
+    try:
+        assert run_build(project).returncode != 0
+    finally:
+        about.write_text(text, encoding="utf-8")
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+def test_sigkill_at_random_moments_never_loses_the_site(good):
+    project, snapshot = good
+    rng = random.Random(20261130)
+    start = time.monotonic()
+    assert run_build(project).returncode == 0
+    duration = time.monotonic() - start
+    killed = 0
+    for trial in range(10):
+        proc = subprocess.Popen(build_cmd(project), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV,
+                                cwd=project, start_new_session=True)
+        time.sleep(rng.uniform(0.05, duration * 0.9))
+        if proc.poll() is None:
+            # the build alone (its worker processes must die with it), or the whole process group
+            os.kill(proc.pid, signal.SIGKILL) if trial % 2 else os.killpg(proc.pid, signal.SIGKILL)
+            killed += 1
+        proc.wait()
+        assert_complete(project / "site", snapshot)
+    print(f"SIGKILL trials: {killed} of 10 builds killed mid-build; site complete after each")
+    assert killed >= 6, f"only {killed} of 10 builds were killed before they ended"
+    assert run_build(project).returncode == 0
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+# ---------------------------------------------------------------- disk full
+
+DISK_FULL = """
+import builtins, errno, io, os, sys
+limit = int(os.environ["FAIL_AFTER"]); count = [0]; real = io.open
+def full_open(file, mode="r", *args, **kwargs):
+    if any(c in mode for c in "wax") and ".staging" in str(file):
+        count[0] += 1
+        if count[0] > limit:
+            code = getattr(errno, os.environ.get("FAIL_ERRNO", "ENOSPC"))
+            raise OSError(code, os.strerror(code), str(file))
+    return real(file, mode, *args, **kwargs)
+builtins.open = io.open = full_open
+sys.argv = ["mkdocs"] + sys.argv[1:]
+from mkdocs.__main__ import cli
+cli()
+"""
+
+
+@pytest.mark.parametrize("after", [3, 100, 125, 150])  # theme assets, pages, calendars, worker processes
+def test_disk_full_is_a_russian_message_and_keeps_the_site(good, after):
+    project, snapshot = good
+    cmd = [sys.executable, "-c", DISK_FULL] + build_cmd(project)[3:]
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(ENV, FAIL_AFTER=str(after)), cwd=project, timeout=600)
+    assert result.returncode != 0
+    assert "Не хватило места на диске" in result.stdout, result.stdout[-3000:]
+    assert "Traceback" not in result.stdout, result.stdout[-3000:]
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+@pytest.mark.parametrize("after", [100, 125])  # while the engine writes pages; while we write calendars
+def test_another_write_error_is_a_russian_message_and_keeps_the_site(good, after):
+    project, snapshot = good
+    cmd = [sys.executable, "-c", DISK_FULL] + build_cmd(project)[3:]
+    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(ENV, FAIL_AFTER=str(after), FAIL_ERRNO="EIO"), cwd=project, timeout=600)
+    assert result.returncode != 0
+    assert "ошибка чтения или записи файлов" in result.stdout and "Traceback" not in result.stdout, result.stdout[-3000:]
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+# ---------------------------------------------------------------- strict failures, under both engines
+
+ENGINES = ["mkdocs", pytest.param("properdocs", marks=pytest.mark.skipif(
+    importlib.util.find_spec("properdocs") is None and not os.environ.get("CI"),
+    reason="pip install properdocs (in the test extras)"))]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_strict_failure_keeps_the_last_good_site_under_each_engine(tmp_path, engine):
+    project = copy_project(tmp_path / "project")
+    site = project / "site"
+    first = run_build(project, engine)
+    assert first.returncode == 0, first.stdout
+    before = stable_snapshot(site)
+    about = project / "docs" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text + "\n[нет такой страницы](missing.md)\n", encoding="utf-8")
+    broken = run_build(project, engine)
+    assert broken.returncode != 0 and "missing.md" in broken.stdout, broken.stdout
+    assert stable_snapshot(site) == before
+    assert "missing.md" not in (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert_clean(project)
+    # a good build after it publishes
+    about.write_text(text.replace("Программа", "Программа действий", 1) if "Программа" in text else text + "\nНовое.\n",
+                     encoding="utf-8")
+    again = run_build(project, engine)
+    assert again.returncode == 0, again.stdout
+    assert stable_snapshot(site) != before
+    assert "excluded from the built site" not in again.stdout  # _RecordLinkNotice works under the engine
+
+
+# ---------------------------------------------------------------- the record frame
+
+class _Head(HTMLParser):
+    """Title, meta description, canonical link and the article body of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.description = self.canonical = None
+        self._in_title = False
+        self.body: list[str] = []
+        self.head: list[str] = []
+        self._depth = 0  # inside <article>
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "title":
+            self._in_title = True
+        if tag == "meta" and a.get("name") == "description":
+            self.description = a.get("content")
+        if tag in ("meta", "link"):  # every head tag (og:, twitter:, alternate…) must agree too
+            self.head.append(f"<{tag} {sorted(a.items())}>")
+        if tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a.get("href")
+        if tag == "article":
+            self._depth += 1
+        if self._depth:
+            self.body.append(f"<{tag} {sorted(a.items())}>")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        if self._depth:
+            self.body.append(f"</{tag}>")
+        if tag == "article":
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        if self._depth and data.strip():
+            self.body.append(" ".join(data.split()))
+
+
+def page_parts(path: Path) -> tuple:
+    parser = _Head()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.title, parser.description, parser.canonical, parser.body, parser.head
+
+
+def record_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)) for folder in ("services", "events")
+                  for p in (site / folder).glob("*/index.html") if p.parent.name != "series")
+
+
+@pytest.fixture(scope="module")
+def normal_render(tmp_path_factory) -> Path:
+    """The site with record pages rendered by the engine like any page (no frame)."""
+    project = copy_project(tmp_path_factory.mktemp("normal") / "project")
+    result = run_build(project, HELPSITE_RECORD_FRAME="0")
+    assert result.returncode == 0, result.stdout
+    return project / "site"
+
+
+def test_frame_and_normal_render_agree_on_every_record(good, normal_render):
+    project, _ = good
+    framed = record_pages(project / "site")
+    assert framed == record_pages(normal_render) and len(framed) >= 20
+    for rel in framed:
+        a, b = page_parts(project / "site" / rel), page_parts(normal_render / rel)
+        assert a[:3] == b[:3], rel
+        assert a[0] and a[1] and a[2] and a[2].startswith("https://"), (rel, a[:3])
+        assert a[3] == b[3], rel
+        assert a[4] == b[4], (rel, set(a[4]) ^ set(b[4]))
+    import json
+    search = [sorted(d["location"] for d in json.loads((root / "search" / "search_index.json").read_text())["docs"])
+              for root in (project / "site", normal_render)]
+    assert search[0] == search[1] and "services/sluzhba-sos/" in search[0]
+    sitemaps = [sorted(re.findall(r"<loc>([^<]+)</loc>", (root / "sitemap.xml").read_text()))
+                for root in (project / "site", normal_render)]
+    assert sitemaps[0] == sitemaps[1]
+
+
+OVERRIDES = {
+    "upper": '<meta property="og:title" content="{{ page.title | upper }}">',
+    "truncate": ('{% if page %}<meta property="og:description" '
+                 'content="{{ (page.meta.description or "") | truncate(40) }}">{% endif %}'),
+    "twice": '<meta property="og:title" content="{{ page.title }}"><meta name="x-len" content="{{ page.title | length }}">',
+    "content_twice": '{% if page %}<template id="hs-copy">{{ page.content }}</template>{% endif %}',
+}
+
+
+@pytest.mark.parametrize("name", list(OVERRIDES))
+def test_a_theme_override_using_page_title_gives_correct_pages(tmp_path, normal_render, name):
+    project = copy_project(tmp_path / "project")
+    main = project / "overrides" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8").replace(
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="referrer" content="no-referrer">' + OVERRIDES[name], 1), encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0, result.stdout
+    assert "Traceback" not in result.stdout
+    site = project / "site"
+    leftovers = [str(p) for p in site.rglob("*") if p.is_file() and re.search(rb"hsshell|__shell", p.read_bytes(), re.I)]
+    assert not leftovers
+    for rel in record_pages(site):
+        html = (site / rel).read_text(encoding="utf-8")
+        title = page_parts(site / rel)[0].split(" - ")[0]
+        if name == "upper":
+            og = re.search(r'<meta property="og:title" content="([^"]*)">', html)
+            assert og and unescape(og.group(1)) == title.upper(), (rel, og and og.group(1), title)
+        assert page_parts(site / rel)[:4] == page_parts(normal_render / rel)[:4], rel  # title, description, canonical, body
+    assert not (project / "site.staging").exists()
+    # and the records are exactly what the engine renders as normal pages with the same override
+    normal = copy_project(tmp_path / "normal")
+    shutil.copy2(main, normal / "overrides" / "main.html")
+    assert run_build(normal, HELPSITE_RECORD_FRAME="0").returncode == 0
+    for rel in record_pages(site):
+        assert page_parts(site / rel) == page_parts(normal / "site" / rel), rel
+
+
+def test_sentinel_left_in_output_fails_the_build(good):
+    """The last line of defence: a sentinel that got through everything else is never published."""
+    from helpsite import shell
+    project, snapshot = good
+    (project / "docs" / "about.md").write_text(
+        (project / "docs" / "about.md").read_text(encoding="utf-8") + "\nHSSHELLTITLE7f3a\n", encoding="utf-8")
+    try:
+        result = run_build(project)
+    finally:
+        text = (project / "docs" / "about.md").read_text(encoding="utf-8")
+        (project / "docs" / "about.md").write_text(text.replace("\nHSSHELLTITLE7f3a\n", ""), encoding="utf-8")
+    assert result.returncode != 0
+    assert "служебная метка" in result.stdout and "about/index.html" in result.stdout
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+    assert shell.SENTINEL_TRACE.search(b"xx hsShellTitle yy")
+
+
+def test_a_theme_override_that_does_not_render_is_a_russian_message(good):
+    project, snapshot = good
+    main = project / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    main.write_text(text.replace('<meta name="referrer" content="no-referrer">',
+                                 '<meta name="referrer" content="no-referrer">'
+                                 '<meta property="og:description" content="{{ page.meta.description }}">', 1),
+                    encoding="utf-8")
+    try:
+        result = run_build(project)
+    finally:
+        main.write_text(text, encoding="utf-8")
+    assert result.returncode != 0
+    assert "Ошибка в шаблоне темы" in result.stdout and "overrides/main.html:4" in result.stdout, result.stdout
+    assert "Traceback" not in result.stdout
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
