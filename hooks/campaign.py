@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from helpsite import freshness, publish, shell
+from helpsite import freshness, frontmatter, publish, shell
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
@@ -75,6 +75,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     content = _state(config).content
+    bad_pages = frontmatter.check_pages((Path(f.abs_src_path), f"{Path(config.docs_dir).name}/{f.src_uri}")
+                                        for f in files.documentation_pages() if not f.generated_by and f.abs_src_path)
+    if bad_pages:  # MkDocs would show a broken front matter as text and pass
+        publish.discard(_state(config).staging)
+        for error in bad_pages:
+            log.error(str(error))
+        raise Abort(f"Страницы с ошибками в front matter: {len(bad_pages)}; сайт не собран, прежний сайт не тронут.")
     for page in content.pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
