@@ -136,6 +136,19 @@ def test_other_keys_between_shifts_do_not_break_the_count_and_a_modifier_shift_r
 
 
 @browser
+@pytest.mark.parametrize("combo", ["Alt+Shift", "Control+Shift"])
+def test_switching_the_keyboard_layout_is_not_a_quick_exit(visit, combo):
+    """Russian readers switch between Cyrillic and Latin with Alt+Shift or Ctrl+Shift, often twice in a row."""
+    page = visit("")
+    for _ in range(4):
+        page.keyboard.press(combo)
+    page.wait_for_timeout(200)
+    assert not exited(page) and page.locator(".hs-exit__dot--on").count() == 0
+    shift(page, 3)
+    page.wait_for_url(EXIT_URL + "**")
+
+
+@browser
 def test_the_three_step_indicator_and_the_five_second_window(visit):
     page = visit.page
     page.clock.install()

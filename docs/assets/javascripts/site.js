@@ -73,10 +73,11 @@
 
   /* Shift ×3 (like GOV.UK's "Exit this page", but other keys do not break the count): a Shift
      counts on keyup when no other key was pressed while it was held; Shift used as a modifier
-     (Shift+A, Shift+Tab) starts the count again; Tab, letters, Ctrl+C, PageDown… change nothing. */
+     (Shift+A, Shift+Tab, Alt+Shift) starts the count again; Tab, letters, Ctrl+C, PageDown… change nothing. */
   var presses = 0, timer = null, shiftAlone = false;
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Shift") { if (!event.repeat) shiftAlone = true; return; }
+    // Alt+Shift and Ctrl+Shift switch the keyboard layout (Windows, Linux): not a press of the exit
+    if (event.key === "Shift") { if (!event.repeat) shiftAlone = !(event.altKey || event.ctrlKey || event.metaKey); return; }
     if (event.shiftKey) shiftAlone = false;  // Shift is being used as a modifier
   }, true);
   document.addEventListener("keyup", function (event) {
