@@ -8,8 +8,8 @@ when a reader picks her district.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from . import model as m
 
@@ -20,7 +20,7 @@ EVERYWHERE = frozenset({
     "онлайн", "дистанционно",
 })
 
-AGES = range(0, 18)  # the age filter: a child's age in full years
+AGES = range(18)  # the age filter: a child's age in full years
 
 
 def _norm(text: str) -> str:

@@ -8,15 +8,15 @@ front matter is an error that names the file and the line, in Russian, with the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
 from .errors import DataError
 
 # the same block MkDocs takes as front matter (mkdocs.utils.meta.YAML_RE)
-_BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+_BLOCK = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _OPEN_ONLY = re.compile(r"^-{3}[ \t]*\n")
 
 HINT = ("заключите значение в кавычки, если в нём есть «: », « #» или оно начинается с «-», «[», «{», «*», «&», «!», "

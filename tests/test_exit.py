@@ -18,7 +18,14 @@ from helpsite import model as m
 from helpsite.frontmatter import front_matter_errors
 from helpsite.load import load
 
-from .conftest import EXIT_PAGE, ROOT, copy_project, mkdocs_build, require_chromium, search_for
+from .conftest import (
+    EXIT_PAGE,
+    ROOT,
+    copy_project,
+    mkdocs_build,
+    require_chromium,
+    search_for,
+)
 
 DATA = load(ROOT / "data")
 EXIT_URL = DATA.campaign.quick_exit_url
@@ -513,9 +520,9 @@ def test_child_texts_say_ty(visit, path):
     page = visit(path)
     text = page.locator("article").inner_text()
     text = re.sub(r"«[^»]*»", "", text)  # quoted speech («Я вас не знаю!») is what a child says to others
-    formal = re.findall(r"\b(вы|вас|вам|вами|ваш\w*|позвоните|расскажите|нажмите|откройте|удалите|запомните)\b", text, re.I)
+    formal = re.findall(r"\b(вы|вас|вам|вами|ваш\w*|позвоните|расскажите|нажмите|откройте|удалите|запомните)\b", text, re.IGNORECASE)
     assert not formal, formal
-    assert re.search(r"\b(ты|тебе|тебя|твоя|твой)\b", text, re.I)
+    assert re.search(r"\b(ты|тебе|тебя|твоя|твой)\b", text, re.IGNORECASE)
 
 
 # ================================================================ the directory filter
