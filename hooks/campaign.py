@@ -21,8 +21,8 @@ from helpsite import freshness, frontmatter, publish, shell
 from helpsite.build import ContentBuild, build_content
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
-from helpsite.printing import PrintError, site_print_set
 from helpsite.safety import harden_html
+from helpsite.printing import PrintError, site_print_set
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
 
