@@ -24,6 +24,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import calendar as ics
+from . import directory
 from . import model as m
 from .charts import bar_chart, number_ru, value_ru
 from .eventtimes import EventTimes, event_times
@@ -32,6 +33,7 @@ from .load import CampaignData
 from .news import FEED, atom_feed, date_label
 from .opendata import PAGE as OPEN_DATA, open_data_context
 from .richtext import to_html
+from .textmarks import nowrap_phones
 
 MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
                    "октября", "ноября", "декабря"]
@@ -308,7 +310,7 @@ class PageBuilder:
                                 time_ru=time_ru, hours_ru=hours_ru, hours_json=hours_json, byday_ru=byday_ru,
                                 ages_ru=ages_ru, utc_offset=utc_offset_ru,
                                 audience_ru=audience_ru, map_url=map_url, blocks=to_html, number_ru=number_ru,
-                                value_ru=value_ru)
+                                value_ru=value_ru, nowrap_phones=nowrap_phones)
         self.env.globals.update(
             data=data, campaign=data.campaign, site=self.site, now=self.now,
             period_ru=period_ru, plural=plural_ru, event_times=self.event_times,
@@ -375,7 +377,9 @@ class PageBuilder:
             self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3]),
             self.render("helplines.md.j2", Site.HELPLINES),
             self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(),
-                        districts=self.districts()),
+                        facets=(facets := directory.facets(data.services.values())),
+                        districts=[d for d in self.districts() if d in facets.districts],
+                        everywhere=directory.serves_everywhere),
             self.render("algorithms_index.md.j2", Site.ALGORITHMS),
             self.render("events_index.html.j2", Site.EVENTS, upcoming=upcoming, past=past,
                         event_types={e.type.value for e in events},

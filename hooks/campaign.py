@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from helpsite import campaigntext, engine, publish, shell
+from helpsite import campaigntext, engine, frontmatter, publish, shell
 from helpsite.announce import announce_set
 from helpsite.build import ContentBuild, build_content, check_content
 from helpsite.errors import DataErrors
@@ -164,6 +164,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         return Files([*kept, File.generated(config, "index.md", content=engine.error_page_markdown(errors, data_dir))])
     state = _state(config)
     content = state.content
+    bad_pages = frontmatter.check_pages((Path(f.abs_src_path), f"{Path(config.docs_dir).name}/{f.src_uri}")
+                                        for f in files.documentation_pages() if not f.generated_by and f.abs_src_path)
+    if bad_pages:  # MkDocs would show a broken front matter as text and pass
+        for error in bad_pages:
+            log.error(str(error))
+        raise _fail(state, f"Страницы с ошибками в front matter: {len(bad_pages)}; сайт не собран, прежний сайт не тронут.")
     for page in content.pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
