@@ -250,9 +250,8 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
     if builder is not None:  # else the records were rendered by the engine as normal pages
         _write_records(staging, content, builder, shells, site, site_url, harden)
     # the site search: the engine's page index + one entry per record → our split index (searchindex.py);
-    # records rendered by the engine itself (no builder) are in the engine's index already
-    searchindex.write_site_index(staging, staging / "search" / "search_index.json",
-                                 content.search_entries if builder is not None else [],
+    # record pages are out of the engine's index however they are rendered (search: exclude)
+    searchindex.write_site_index(staging, staging / "search" / "search_index.json", content.search_entries,
                                  content.search_keywords, [g.words for g in content.data.synonyms.groups])
 
 
