@@ -8,9 +8,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .buildcache import build_cache_dir
 from .load import CampaignData, load
 from .opendata import open_data_files
-from .pages import GeneratedPage, PageBuilder
+from .pages import TEMPLATE_CODE, GeneratedPage, PageBuilder
 from .searchindex import record_entries
 
 
@@ -55,6 +56,7 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     With `defer_records` the record pages (thousands of services and events) are left out of
     `pages` and the open-data files out of `files`: `publish.complete_site` makes both when it
     writes them, on every core (`ContentBuild.builder`)."""
+    TEMPLATE_CODE.persist_in(build_cache_dir(Path(data_dir).resolve().parent) / "templates")
     data = load(data_dir)
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
