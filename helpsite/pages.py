@@ -219,12 +219,18 @@ class MemoryBytecodeCache(BytecodeCache):
     def __init__(self) -> None:
         self._store: dict[str, bytes] = {}
         self._folder: Path | None = None
+        self._on_disk: set[tuple[Path, str]] = set()  # entries known to be in a folder
 
     def persist_in(self, folder: Path) -> None:
         self._folder = folder
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self._store.get(bucket.key)
+        if code is not None and self._folder is not None and (self._folder, bucket.key) not in self._on_disk:
+            file = self._folder / f"{bucket.key}.jinja"  # compiled in this process for another folder
+            if not file.is_file():
+                write_atomic(file, code)
+            self._on_disk.add((self._folder, bucket.key))
         if code is None and self._folder is not None:
             try:
                 code = (self._folder / f"{bucket.key}.jinja").read_bytes()
@@ -235,12 +241,15 @@ class MemoryBytecodeCache(BytecodeCache):
                 bucket.bytecode_from_string(code)
             except Exception:  # noqa: BLE001 - unpickling garbage raises anything
                 bucket.reset()
+            if bucket.code is not None:
+                self._store[bucket.key] = code
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         code = bucket.bytecode_to_string()
         self._store[bucket.key] = code
         if self._folder is not None:
             write_atomic(self._folder / f"{bucket.key}.jinja", code)
+            self._on_disk.add((self._folder, bucket.key))
 
 
 TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's (hooks: on_env)

@@ -19,6 +19,7 @@ from mkdocs.utils import CountHandler
 
 from helpsite import freshness, publish, shell
 from helpsite.build import ContentBuild, build_content
+from helpsite.buildcache import build_cache_dir
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
 from helpsite.safety import harden_html
@@ -51,7 +52,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
-                                defer_records=True)
+                                defer_records=True, cache_dir=build_cache_dir(data_dir.parent))
         freshness.check_build(content.data, content.now.date(), log)  # stale records: info, warning or error
     except DataErrors as exc:
         for error in exc.errors:
