@@ -68,18 +68,26 @@ def front_values(front_matter: str) -> tuple[str, str]:
     return html.unescape(values.get("title", "")), html.unescape(values.get("description", ""))
 
 
+_CSP = 'http-equiv="Content-Security-Policy"'
+
+
 def record_pages_output(pages, shells: dict[str, Shell], site) -> Iterator[tuple[str, bytes]]:
     """(site path, HTML) of every record page, filled into its folder's shell — one at a time."""
-    from .safety import harden_html  # links in bodies get rel=noopener noreferrer like every page
+    from .safety import _HEAD_ANCHOR, harden_html  # links in bodies get rel=noopener noreferrer like every page
 
     for page in pages:
         if not page.record:
             continue
         folder, name = posixpath.split(page.path)
         title, description = front_values(page.front_matter)
-        text = shells[folder].fill(title=title, description=description, body=page.html_body, slug=name[:-3])
+        frame, body = shells[folder], page.html_body
+        if _CSP in frame.chunks[0] and not _HEAD_ANCHOR.search(body):
+            # the frame is hardened already (on_post_page): only the body's links need it (same output)
+            text = frame.fill(title=title, description=description, body=harden_html(body), slug=name[:-3])
+        else:
+            text = harden_html(frame.fill(title=title, description=description, body=body, slug=name[:-3]))
         url = site.url_of(page.path)
-        yield (url + "index.html" if url.endswith("/") or url == "" else url), harden_html(text).encode("utf-8")
+        yield (url + "index.html" if url.endswith("/") or url == "" else url), text.encode("utf-8")
 
 
 def prototype_path(folder: str) -> str:
