@@ -551,7 +551,7 @@ def _rename_hint(path: Path, ident: str, owner: Path | None, display: Any) -> st
 
 # Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and
 # re-reads only the files that changed. A pure memo (immutable records keyed by their exact bytes).
-_VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc, Any]] = {}
+_VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc | Path, Any]] = {}
 
 
 

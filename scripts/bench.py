@@ -421,7 +421,7 @@ def main() -> int:
             service = sorted((ours / "data" / "services").glob("*.yml"))[n // 2]
             rebuild = run_build(ours / "mkdocs.yml", ours / "site-serve", REBUILD_RUNNER, str(service))
 
-            def line(name: str, r: Measured, size: int | None = None) -> str:
+            def line(name: str, r: Measured, size: int | None = None, pages: int = pages) -> str:
                 return (f"  {name:<34} {r['wall_s']:7.2f} s wall {r['cpu_s']:7.2f} s CPU {r['peak_mib']:6.0f} MiB "
                         f"{1000 * r['cpu_s'] / pages:6.2f} ms CPU/page" + (f"  site {fmt_mb(size)}" if size is not None else ""))
             print(f"N={n} services ({pages} record pages)")
