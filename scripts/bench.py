@@ -10,7 +10,7 @@ validation as real data, and builds:
   (every cache filled, as on an editor's machine), then a `mkdocs serve`-like rebuild after one
   service file changed (and whether the changed page shows the change).
 Every build runs in its own process: CPU seconds are user + system of that process and every
-process it forked (RUSAGE_CHILDREN); peak memory is the whole tree's (workers included, summed
+process it forked (wait4's resource usage of the build's process); peak memory is the whole tree's (workers included, summed
 PSS sampled every 100 ms, at least the largest single process's ru_maxrss).
 
     python scripts/bench.py                    # 100, 1000, 10000
@@ -30,7 +30,6 @@ import gzip
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -149,7 +148,7 @@ def hugo_binary() -> str | None:
 
 class Measured(dict):
     """A build's own report plus what the bench measured from outside: `cpu_s` (user + system of
-    the build and every process it forked, from RUSAGE_CHILDREN), `wall_s`, `peak_mib`."""
+    the build and every process it forked, from wait4), `wall_s`, `peak_mib`."""
 
 
 def _tree(root: int) -> list[int]:
@@ -186,39 +185,43 @@ def _pss_kib(pid: int) -> int:
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
     """Run `cmd`, measuring CPU seconds of the whole process tree and its peak memory.
 
-    Peak memory of the whole build, workers included: the tree's summed PSS sampled every 100 ms
-    (forked workers share the parent's pages; PSS splits shared pages, so the sum is the memory
-    the build really holds), and never less than the largest single process's peak RSS
-    (ru_maxrss of the children, which a sample could miss)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU: user + system of the process and every descendant it waited for (forked workers), from
+    wait4's resource usage of this one child. Peak memory of the whole build, workers included:
+    the tree's summed PSS sampled every 100 ms (forked workers share the parent's pages; PSS
+    splits shared pages, so the sum is the memory the build really holds), and never less than
+    the largest single process's peak RSS in the tree (wait4's ru_maxrss, which a sample could miss)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0]
-    done = threading.Event()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        peak = [0]
+        done = threading.Event()
 
-    def sample() -> None:
-        while not done.is_set():
-            try:
-                peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _tree(proc.pid)))
-            except Exception:  # noqa: BLE001 - a process ended while read
-                pass
-            done.wait(0.1)
+        def sample() -> None:
+            while not done.is_set():
+                try:
+                    peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _tree(proc.pid)))
+                except Exception:  # noqa: BLE001 - a process ended while read
+                    pass
+                done.wait(0.1)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
-    done.set()
-    sampler.join()
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}{out[-1000:]}")
-    lines = [line for line in out.strip().splitlines() if line.startswith("{")]
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{stderr[-3000:]}{stdout[-1000:]}")
+    lines = [line for line in stdout.strip().splitlines() if line.startswith("{")]
     result = Measured(json.loads(lines[-1]) if lines else {})
     result["wall_s"] = wall
-    result["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss of RUSAGE_CHILDREN: the largest peak of any one waited-for descendant, in KiB
-    result["peak_mib"] = max(peak[0], after.ru_maxrss) / 1024
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
+    result["peak_mib"] = max(peak[0], usage.ru_maxrss) / 1024  # KiB on Linux
+    result["peak_sampled_mib"], result["maxrss_mib"] = peak[0] / 1024, usage.ru_maxrss / 1024
     return result
 
 
