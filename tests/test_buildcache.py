@@ -1,0 +1,89 @@
+"""The build cache (helpsite/buildcache.py): validated records and compiled templates kept on disk
+for the next build. A cached record is used only for the same bytes made by the same code; an
+edit that breaks a file is reported as if there were no cache; a damaged cache is ignored."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpsite import load as load_module
+from helpsite.build import build_content
+from helpsite.errors import DataErrors
+
+from .conftest import FIXTURE_DATA, NOW
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    return tmp_path
+
+
+def _fresh_process(monkeypatch) -> list[Path]:
+    """Forget the in-process memo (as a new CLI build would) and count the files parsed."""
+    monkeypatch.setattr(load_module, "_VALID_RECORDS", {})
+    parsed: list[Path] = []
+    real = load_module._Loader.read
+
+    def read(self, path, raw=None):
+        parsed.append(path)
+        return real(self, path, raw)
+
+    monkeypatch.setattr(load_module._Loader, "read", read)
+    return parsed
+
+
+def test_warm_build_parses_only_changed_records(project: Path, monkeypatch):
+    cache = project / "cache"
+    first = build_content(project / "data", now=NOW, cache_dir=cache)
+    assert (cache / "records" / "Service.pickle").is_file() and any((cache / "templates").iterdir())
+    parsed = _fresh_process(monkeypatch)
+    again = build_content(project / "data", now=NOW, cache_dir=cache)
+    assert not [p for p in parsed if p.parent.name in ("services", "events")], parsed
+    assert again.data.services == first.data.services and again.data.events == first.data.events
+    assert [p.markdown for p in again.pages] == [p.markdown for p in first.pages]
+
+    service = sorted((project / "data" / "services").glob("*.yml"))[0]
+    service.write_text(service.read_text(encoding="utf-8").replace("\nname: ", "\nname: Изменено ", 1), encoding="utf-8")
+    parsed = _fresh_process(monkeypatch)
+    edited = build_content(project / "data", now=NOW, cache_dir=cache)
+    assert [p for p in parsed if p.parent.name in ("services", "events")] == [service]
+    assert edited.data.services[service.stem].name.startswith("Изменено ")
+
+
+def test_a_broken_edit_is_reported_with_its_line_despite_the_cache(project: Path, monkeypatch):
+    cache = project / "cache"
+    build_content(project / "data", now=NOW, cache_dir=cache)
+    service = sorted((project / "data" / "services").glob("*.yml"))[0]
+    text = service.read_text(encoding="utf-8")
+    service.write_text(text.replace("\nname: ", "\nname_typo: ", 1), encoding="utf-8")
+    _fresh_process(monkeypatch)
+    with pytest.raises(DataErrors) as caught:
+        build_content(project / "data", now=NOW, cache_dir=cache)
+    errors = [e for e in caught.value.errors if e.file.endswith(service.name)]
+    assert errors and all(e.line for e in errors), caught.value.errors
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
+def test_damaged_or_foreign_cache_is_ignored(project: Path, monkeypatch, damage: bytes):
+    cache = project / "cache"
+    first = build_content(project / "data", now=NOW, cache_dir=cache)
+    for file in [*(cache / "records").iterdir(), *(cache / "templates").iterdir()]:
+        file.write_bytes(damage)
+    parsed = _fresh_process(monkeypatch)
+    again = build_content(project / "data", now=NOW, cache_dir=cache)
+    assert [p for p in parsed if p.parent.name == "services"], "a damaged cache was trusted"
+    assert again.data.services == first.data.services
+    assert [p.markdown for p in again.pages] == [p.markdown for p in first.pages]
+
+
+def test_other_code_version_is_not_trusted(project: Path, monkeypatch):
+    cache = project / "cache"
+    build_content(project / "data", now=NOW, cache_dir=cache)
+    parsed = _fresh_process(monkeypatch)
+    monkeypatch.setattr(load_module, "_CODE_VERSION", ["another version of the code"])
+    build_content(project / "data", now=NOW, cache_dir=cache)
+    assert [p for p in parsed if p.parent.name == "services"]
