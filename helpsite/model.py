@@ -158,155 +158,158 @@ class Record(BaseModel):
 
 # ---------------------------------------------------------------- vocabularies (code: English, labels: Russian)
 
-class Weekday(str, Enum):
-    mo = "mo"; tu = "tu"; we = "we"; th = "th"; fr = "fr"; sa = "sa"; su = "su"  # noqa: E702
+class Vocabulary(str, Enum):
+    """A closed list of values: each member is one row of its table — the value written in the data
+    (English) and the label a reader sees (Russian): `children = "children", "дети"`."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> "Vocabulary":
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
 
-WEEKDAY_LABELS = {"mo": "пн", "tu": "вт", "we": "ср", "th": "чт", "fr": "пт", "sa": "сб", "su": "вс"}
+def labels_of(vocabulary: type[Vocabulary]) -> dict[str, str]:
+    """value → Russian label, for templates and messages (derived from the one table, never kept apart)."""
+    return {member.value: member.label for member in vocabulary}
 
 
-class OrganizationKind(str, Enum):
-    state_social = "state_social"
-    education = "education"
-    health = "health"
-    police = "police"
-    municipal = "municipal"
-    public_council = "public_council"
-    ngo = "ngo"
-    school = "school"
-    volunteers = "volunteers"
-    working_group = "working_group"
-    other = "other"
+class Weekday(Vocabulary):
+    mo = "mo", "пн"
+    tu = "tu", "вт"
+    we = "we", "ср"
+    th = "th", "чт"
+    fr = "fr", "пт"
+    sa = "sa", "сб"
+    su = "su", "вс"
 
 
-ORGANIZATION_KIND_LABELS = {
-    "state_social": "государственная социальная служба", "education": "орган или учреждение образования",
-    "health": "здравоохранение", "police": "полиция", "municipal": "администрация города",
-    "public_council": "общественный совет", "ngo": "некоммерческая организация", "school": "школа",
-    "volunteers": "добровольцы", "working_group": "рабочая группа", "other": "другое",
-}
+WEEKDAY_LABELS = labels_of(Weekday)
 
 
-class Audience(str, Enum):
-    children = "children"
-    teens = "teens"
-    parents = "parents"
-    families = "families"
-    women_with_children = "women_with_children"
-    specialists = "specialists"
-    teachers = "teachers"
-    everyone = "everyone"
+class OrganizationKind(Vocabulary):
+    state_social = "state_social", "государственная социальная служба"
+    education = "education", "орган или учреждение образования"
+    health = "health", "здравоохранение"
+    police = "police", "полиция"
+    municipal = "municipal", "администрация города"
+    public_council = "public_council", "общественный совет"
+    ngo = "ngo", "некоммерческая организация"
+    school = "school", "школа"
+    volunteers = "volunteers", "добровольцы"
+    working_group = "working_group", "рабочая группа"
+    other = "other", "другое"
 
 
-AUDIENCE_LABELS = {
-    "children": "дети", "teens": "подростки", "parents": "родители", "families": "семьи с детьми",
-    "women_with_children": "женщины с детьми", "specialists": "специалисты", "teachers": "педагоги",
-    "everyone": "все",
-}
+ORGANIZATION_KIND_LABELS = labels_of(OrganizationKind)
 
 
-class ServiceStatus(str, Enum):
-    active = "active"
-    inactive = "inactive"
-    defunct = "defunct"
-    temporarily_closed = "temporarily closed"
+class Audience(Vocabulary):
+    children = "children", "дети"
+    teens = "teens", "подростки"
+    parents = "parents", "родители"
+    families = "families", "семьи с детьми"
+    women_with_children = "women_with_children", "женщины с детьми"
+    specialists = "specialists", "специалисты"
+    teachers = "teachers", "педагоги"
+    everyone = "everyone", "все"
 
 
-SERVICE_STATUS_LABELS = {"active": "работает", "inactive": "не работает", "defunct": "закрыта",
-                         "temporarily closed": "временно закрыта"}
+AUDIENCE_LABELS = labels_of(Audience)
 
 
-class AlgorithmAudience(str, Enum):
-    specialist = "specialist"
-    teacher = "teacher"
-    parent = "parent"
-    neighbour = "neighbour"
-    child = "child"
+class ServiceStatus(Vocabulary):
+    active = "active", "работает"
+    inactive = "inactive", "не работает"
+    defunct = "defunct", "закрыта"
+    temporarily_closed = "temporarily closed", "временно закрыта"
 
 
-ALGORITHM_AUDIENCE_LABELS = {"specialist": "специалистам", "teacher": "педагогам", "parent": "родителям",
-                             "neighbour": "соседям и очевидцам", "child": "детям и подросткам"}
+SERVICE_STATUS_LABELS = labels_of(ServiceStatus)
 
 
-class EventType(str, Enum):
-    seminar = "seminar"
-    training = "training"
-    parent_meeting = "parent_meeting"
-    master_class = "master_class"
-    child_safety_training = "child_safety_training"
-    street_action = "street_action"
-    round_table = "round_table"
-    forum = "forum"
-    information_action = "information_action"
-    volunteer_action = "volunteer_action"
+class AlgorithmAudience(Vocabulary):
+    specialist = "specialist", "специалистам"
+    teacher = "teacher", "педагогам"
+    parent = "parent", "родителям"
+    neighbour = "neighbour", "соседям и очевидцам"
+    child = "child", "детям и подросткам"
 
 
-EVENT_TYPE_LABELS = {
-    "seminar": "семинар", "training": "обучение", "parent_meeting": "родительское собрание",
-    "master_class": "мастер-класс", "child_safety_training": "тренинг личной безопасности для детей",
-    "street_action": "уличная акция", "round_table": "круглый стол", "forum": "форум",
-    "information_action": "информационная акция", "volunteer_action": "добровольческая акция",
-}
+ALGORITHM_AUDIENCE_LABELS = labels_of(AlgorithmAudience)
 
 
-class EventStatus(str, Enum):
-    scheduled = "scheduled"
-    cancelled = "cancelled"
-    postponed = "postponed"
-    moved_online = "moved_online"
+class EventType(Vocabulary):
+    seminar = "seminar", "семинар"
+    training = "training", "обучение"
+    parent_meeting = "parent_meeting", "родительское собрание"
+    master_class = "master_class", "мастер-класс"
+    child_safety_training = "child_safety_training", "тренинг личной безопасности для детей"
+    street_action = "street_action", "уличная акция"
+    round_table = "round_table", "круглый стол"
+    forum = "forum", "форум"
+    information_action = "information_action", "информационная акция"
+    volunteer_action = "volunteer_action", "добровольческая акция"
 
 
-EVENT_STATUS_LABELS = {"scheduled": "по плану", "cancelled": "отменено", "postponed": "перенесено",
-                       "moved_online": "перенесено в онлайн"}
+EVENT_TYPE_LABELS = labels_of(EventType)
 
 
-class MaterialKind(str, Enum):
-    presentation = "presentation"
-    photos = "photos"
-    resolution = "resolution"
-    results = "results"
-    video = "video"
-    handout = "handout"
-    other = "other"
+class EventStatus(Vocabulary):
+    scheduled = "scheduled", "по плану"
+    cancelled = "cancelled", "отменено"
+    postponed = "postponed", "перенесено"
+    moved_online = "moved_online", "перенесено в онлайн"
 
 
-MATERIAL_KIND_LABELS = {"presentation": "презентация", "photos": "фотографии", "resolution": "резолюция",
-                        "results": "итоги", "video": "видеозапись", "handout": "раздаточные материалы",
-                        "other": "материалы"}
+EVENT_STATUS_LABELS = labels_of(EventStatus)
 
 
-class NewsKind(str, Enum):
-    news = "news"
-    resolution = "resolution"
-    results = "results"
-    practice = "practice"
+class MaterialKind(Vocabulary):
+    presentation = "presentation", "презентация"
+    photos = "photos", "фотографии"
+    resolution = "resolution", "резолюция"
+    results = "results", "итоги"
+    video = "video", "видеозапись"
+    handout = "handout", "раздаточные материалы"
+    other = "other", "материалы"
 
 
-NEWS_KIND_LABELS = {"news": "новость", "resolution": "резолюция", "results": "итоги",
-                    "practice": "опыт других регионов"}
+MATERIAL_KIND_LABELS = labels_of(MaterialKind)
 
 
-class Qualifier(str, Enum):
-    exact = "exact"
-    more_than = "more_than"
-    about = "about"
-    at_least = "at_least"
-    up_to = "up_to"
+class NewsKind(Vocabulary):
+    news = "news", "новость"
+    resolution = "resolution", "резолюция"
+    results = "results", "итоги"
+    practice = "practice", "опыт других регионов"
 
 
-QUALIFIER_LABELS = {"exact": "", "more_than": "более", "about": "около", "at_least": "не менее", "up_to": "до"}
+NEWS_KIND_LABELS = labels_of(NewsKind)
 
 
-class ActivityStatus(str, Enum):
-    planned = "planned"
-    in_progress = "in_progress"
-    done = "done"
-    cancelled = "cancelled"
+class Qualifier(Vocabulary):
+    exact = "exact", ""
+    more_than = "more_than", "более"
+    about = "about", "около"
+    at_least = "at_least", "не менее"
+    up_to = "up_to", "до"
 
 
-ACTIVITY_STATUS_LABELS = {"planned": "запланировано", "in_progress": "выполняется", "done": "выполнено",
-                          "cancelled": "отменено", "overdue": "просрочено",
-                          "unreported": "программа завершена, отметки нет"}
+QUALIFIER_LABELS = labels_of(Qualifier)
+
+
+class ActivityStatus(Vocabulary):
+    planned = "planned", "запланировано"
+    in_progress = "in_progress", "выполняется"
+    done = "done", "выполнено"
+    cancelled = "cancelled", "отменено"
+
+
+# computed statuses (not written in the data) have labels too
+ACTIVITY_STATUS_LABELS = {**labels_of(ActivityStatus), "overdue": "просрочено", "unreported": "программа завершена, отметки нет"}
 
 
 class StaleLevel(str, Enum):
@@ -325,16 +328,15 @@ class CampaignStatus(str, Enum):
     live = "live"
 
 
-class ChannelType(str, Enum):
-    chat = "chat"
-    messenger = "messenger"
-    sms = "sms"
-    email = "email"
-    web = "web"
+class ChannelType(Vocabulary):
+    chat = "chat", "чат"
+    messenger = "messenger", "мессенджер"
+    sms = "sms", "СМС"
+    email = "email", "электронная почта"
+    web = "web", "сайт"
 
 
-CHANNEL_LABELS = {"chat": "чат", "messenger": "мессенджер", "sms": "СМС", "email": "электронная почта",
-                  "web": "сайт"}
+CHANNEL_LABELS = labels_of(ChannelType)
 
 # ---------------------------------------------------------------- shared parts
 
