@@ -68,7 +68,7 @@ def bar_chart(group: m.IndicatorGroup, ident: str) -> Markup:
         Markup('<desc id="{}-desc">{}.</desc>').format(ident, desc),
     ]
     y = 0
-    for item, lines in zip(items, labels):
+    for item, lines in zip(items, labels, strict=False):
         width = max(item.value * scale, 2 if item.value else 0)
         parts.append(Markup('<text class="hs-chart__label" x="0" y="{}" fill="#222">').format(y + LINE - 3))
         for n, line in enumerate(lines):

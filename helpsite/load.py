@@ -85,7 +85,8 @@ _CUSTOM: dict[str, tuple[str, str]] = {
     "month": ("нужен месяц «ГГГГ-ММ» или дата «ГГГГ-ММ-ДД»", "например «2016-11»"),
     "timezone": ("неизвестный часовой пояс", "укажите название из базы IANA, например «Asia/Yekaterinburg» (UTC+5)"),
     "phone_short": ("неизвестный короткий номер", "короткие номера: 112, 101–104, 124; обычный номер пишите с кодом города: «8 (3435) 12-34-56»"),
-    "phone_chars": ("в номере телефона лишние символы", "оставьте цифры, пробелы, дефисы, скобки и «+»; пояснение — в поле description, добавочный — в extension"),
+    "phone_chars": ("в номере телефона лишние символы",
+                    "оставьте цифры, пробелы, дефисы, скобки и «+»; пояснение — в поле description, добавочный — в extension"),
     "phone_invalid": ("такого номера телефона не бывает", "проверьте число цифр и код города: «8 (3435) 12-34-56» или «+7 3435 12-34-56»"),
     "closes_before_opens": ("время закрытия не позже времени открытия", "closes_at должно быть позже opens_at; круглосуточно — hours: {always_open: true}"),
     "hours_both": ("указано и «круглосуточно», и расписание", "оставьте always_open: true или weekly"),
@@ -653,7 +654,8 @@ def _read_chunk(args: tuple[Path, list[Path], type]) -> tuple[list[tuple[str, An
     return records, loader.errors
 
 
-KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.OPTIONAL_SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}  # labels/: print stock, read by helpsite.printing
+# labels/: print stock, read by helpsite.printing
+KNOWN_ENTRIES = {*m.SINGLE_FILES, *m.OPTIONAL_SINGLE_FILES, *m.LIST_FILES, *m.RECORD_DIRS, "schema", "labels"}
 
 
 def load(data_dir: Path | str, cache_dir: Path | None = None) -> CampaignData:

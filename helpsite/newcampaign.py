@@ -82,7 +82,7 @@ def _hex(rgb: tuple[float, float, float]) -> str:
 
 
 def _mix(color: str, other: tuple[int, int, int], share: float) -> str:
-    return _hex(tuple(c + (o - c) * share for c, o in zip(_rgb(color), other)))  # type: ignore[arg-type]
+    return _hex(tuple(c + (o - c) * share for c, o in zip(_rgb(color), other, strict=False)))  # type: ignore[arg-type]
 
 
 def contrast_with_white(color: str) -> float:
@@ -475,8 +475,8 @@ def _make(template: Path, target: Path, spec: CampaignSpec, old: CampaignData, o
             shutil.copy2(src, data / name)
     helplines = data / "helplines.yml"
     if helplines.exists():  # the template's check dates are not the new editors' checks: say so where they edit
-        helplines.write_text(re.sub(r"(?m)^(\s*)assured_date:", r"\1# дата проверки шаблона — позвоните или сверьтесь с сайтом линии и поставьте свою\n\1assured_date:",
-                                    helplines.read_text(encoding="utf-8")), encoding="utf-8")
+        note = r"\1# дата проверки шаблона — позвоните или сверьтесь с сайтом линии и поставьте свою\n\1assured_date:"
+        helplines.write_text(re.sub(r"(?m)^(\s*)assured_date:", note, helplines.read_text(encoding="utf-8")), encoding="utf-8")
     (data / "campaign.yml").write_text(campaign_yaml(spec, old.campaign, organizer_id), encoding="utf-8")
     (data / "organizations.yml").write_text(organizations_yaml(spec, organizer_id), encoding="utf-8")
     (data / "plan.yml").write_text(plan_yaml(spec, organizer_id, today), encoding="utf-8")

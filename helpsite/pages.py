@@ -353,7 +353,8 @@ class PageBuilder:
             outlook_url=lambda e: ics.outlook_url(e, data, self.page_url(Site.event(e.id))),
             is_upcoming=self.is_upcoming, moscow_time=moscow_time, programme_period=programme_period,
             plan_finished=self.plan_finished,
-            posts_about=lambda eid: [p for p in data.news.values() if eid in p.event_ids], status_counts=self.status_counts, file_url=lambda path: self.site_url + path,
+            posts_about=lambda eid: [p for p in data.news.values() if eid in p.event_ids], status_counts=self.status_counts,
+            file_url=lambda path: self.site_url + path,
         )
         from .announce import EVENTS_FEED, Announcer, series_feed_path  # link previews, event kits, feeds
 

@@ -67,7 +67,7 @@ def to_html(text: str) -> Markup:
 
 
 def first_paragraph(text: str) -> str:
-    for kind, items in blocks(text):
+    for _kind, items in blocks(text):
         return items[0]
     return ""
 

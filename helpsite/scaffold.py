@@ -22,7 +22,7 @@ from .yamlsource import read_yaml
 
 _TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
-                      "u", "f", "h", "c", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+                      "u", "f", "h", "c", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=False))
 PLACEHOLDER = "Подробности появятся позже."
 
 

@@ -347,7 +347,7 @@ def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
             context = browser.new_context()
             page = context.new_page()
             fetched: list[str] = []
-            page.on("requestfinished", lambda r: fetched.append(r.url))
+            page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r.url))
             page.goto(base + path, wait_until="networkidle")
             raw = gz = 0
             for url in set(fetched):

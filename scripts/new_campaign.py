@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="вид организатора: " + ", ".join(f"{k} ({v})" for k, v in m.ORGANIZATION_KIND_LABELS.items()))
     parser.add_argument("--slogan", help="лозунг")
     parser.add_argument("--color", default="#5b2a86", help="основной цвет сайта #rrggbb (по умолчанию #5b2a86)")
-    parser.add_argument("--site-url", default="https://example.org/", help="адрес сайта; можно с путём: https://deti.vologda.ru/ (адрес example.org — заглушка: сайт останется демонстрационным)")
+    parser.add_argument("--site-url", default="https://example.org/",
+                        help="адрес сайта; можно с путём: https://deti.vologda.ru/ (адрес example.org — заглушка: сайт останется демонстрационным)")
     parser.add_argument("--empty", action="store_true", help="без примера службы и события")
     parser.add_argument("--template", type=Path, default=ROOT, help="сайт-шаблон (по умолчанию этот)")
     args = parser.parse_args(argv)

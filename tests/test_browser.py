@@ -79,7 +79,7 @@ def test_quick_exit_by_three_shift_presses_replaces_history(visit, site_url):
     page = visit("")
     page.locator(".md-content a[href='services/']").first.click()
     page.wait_for_url(site_url + "services/")
-    for n in range(2):
+    for _ in range(2):
         page.keyboard.press("Shift")
     assert "ещё 1 раз" in page.locator("#hs-exit-status").inner_text()
     page.keyboard.press("Shift")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -79,7 +78,7 @@ def test_internal_links_and_anchors_resolve(built_site: Path):
     parsed = {p: _parse(p) for p in built_site.rglob("*.html")}
     broken = []
     for page, parser in parsed.items():
-        for tag, url in parser.links:
+        for _tag, url in parser.links:
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//") or url.startswith("#") and not url[1:]:
                 continue

@@ -216,7 +216,7 @@ def test_sticker_text_stays_inside_its_label_and_the_number_is_largest(stock_id,
     assert max(w.size for w in page if w.text not in numbers) < min(w.size for w in page if w.text in numbers)
     for layout in layouts_for(stock, sticker).values():  # and the layout agrees
         assert min(line.size for line in layout.lines) >= 7
-        assert {line.role for line in layout.lines if line.size == max(l.size for l in layout.lines)} == {"number"}
+        assert {line.role for line in layout.lines if line.size == max(other.size for other in layout.lines)} == {"number"}
 
 
 def test_start_label_count_offset_and_school_tag(data, stocks, tmp_path):
@@ -231,7 +231,7 @@ def test_start_label_count_offset_and_school_tag(data, stocks, tmp_path):
     for dpi in (300, 150):
         pages = rasterise(pdf, dpi, tmp_path)
         assert len(pages) == 2
-        for page, indices in zip(pages, (range(4, 21), range(0, 3))):
+        for page, indices in zip(pages, (range(4, 21), range(0, 3)), strict=False):
             codes = decode(page, dpi)
             assert len(codes) == len(indices)
             expected = {(x + left + quiet, y + top + quiet) for x, y, _, _ in label_rects(stock, options, indices)}
@@ -675,7 +675,7 @@ def test_print_shop_versions(name, data, tmp_path):
             trim_box = [float(v) / MM for v in attrs["TrimBox"]]
             bleed_box = [float(v) / MM for v in attrs["BleedBox"]]
             assert abs(trim_box[2] - trim_box[0] - trim[0]) < 0.1 and abs(trim_box[3] - trim_box[1] - trim[1]) < 0.1
-            assert all(abs(abs(b - t) - 3) < 0.05 for b, t in zip(bleed_box, trim_box))
+            assert all(abs(abs(b - t) - 3) < 0.05 for b, t in zip(bleed_box, trim_box, strict=False))
             assert p.width / MM >= trim[0] + 2 * 3 + 4  # room for crop marks outside the bleed
             for c in p.chars:  # CMYK everywhere; black text is 100 % K
                 colour = tuple(c["non_stroking_color"] or ())
@@ -764,7 +764,7 @@ def test_print_page_prints_from_any_label_without_a_terminal(visit, stocks):
     })""")
     px = 25.4 / 96
     assert [len(b["labels"]) for b in boxes] == [17, 3]
-    for sheet, first in zip(boxes, (5, 1)):
+    for sheet, first in zip(boxes, (5, 1), strict=False):
         assert abs(sheet["page"][0] * px - 210) < 0.3 and abs(sheet["page"][1] * px - 297) < 0.3
         for n, (index, left, top, width, height, text) in enumerate(sheet["labels"]):
             assert index == first + n

@@ -8,14 +8,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from helpsite import model as m
 from helpsite.errors import DataErrors
 from helpsite.load import load
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from helpsite import model as m
 from helpsite.build import build_content
 from helpsite.campaign_checks import invented_number, live_problems, placeholder_host
 from helpsite.errors import DataErrors

@@ -701,7 +701,8 @@ class _Mapper:
             if "minimum_age" in s and "maximum_age" in s and s["maximum_age"] < s["minimum_age"]:
                 self.note("service", row, "maximum_age", "dropped", "меньше minimum_age", ident, s.pop("maximum_age"))
 
-            areas = self.children("service_area", "service_id", hsds) + [a for i in link_ids for a in self.children("service_area", "service_at_location_id", i)]
+            areas = self.children("service_area", "service_id", hsds) + [
+                a for i in link_ids for a in self.children("service_area", "service_at_location_id", i)]
             areas = list({str(a["id"]): a for a in areas}.values())
             district = None
             for area in areas:

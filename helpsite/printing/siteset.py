@@ -103,7 +103,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
 
         paths = cache.get(print_cache.key(kind, slug, base, directory_urls, *key_parts), names, make)
         site_paths = [f"{FILES_DIR}/{name}" for name in names]
-        files.extend(zip(site_paths, paths))
+        files.extend(zip(site_paths, paths, strict=False))
         return site_paths[0], tuple(site_paths[1:])
 
     helpline = data.main_helpline

@@ -243,7 +243,7 @@ def _block_height(block: _Block) -> float:
 
 
 def _height(blocks: list[_Block]) -> float:
-    gaps = sum(0.2 * min(a.size, b.size) for a, b in zip(blocks, blocks[1:]))
+    gaps = sum(0.2 * min(a.size, b.size) for a, b in zip(blocks, blocks[1:], strict=False))
     return sum(_block_height(b) for b in blocks) + gaps
 
 
