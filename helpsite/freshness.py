@@ -52,7 +52,8 @@ def _where(data: CampaignData, kind: str, ident: str, field: tuple[str | int, ..
     origin = data.origins.get((kind, ident))
     if origin is None:
         return ("", None)
-    return origin.display, origin.doc.line_of(origin.loc + field)
+    doc = origin.doc
+    return origin.display, doc.line_of(origin.loc + field) if hasattr(doc, "line_of") else None
 
 
 def stale_errors(data: CampaignData, today: dt.date, max_age_days: int | None = None) -> list[DataError]:

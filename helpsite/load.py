@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -67,7 +68,9 @@ class CampaignData:
 
     def resolve(self, ref: str) -> tuple[str, Any]:
         kind, _, ident = ref.partition(":")
-        table = {"helpline": self.helplines, "service": self.services, "organization": self.organizations}[kind]
+        tables: dict[str, dict[str, Any]] = {"helpline": self.helplines, "service": self.services,
+                                             "organization": self.organizations}
+        table = tables[kind]
         return kind, table[ident]
 
 
@@ -117,7 +120,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _translate(err: dict[str, Any], model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str, str]:
+def _translate(err: Mapping[str, Any], model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str, str]:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     name = str(loc[-1]) if loc else ""
@@ -288,7 +291,7 @@ def _model_check_error(origin: Origin, loc: tuple[str | int, ...], code: str, da
     if code == "total_mismatch" and isinstance(data.get("items"), list):
         values = [i.get("value") for i in data["items"] if isinstance(i, dict)]
         if all(isinstance(v, (int, float)) for v in values) and isinstance(data.get("total"), dict):
-            message += f": сумма по видам {sum(values):g}, итог {data['total'].get('value')}"
+            message += f": сумма по видам {sum(v for v in values if isinstance(v, (int, float))):g}, итог {data['total'].get('value')}"
     return origin.error(loc + (target,), message, hint)
 
 
@@ -304,11 +307,11 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _misplaced_keys(errs: list[dict[str, Any]], model: type[BaseModel], data: Any) -> dict[int, tuple | None]:
+def _misplaced_keys(errs: Sequence[Mapping[str, Any]], model: type[BaseModel], data: Any) -> dict[int, tuple | None]:
     """A key indented under the wrong parent shows up twice: «unknown field» where it stands and
     «required field missing» where it belongs. Pair them (by field name) into one message:
     {id(err): (where it is, where it belongs) for the unknown one, None for the missing one}."""
-    extra = {}
+    extra: dict[str, Any] = {}
     for err in errs:
         if err["type"] == "extra_forbidden":
             extra.setdefault(str(err["loc"][-1]), err)
@@ -384,8 +387,9 @@ class _Loader:
             for err in errs:
                 eloc = tuple(err["loc"])
                 if id(err) in moved:
-                    if moved[id(err)] is not None:
-                        self.errors.append(_misplaced_error(origin, doc, *moved[id(err)]))
+                    pair = moved[id(err)]
+                    if pair is not None:
+                        self.errors.append(_misplaced_error(origin, doc, *pair))
                     continue
                 if err["type"] == "value_error" and str((err.get("ctx") or {}).get("error", "")) in _MODEL_CHECKS:
                     self.errors.append(_model_check_error(origin, eloc, str(err["ctx"]["error"]), err.get("input")))
@@ -502,7 +506,9 @@ class _Loader:
         else:
             for path, _ in todo:
                 doc = self.read(path, raws[path])
-                record = self.validate(model, doc.data, doc, ()) if doc is not None else None
+                if doc is None:
+                    continue
+                record = self.validate(model, doc.data, doc, ())
                 if record is not None:
                     done[path] = (doc, record)
         reported = {e.file for e in self.errors}  # a file with a reading error (a «#» cut, a duplicate key) is

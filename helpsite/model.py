@@ -864,7 +864,7 @@ class IndicatorGroup(Record):
     def _sum(self) -> "IndicatorGroup":
         exact = self.total is not None and self.total.qualifier == Qualifier.exact and \
             all(i.qualifier == Qualifier.exact and i.unit in (None, self.total.unit) for i in self.items)
-        if exact and abs(sum(i.value for i in self.items) - self.total.value) > 1e-9:
+        if exact and self.total is not None and abs(sum(i.value for i in self.items) - self.total.value) > 1e-9:
             raise ValueError("total_mismatch")
         return self
 

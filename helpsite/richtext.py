@@ -43,7 +43,7 @@ def blocks(text: str) -> list[tuple[str, list[str]]]:
             if not out or out[-1][0] != "ul":
                 out.append(("ul", []))
             continue
-        if kind == "li" and raw[:1] in (" ", "\t"):
+        if kind == "li" and current is not None and raw[:1] in (" ", "\t"):
             current.append(line)  # continuation of a list item
             continue
         if kind == "li":

@@ -121,7 +121,7 @@ def generate(base_data: Path, out: Path, services: int, events: int | None = Non
         title, kind, audience = EVENT_TITLES[i % len(EVENT_TITLES)]
         month, day, hour = rng.randrange(1, 13), rng.randrange(1, 28), rng.choice([10, 14, 17, 18])
         year = rng.choice([2025, 2026, 2027])
-        record = {
+        event_record: dict[str, object] = {
             "id": f"event-{i + 1}", "title": f"{title} ({i + 1})", "type": kind,
             "start": f"{year}-{month:02d}-{day:02d} {hour}:00", "end": f"{year}-{month:02d}-{day:02d} {hour + 2}:00",
             "place": {"name": f"Актовый зал школы № {rng.randrange(1, 90)}",
@@ -129,7 +129,7 @@ def generate(base_data: Path, out: Path, services: int, events: int | None = Non
             "audience": audience, "organizer_ids": [f"org-{rng.randrange(org_count) + 1}"],
             "description": " ".join(rng.sample(SENTENCES, k=3)), "example": True,
         }
-        _dump(out / "events" / f"{record['id']}.yml", record, "../schema/event.schema.json")
+        _dump(out / "events" / f"{event_record['id']}.yml", event_record, "../schema/event.schema.json")
     return out
 
 

@@ -13,6 +13,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import TemplateError
 from markupsafe import Markup, escape
@@ -71,9 +72,9 @@ class BuildState:
     checks: dict = field(default_factory=dict)  # record folder → the rendered check prototype
     html_pages: dict = field(default_factory=dict)  # path → generated page with a finished HTML body
     html_problems: list = field(default_factory=list)  # forbidden HTML found in hand-written pages' output
-    nav: object = None
-    files: object = None
-    env: object = None
+    nav: Any = None  # the engine's navigation, files and Jinja environment of this build (the fallback renderer)
+    files: Any = None
+    env: Any = None
 
 
 class _RecordLinkNotice(logging.Filter):
@@ -148,7 +149,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.site_url = config.site_url or campaign.site_url
     config.site_description = config.site_description or escape(" ".join(campaign.description.split()))
     config.copyright = config.copyright or (escape(campaign.copyright) if campaign.copyright else None)
-    policy = Policy(theme_script_hashes(config.theme.dirs, theme_context, config.site_url or ""))
+    policy = Policy(theme_script_hashes([Path(d) for d in config.theme.dirs], theme_context, config.site_url or ""))
     config.extra.update(content.theme_context)
     html_pages = {p.path: p for p in content.pages if p.prerendered}
     config.helpsite_state = BuildState(content, site_dir, staging, lock, problems, policy,  # type: ignore[attr-defined]
@@ -218,7 +219,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # whose entries keep their dates from the last published site while unchanged
     try:
         announced = announce_set(content.data, content.now, default_cache_dir(Path(config.config_file_path).parent),
-                                 config.site_url, config.use_directory_urls, previous_site=state.site_dir)
+                                 config.site_url or "", config.use_directory_urls, previous_site=state.site_dir)
     except PrintError as exc:  # no font, a page address too long for a QR code
         log.error(str(exc))
         raise _fail(state, "Картинки анонсов не собраны (ошибка выше); сайт не собран, прежний сайт не тронут.") from None

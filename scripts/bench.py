@@ -321,7 +321,7 @@ def fmt_mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
+def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[float, int]]:
     """Bytes (raw, gzip) of everything headless Chromium fetches on first load of each path."""
     try:
         from playwright.sync_api import sync_playwright
@@ -339,7 +339,7 @@ def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    out: dict[str, tuple[int, int]] = {}
+    out: dict[str, tuple[float, int]] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                     args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
@@ -347,7 +347,9 @@ def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
             context = browser.new_context()
             page = context.new_page()
             fetched: list[str] = []
-            page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r.url))
+            def finished(request, fetched: list[str] = fetched) -> None:
+                fetched.append(request.url)
+            page.on("requestfinished", finished)
             page.goto(base + path, wait_until="networkidle")
             raw = gz = 0
             for url in set(fetched):
@@ -360,14 +362,7 @@ def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[int, int]]:
                     gz += len(gzip.compress(data, 6))
             out[path] = (raw, gz)
             context.close()
-        # search: open it, type a query, wait for the first result (index fetched and built in the worker)
-        page = browser.new_page()
-        page.goto(base, wait_until="networkidle")
-        start = time.perf_counter()
-        page.locator("label.md-search__icon[for=__search], .md-search__input").first.click()
-        page.locator("input.md-search__input").press_sequentially("медиация")
-        page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=120000)
-        out["search: open + type «медиация» → first result, s"] = (round(time.perf_counter() - start, 2), 0)
+        # the site search (bytes per query, time to results): scripts/search_bench.py
         browser.close()
     server.shutdown()
     return out
@@ -458,9 +453,8 @@ def main() -> int:
             keys += values
             if n == args.sizes[-1] and not args.quick:
                 weights = page_weight(ours / "site", ["", "services/" + service.stem + "/"])
-                for path, (raw, gz) in weights.items():
-                    print(f"  {path}: {raw}" if path.startswith("search") else
-                          f"  page weight /{path}: {raw / 1e3:.0f} KB raw, {gz / 1e3:.0f} KB gzip (first load, all requests)")
+                for path, (weight, gz) in weights.items():
+                    print(f"  page weight /{path}: {weight / 1e3:.0f} KB raw, {gz / 1e3:.0f} KB gzip (first load, all requests)")
                 lighthouse = lighthouse_min(ours / "site", ["", "services/" + service.stem + "/", "algorithms/child/"])
             if not args.keep:
                 for project in (ours, vanilla, work / f"hugo-{n}"):

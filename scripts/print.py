@@ -15,6 +15,7 @@ PDF пишутся в build/print/ (или в файл из --output); печа�
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 import sys
 import time
 from pathlib import Path
@@ -39,7 +40,7 @@ class RussianParser(argparse.ArgumentParser):
                 .replace("positional arguments:", "аргументы:").replace("options:", "параметры:")
                 .replace("show this help message and exit", "показать эту справку и выйти"))
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"Ошибка в команде: {message}\n")
 

@@ -39,7 +39,8 @@ def open_data_files(builder: Any) -> dict[str, bytes]:
 def open_data_context() -> dict[str, Any]:
     """What the open-data page needs besides the campaign data."""
     from .hsds import TABLES
-    files, shown = [], set()
+    files: list[Any] = []
+    shown: set[str] = set()
     for name in api.FILES:  # a nested object (a phone, hours) is described once, where it first appears
         tables = [t for i, t in enumerate(api.field_tables(name)) if i == 0 or t[0] not in shown]
         shown.update(t[0] for t in tables)

@@ -342,8 +342,8 @@ class ApiBuilder:
 
     def file(self, name: str) -> dict[str, Any]:
         items = getattr(self, name)()
-        model = FILE_MODELS[name](schema_url=self.site_url + SCHEMAS[name], version=API_VERSION,
-                                  campaign=self.campaign, count=len(items), items=items)
+        model = FILE_MODELS[name].model_validate(dict(schema_url=self.site_url + SCHEMAS[name], version=API_VERSION,
+                                                      campaign=self.campaign, count=len(items), items=items))
         return model.model_dump(mode="json", by_alias=True)
 
 

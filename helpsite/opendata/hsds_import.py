@@ -330,7 +330,7 @@ class _Mapper:
         self.used: set[tuple[str, str, str]] = set()  # (table, row id, column) carried over
         self.ids: dict[str, str] = {}  # HSDS id → our id
         self.taken: dict[str, set[str]] = defaultdict(set)  # ids in use, per kind of record
-        self.index: dict[tuple[str, str], list[Row]] = {}
+        self.index: dict[tuple[str, str], dict[str, list[Row]]] = {}
         self.by_id = {table: {str(r["id"]): r for r in rows} for table, rows in self.t.items()}
         offset = dt.datetime.now(target.campaign.tz).utcoffset() or dt.timedelta(0)
         self.tz_hours = offset.total_seconds() / 3600
@@ -360,8 +360,8 @@ class _Mapper:
             for row in self.t.get(table, []):
                 if row.get(column) not in (None, ""):
                     groups[str(row[column])].append(row)
-            self.index[key] = groups  # type: ignore[assignment]
-        return self.index[key].get(value, [])  # type: ignore[union-attr]
+            self.index[key] = groups
+        return self.index[key].get(value, [])
 
     def new_id(self, table: str, row: Row, name: str) -> str:
         hsds = str(row["id"])
@@ -651,8 +651,8 @@ class _Mapper:
 
             links = self.children("service_at_location", "service_id", hsds)
             link_ids = [str(x["id"]) for x in links]
-            locations = [self.by_id.get("location", {}).get(str(x.get("location_id"))) for x in links]
-            locations = [loc for loc in locations if loc is not None]
+            found = [self.by_id.get("location", {}).get(str(x.get("location_id"))) for x in links]
+            locations = [loc for loc in found if loc is not None]
             for x in links:
                 for column in ("service_id", "location_id"):
                     self.get("service_at_location", x, column)

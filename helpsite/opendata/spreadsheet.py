@@ -466,12 +466,12 @@ def import_csv(content: bytes, data_dir: Path, file: str = "services.csv", dry_r
             by_file = {f"data/services/{sid}.yml": records[sid][0] for sid in records}
             mapped = []
             for error in exc.errors:
-                row = by_file.get(error.file)
-                if row is None:
+                source_row = by_file.get(error.file)
+                if source_row is None:
                     mapped.append(error)
                     continue
-                path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[a-z_0-9]+", error.field))
-                mapped.append(DataError(file=file, line=row.line, field=column_of(row, path), message=error.message,
+                field_path = tuple(int(p) if p.isdigit() else p for p in re.findall(r"[a-z_0-9]+", error.field))
+                mapped.append(DataError(file=file, line=source_row.line, field=column_of(source_row, field_path), message=error.message,
                                         hint=error.hint, value=error.value))
             raise DataErrors(mapped) from None
     if not dry_run:

@@ -155,10 +155,10 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
 
     algorithm = leaflet_algorithm(data) if data.algorithms else None
     if algorithm is not None:
-        parts = (data.campaign, data.helplines, data.services, algorithm, data.organizations)
-        pdf, previews = publish("leaflet", "leaflet", parts,
+        leaflet_parts = (data.campaign, data.helplines, data.services, algorithm, data.organizations)
+        pdf, previews = publish("leaflet", "leaflet", leaflet_parts,
                                 lambda: render_leaflet(data, algorithm.id, base, directory_urls), preview_pages=2)
-        press_pdf, _ = publish("leaflet-press", "leaflet-press", parts,
+        press_pdf, _ = publish("leaflet-press", "leaflet-press", leaflet_parts,
                                lambda: render_leaflet(data, algorithm.id, base, directory_urls, press=True),
                                preview_pages=0)
         items.append(PrintItem("leaflet", "Листовка", f"A4, сложить в три сгиба; «что делать, если…» — "

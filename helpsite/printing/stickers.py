@@ -287,13 +287,15 @@ def layout_sticker(sticker: Sticker, width: float, height: float,
     sides = [s for s in (min(code.modules_with_quiet_zone * 0.6, cw * 0.4, ch), smallest) if s >= smallest] if qr_fits else []
     variants: list[tuple[float | None, tuple[str, ...], str, tuple[str, ...]]] = []
     for side in [*sides, None]:
-        for numbers, message, dropped in ((sticker.numbers, sticker.message, ()),
-                                          (sticker.numbers, sticker.short_message, ("message",)),
-                                          (sticker.numbers[:1], sticker.short_message, ("message", "numbers")),
-                                          (sticker.numbers[:1], sticker.tiny_message, ("message", "numbers"))):
-            if "numbers" in dropped and len(sticker.numbers) == 1 and message == sticker.short_message:
+        options: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
+            (sticker.numbers, sticker.message, ()),
+            (sticker.numbers, sticker.short_message, ("message",)),
+            (sticker.numbers[:1], sticker.short_message, ("message", "numbers")),
+            (sticker.numbers[:1], sticker.tiny_message, ("message", "numbers")))
+        for numbers, message, left_out in options:
+            if "numbers" in left_out and len(sticker.numbers) == 1 and message == sticker.short_message:
                 continue
-            variants.append((side, numbers, message, (("qr",) if side is None else ()) + dropped))
+            variants.append((side, numbers, message, (("qr",) if side is None else ()) + left_out))
     chosen = None
     for side, numbers, message, dropped in variants:  # what is said matters more than a number above 9 pt
         for floor in (10.0, NUMBER_FLOOR):
