@@ -23,16 +23,18 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from helpsite import campaigntext, engine, frontmatter, publish, shell
-from helpsite.announce import announce_set
-from helpsite.build import ContentBuild, build_content, check_content
-from helpsite.buildcache import build_cache_dir
-from helpsite.errors import DataErrors
-from helpsite.pages import TEMPLATE_CODE, Site
-from helpsite.printing import PrintError, site_print_set
-from helpsite.printing.siteset import default_cache_dir
-from helpsite.safety import (Policy, foreign_scripts, harden_html, markdown_raw_html_problems, rendered_html_problems,
-                             theme_script_hashes)
+from helpsite.data import campaigntext, frontmatter
+from helpsite.publish import engine, atomic as publish, shell
+from helpsite.outputs.announce import announce_set
+from helpsite.publish.build import ContentBuild, build_content, check_content
+from helpsite.data.buildcache import build_cache_dir
+from helpsite.data.errors import DataErrors
+from helpsite.pages.builder import TEMPLATE_CODE, Site
+from helpsite.outputs.printing import PrintError, site_print_set
+from helpsite.outputs.printing.siteset import default_cache_dir
+from helpsite.publish.safety import (
+    Policy, foreign_scripts, harden_html, markdown_raw_html_problems, rendered_html_problems, theme_script_hashes,
+)
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
 ENGINE_LOGGERS = ("", "mkdocs", "properdocs")  # the root and each engine's logger tree
@@ -195,7 +197,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                            "сайт не собран, прежний сайт не тронут.")
     # Record pages (services, events): MkDocs knows them, so links to them resolve, but does not
     # render them; they are filled into their folder's frame, rendered once from a prototype page,
-    # and written at on_post_build on every core (helpsite/shell.py).
+    # and written at on_post_build on every core (helpsite/publish/shell.py).
     if state.record_frame:
         for path in content.record_paths:
             record = File.generated(config, path, content="")

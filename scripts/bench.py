@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpsite.synthetic import generate, vanilla_pages  # noqa: E402
+from helpsite.data.synthetic import generate, vanilla_pages  # noqa: E402
 
 VANILLA_CONFIG = """\
 site_name: Vanilla
@@ -104,8 +104,8 @@ PRINT_RUNNER = textwrap.dedent("""
     import datetime as dt, json, sys
     from pathlib import Path
     from mkdocs.config import load_config
-    from helpsite.load import load
-    from helpsite.printing import site_print_set
+    from helpsite.data.load import load
+    from helpsite.outputs.printing import site_print_set
     config = load_config(config_file=sys.argv[1])
     project = Path(sys.argv[1]).parent
     data = load(project / "data")
@@ -370,8 +370,8 @@ def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[float, int]]:
 
 def sticker_timing(sheets: int) -> float:
     """Seconds to make `sheets` personalised A4 sticker sheets: one per school, each with its own QR tag."""
-    from helpsite.load import load
-    from helpsite.printing import SheetOptions, load_stocks, render_stickers, sticker_for
+    from helpsite.data.load import load
+    from helpsite.outputs.printing import SheetOptions, load_stocks, render_stickers, sticker_for
 
     data = load(ROOT / "data")
     stock = load_stocks(ROOT / "data")["avery-l7160"]

@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
-"""Validate data/ without building the site. Exit 0 if valid, 1 with every error listed."""
+"""Проверить данные в data/ без сборки сайта: код 0 — всё в порядке, 1 — все ошибки списком (файл:строка: поле: что не так — как исправить)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from helpsite.errors import DataErrors
-from helpsite.load import load
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
+from helpsite.editing.cli import RussianParser
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = RussianParser(description=__doc__)
     parser.add_argument("data", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "data")
     args = parser.parse_args()
     try:
@@ -20,7 +20,7 @@ def main() -> int:
     except DataErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    from helpsite.campaign_checks import live_problems
+    from helpsite.data.campaign_checks import live_problems
     live = live_problems(data)  # status: live — no placeholder address, example records, invented numbers
     if live:
         print(DataErrors(live).report(), file=sys.stderr)

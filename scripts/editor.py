@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpsite import cms  # noqa: E402
-from helpsite.cms_server import DECAP_DIST, serve  # noqa: E402
+from helpsite.editing import cms  # noqa: E402
+from helpsite.editing.cms_server import DECAP_DIST, serve  # noqa: E402
+from helpsite.editing.cli import RussianParser  # noqa: E402
 
 CONFIG = ROOT / "editor" / "config.yml"
 
@@ -53,8 +54,8 @@ def campaign_timezone(root: Path) -> str:
     import yaml
     try:
         return str(yaml.safe_load((root / "data" / "campaign.yml").read_text(encoding="utf-8"))["timezone"])
-    except Exception:  # noqa: BLE001
-        return "Asia/Yekaterinburg"
+    except Exception:  # noqa: BLE001 — a broken campaign.yml: the loader says what is wrong; the form still opens
+        return "Europe/Moscow"
 
 
 BACKENDS = {"github": "github", "gitlab": "gitlab", "gitea": "gitea", "forgejo": "gitea"}
@@ -92,13 +93,13 @@ def export(args: argparse.Namespace) -> int:
 
 
 def cms_index_html(config: str, bundle: str, script: str) -> str:
-    from helpsite.cms_server import INDEX_HTML
+    from helpsite.editing.cms_server import INDEX_HTML
     return (INDEX_HTML.replace("/editor/config.yml", config).replace("/editor/decap/decap-cms.js", bundle)
             .replace("/editor/editor.js", script))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = RussianParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8020, help="порт (по умолчанию 8020)")
     parser.add_argument("--no-browser", action="store_true", help="не открывать браузер")
     sub = parser.add_subparsers(dest="command")

@@ -14,13 +14,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpsite.errors import DataErrors  # noqa: E402
-from helpsite.generate import generate  # noqa: E402
-from helpsite.printing import PrintError  # noqa: E402
+from helpsite.data.errors import DataErrors  # noqa: E402
+from helpsite.publish.generate import generate  # noqa: E402
+from helpsite.outputs.printing import PrintError  # noqa: E402
+from helpsite.editing.cli import RussianParser  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = RussianParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path, help="папка, куда записать страницы и файлы (будет заменена целиком)")
     parser.add_argument("--project", type=Path, default=ROOT, help="папка проекта (с data/ и docs/)")
     parser.add_argument("--site-url", default=None, help="адрес сайта (по умолчанию site_url из data/campaign.yml)")

@@ -21,14 +21,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite.errors import DataErrors
-from helpsite.opendata.hsds_import import ImportOptions, format_report, import_hsds
+from helpsite.data.errors import DataErrors
+from helpsite.outputs.opendata.hsds_import import ImportOptions, format_report, import_hsds
+from helpsite.editing.cli import RussianParser
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = RussianParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", type=Path, help="папка с CSV, архив .zip или файл .json в формате HSDS")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="папка с данными (по умолчанию data/)")
     parser.add_argument("--source-note", "--source", dest="source_note", default=None,

@@ -24,15 +24,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite import model as m
-from helpsite.errors import DataErrors
-from helpsite.newcampaign import CampaignSpec, new_campaign
+from helpsite.data import model as m
+from helpsite.data.errors import DataErrors
+from helpsite.editing.newcampaign import CampaignSpec, new_campaign
+from helpsite.editing.cli import RussianParser
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = RussianParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("target", type=Path, help="папка нового сайта (новая или пустая)")
     parser.add_argument("--name", required=True, help="название кампании")
     parser.add_argument("--city", help="город: «Вологда»; не указывайте для кампании на всю область")

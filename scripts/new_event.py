@@ -17,15 +17,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite import model as m
-from helpsite.errors import DataErrors
-from helpsite.scaffold import EventDraft, new_event
+from helpsite.data import model as m
+from helpsite.data.errors import DataErrors
+from helpsite.editing.scaffold import EventDraft, new_event
+from helpsite.editing.cli import RussianParser
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = RussianParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     types = ", ".join(f"{k} ({v})" for k, v in m.EVENT_TYPE_LABELS.items())
     audiences = ", ".join(f"{k} ({v})" for k, v in m.AUDIENCE_LABELS.items())
     parser.add_argument("--title", required=True, help="название события")

@@ -15,34 +15,21 @@ PDF пишутся в build/print/ (или в файл из --output); печа�
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
 import sys
 import time
 from pathlib import Path
 
-from helpsite.errors import DataErrors
-from helpsite.load import load
-from helpsite.printing import (PrintError, SheetOptions, find_stock, load_stocks, render_calibration,
-                               render_checklist, render_leaflet, render_poster, render_stickers, sticker_for)
-from helpsite.printing.preview import render_previews
-from helpsite.printing.stickers import layouts_for, plan_sheets
-from helpsite.printing.text import labels_ru, mm_ru
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
+from helpsite.outputs.printing import (
+    PrintError, SheetOptions, find_stock, load_stocks, render_calibration, render_checklist, render_leaflet, render_poster, render_stickers, sticker_for,
+)
+from helpsite.outputs.printing.preview import render_previews
+from helpsite.outputs.printing.stickers import layouts_for, plan_sheets
+from helpsite.outputs.printing.text import labels_ru, mm_ru
+from helpsite.editing.cli import RussianParser
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class RussianParser(argparse.ArgumentParser):
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "использование:")
-
-    def format_help(self) -> str:
-        return (super().format_help().replace("usage:", "использование:")
-                .replace("positional arguments:", "аргументы:").replace("options:", "параметры:")
-                .replace("show this help message and exit", "показать эту справку и выйти"))
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Ошибка в команде: {message}\n")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -143,10 +130,10 @@ def run(args: argparse.Namespace) -> int:
         pages_hint = (f"наклеек: {sum(len(s) for s in plan)}, листов: {len(plan)}; " +
                       (f"QR-код: «{sticker.payload}», модуль {min(modules):.2f} мм" if modules else "без QR-кода"))
         if dropped:
-            from helpsite.printing.stickers import _ROLE_NAMES
+            from helpsite.outputs.printing.stickers import _ROLE_NAMES
             pages_hint += "\nНе поместилось на этикетку такого размера: " + ", ".join(_ROLE_NAMES[d] for d in dropped)
     elif args.command == "helpline":
-        from helpsite.printing.helpline import render_cards, render_flyer, render_helpline_poster
+        from helpsite.outputs.printing.helpline import render_cards, render_flyer, render_helpline_poster
 
         if args.product == "poster":
             pdf = render_helpline_poster(data, args.size, args.audience, args.press, args.base_url)

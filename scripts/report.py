@@ -17,15 +17,16 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from helpsite.build import build_content
-from helpsite.errors import DataErrors
-from helpsite.freshness import editor_report
+from helpsite.publish.build import build_content
+from helpsite.data.errors import DataErrors
+from helpsite.data.freshness import editor_report
+from helpsite.editing.cli import RussianParser
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = RussianParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="папка с данными (по умолчанию data/)")
     parser.add_argument("--docs", type=Path, default=None, help="папка со страницами-текстами (по умолчанию docs/ рядом с data/)")
     parser.add_argument("--days", type=int, default=None, help="порог устаревания в днях (по умолчанию stale_after_days)")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How the site search does at scale: bytes fetched for one query and time to the first result.
 
-For each size N a synthetic campaign with N services is generated (helpsite/synthetic.py, as in
+For each size N a synthetic campaign with N services is generated (helpsite/data/synthetic.py, as in
 scripts/bench.py) and built; then headless Chromium opens a page with an empty cache, opens the
 search, types each query and waits for the first result. Printed per query: the files fetched
 under search/ (raw and gzip bytes, as a server with gzip would send them) and the time, on this
@@ -50,8 +50,8 @@ def build(n: int, work: Path) -> tuple[Path, float, float]:
 
 def index_seconds(project: Path) -> float:
     """The index step alone (records and keywords; the few hand-written pages left out)."""
-    from helpsite import searchindex as si
-    from helpsite.build import build_content
+    from helpsite.outputs import searchindex as si
+    from helpsite.publish.build import build_content
 
     content = build_content(project / "data", docs_dir=project / "docs", defer_records=True)
     start = time.perf_counter()

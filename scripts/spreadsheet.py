@@ -23,15 +23,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite.errors import DataErrors
-from helpsite.load import load
-from helpsite.opendata.spreadsheet import export_csv, import_csv
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
+from helpsite.outputs.opendata.spreadsheet import export_csv, import_csv
+from helpsite.editing.cli import RussianParser
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = RussianParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="папка с данными (по умолчанию data/)")
     parser.add_argument("--events", action="store_true", help="события вместо служб (data/events/)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _tables(args: argparse.Namespace) -> int:
     """.xlsx for services, and events in .xlsx or CSV (helpsite.cms_tables): the same checks and messages."""
-    from helpsite import cms_tables
+    from helpsite.editing import cms_tables
     try:
         if args.command == "export":
             if args.events:

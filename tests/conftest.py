@@ -128,7 +128,7 @@ def site_url(built_site: Path):
 
 @pytest.fixture(scope="session")
 def exit_url() -> str:
-    from helpsite.load import load
+    from helpsite.data.load import load
     return load(ROOT / "data").campaign.quick_exit_url
 
 

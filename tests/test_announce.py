@@ -24,11 +24,11 @@ import yaml
 import zxingcpp
 from PIL import Image
 
-from helpsite import model as m
-from helpsite.announce import Announcer, cards, event_feeds, words
-from helpsite.announce.feeds import EVENTS_FEED, entry_title
-from helpsite.load import load
-from helpsite.pages import Site
+from helpsite.data import model as m
+from helpsite.outputs.announce import Announcer, cards, event_feeds, words
+from helpsite.outputs.announce.feeds import EVENTS_FEED, entry_title
+from helpsite.data.load import load
+from helpsite.pages.builder import Site
 
 from .conftest import (
     NOW,
@@ -703,8 +703,8 @@ def test_kit_text_can_be_selected_without_javascript(browser, site_url):
 
 
 def test_record_frame_fills_the_preview_picture_escaped():
-    """The record frame (helpsite/shell.py) puts each record's own og:image in, escaped like the title."""
-    from helpsite import shell
+    """The record frame (helpsite/publish/shell.py) puts each record's own og:image in, escaped like the title."""
+    from helpsite.publish import shell
 
     frame = shell.make_shell(f'<head><meta property="og:image" content="{shell.IMAGE}">'
                              f'<meta property="og:title" content="{shell.TITLE}"><link rel="canonical" '

@@ -9,7 +9,7 @@ import re
 
 import phonenumbers
 
-from helpsite.load import load
+from helpsite.data.load import load
 
 from .conftest import ROOT, require_chromium, search_for
 

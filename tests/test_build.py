@@ -37,7 +37,7 @@ def test_helpline_is_a_tel_link_on_home_page(built_site: Path):
 
 
 def test_search_index_holds_russian_pages(built_site: Path):
-    from helpsite.searchindex import read_documents
+    from helpsite.outputs.searchindex import read_documents
     helplines = [d for d in read_documents(built_site) if d[0].startswith("helplines/")]
     assert any("телефон доверия" in (d[1] + d[2]).lower() for d in helplines)
     assert not (built_site / "search" / "search_index.json").exists(), "Material's index is not used: not shipped"
@@ -158,7 +158,7 @@ def test_check_command(project_copy: Path):
 
 
 def test_json_schemas_are_up_to_date():
-    from helpsite.schema import render, schemas
+    from helpsite.data.schema import render, schemas
     for name, schema in schemas().items():
         path = ROOT / "data" / "schema" / name
         assert path.exists() and path.read_text(encoding="utf-8") == render(schema), \

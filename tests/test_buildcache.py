@@ -1,4 +1,4 @@
-"""The build cache (helpsite/buildcache.py): validated records and compiled templates kept on disk
+"""The build cache (helpsite/data/buildcache.py): validated records and compiled templates kept on disk
 for the next build. A cached record is used only for the same bytes made by the same code; an
 edit that breaks a file is reported as if there were no cache; a damaged cache is ignored."""
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from helpsite import load as load_module
-from helpsite.build import build_content
-from helpsite.errors import DataErrors
+from helpsite.data import load as load_module
+from helpsite.publish.build import build_content
+from helpsite.data.errors import DataErrors
 
 from .conftest import FIXTURE_DATA, NOW
 

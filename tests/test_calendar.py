@@ -20,9 +20,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from icalendar import Calendar
 
-from helpsite import calendar as ics
-from helpsite.build import build_content
-from helpsite.eventtimes import event_times
+from helpsite.outputs import calendar as ics
+from helpsite.publish.build import build_content
+from helpsite.pages.eventtimes import event_times
 
 from .conftest import FIXTURE_DATA, NOW, ROOT, npm_tools
 

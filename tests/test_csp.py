@@ -93,7 +93,7 @@ class Executable(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "script" and self._script is not None:
-            from helpsite.safety import script_hash
+            from helpsite.publish.safety import script_hash
             body = "".join(self._script)
             if script_hash(body) not in self.allowed:
                 self.found.append(f"script not allowed by the CSP: {body[:60]!r}")
@@ -195,7 +195,7 @@ def test_every_page_allows_only_the_theme_scripts(built_site: Path):
     """Every inline script on every page is one of the theme's (hashes read from the templates,
     not from the pages), and the policy lists nothing else."""
     from mkdocs.config import load_config
-    from helpsite.safety import inline_scripts, script_hash, theme_script_hashes
+    from helpsite.publish.safety import inline_scripts, script_hash, theme_script_hashes
     config = load_config(str(ROOT / "mkdocs.yml"))
     theme = theme_script_hashes(config.theme.dirs, {"config": {"extra": dict(config.extra)}},
                                 "https://vmeste-zashchitim.example.org/")
@@ -210,7 +210,7 @@ def test_every_page_allows_only_the_theme_scripts(built_site: Path):
 
 
 def test_a_script_that_is_not_the_themes_gets_no_hash():
-    from helpsite.safety import Policy, harden_html, script_hash
+    from helpsite.publish.safety import Policy, harden_html, script_hash
     theme_body = "var ok=1"
     page = (f'<html><head><meta charset="utf-8"><script>{theme_body}</script></head><body>'
             '<p>текст: http-equiv="Content-Security-Policy"</p><script>alert(1)</script></body></html>')
@@ -348,7 +348,7 @@ def test_the_policy_blocks_a_script_that_slipped_into_a_page(page, built_site: P
 
 
 def test_theme_scripts_that_depend_on_a_page_or_data_get_no_hash(tmp_path):
-    from helpsite.safety import script_hash, theme_script_hashes
+    from helpsite.publish.safety import script_hash, theme_script_hashes
     (tmp_path / "main.html").write_text(
         '<script>var fixed=1</script>'
         '<script>var scope=new URL("{{ config.extra.scope | d(base_url) }}",location)</script>'
@@ -365,7 +365,7 @@ def test_theme_scripts_that_depend_on_a_page_or_data_get_no_hash(tmp_path):
 
 def test_rendered_html_backstop_catches_what_an_extension_made():
     import markdown
-    from helpsite.safety import rendered_html_problems
+    from helpsite.publish.safety import rendered_html_problems
     html = markdown.markdown('[b](x.md){: onclick="alert(1)" }\n\n<p>ok</p>', extensions=["attr_list"])
     assert rendered_html_problems(html) == ["атрибут onclick= (скрипт) запрещён — уберите его"]
     assert rendered_html_problems(markdown.markdown("[ok](https://example.org/) **текст**")) == []

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpsite import cms
-from helpsite import model as m
-from helpsite.cms_server import Editor
-from helpsite.load import load
+from helpsite.editing import cms
+from helpsite.data import model as m
+from helpsite.editing.cms_server import Editor
+from helpsite.data.load import load
 
 from .conftest import ROOT, copy_project
 
@@ -81,7 +81,7 @@ def test_the_ids_made_in_the_browser_are_the_ids_made_in_python():
                            "process.stdout.write(window.helpsiteSlug(process.argv[1], 60))",
                            "Родительское собрание «Щит и ёжик» № 5"], capture_output=True, text=True) \
         if _has_node() else None
-    from helpsite.scaffold import slug
+    from helpsite.editing.scaffold import slug
     expected = slug("Родительское собрание «Щит и ёжик» № 5")
     assert expected == "roditelskoe-sobranie-shchit-i-ezhik-5"
     if node is not None:
@@ -259,7 +259,7 @@ def test_the_server_answers_only_its_own_pages(tmp_path: Path):
     import http.client
     import threading
 
-    from helpsite.cms_server import serve
+    from helpsite.editing.cms_server import serve
     server, _ = serve(copy_project(tmp_path / "project"), port=0, build=False, decap_dist=tmp_path)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]

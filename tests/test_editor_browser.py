@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from helpsite import cms
-from helpsite.cms_server import serve
-from helpsite.load import load
+from helpsite.editing import cms
+from helpsite.editing.cms_server import serve
+from helpsite.data.load import load
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, copy_project, mkdocs_build, require_chromium
 

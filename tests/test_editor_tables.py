@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from helpsite import cms_tables
-from helpsite.errors import DataErrors
-from helpsite.load import load
+from helpsite.editing import cms_tables
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
 
 from .conftest import ROOT
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from helpsite import calendar as ics
-from helpsite.build import build_content
-from helpsite.errors import DataErrors
-from helpsite.jsonld import script_tag
-from helpsite.load import load
-from helpsite.scaffold import EventDraft, new_event, slug
+from helpsite.outputs import calendar as ics
+from helpsite.publish.build import build_content
+from helpsite.data.errors import DataErrors
+from helpsite.pages.jsonld import script_tag
+from helpsite.data.load import load
+from helpsite.editing.scaffold import EventDraft, new_event, slug
 
 from .conftest import FIXTURE_DATA, NOW, ROOT, require_chromium
 
@@ -245,7 +245,7 @@ def test_json_ld_in_every_built_event_page(built_site: Path):
         assert obj["name"] == event.title
         assert obj["url"] == f"https://vmeste-zashchitim.example.org/events/{eid}/"
     # the JSON-LD is data for search engines, not text for the site's search
-    from helpsite.searchindex import read_documents
+    from helpsite.outputs.searchindex import read_documents
     assert not any("schema.org" in d[2] for d in read_documents(built_site))
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from helpsite import model as m
-from helpsite.frontmatter import front_matter_errors
-from helpsite.load import load
+from helpsite.data import model as m
+from helpsite.data.frontmatter import front_matter_errors
+from helpsite.data.load import load
 
 from .conftest import (
     EXIT_PAGE,

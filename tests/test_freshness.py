@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from helpsite import freshness
-from helpsite import model as m
-from helpsite.errors import DataErrors
-from helpsite.load import load
+from helpsite.data import freshness
+from helpsite.data import model as m
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
 
 from .conftest import FIXTURE_DATA, NOW, ROOT, mkdocs_build
 

@@ -14,7 +14,7 @@ _GENERATE = """
 import json, runpy, sys
 from pathlib import Path
 runpy.run_path("scripts/generate.py", run_name="imported")  # the command's imports, without running it
-from helpsite.generate import generate
+from helpsite.publish.generate import generate
 tree = generate(Path(sys.argv[1]), Path(sys.argv[2]))
 engines = sorted(m for m in sys.modules if m.split(".")[0] in ("mkdocs", "material", "properdocs", "zensical"))
 print(json.dumps({"pages": tree.pages, "files": tree.files, "engines": engines}))
@@ -31,7 +31,7 @@ def test_tree_is_complete_and_needs_no_engine(tmp_path: Path):
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["engines"] == [], f"the generator imported a site engine: {report['engines']}"
     tree = tmp_path / "content"
-    from helpsite.load import load
+    from helpsite.data.load import load
     data = load(ROOT / "data")
     for ident, service in data.services.items():  # every record page, with its finished body
         text = (tree / "services" / f"{ident}.md").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpsite.build import build_content
+from helpsite.publish.build import build_content
 
 from .conftest import FIXTURE_DATA, NOW
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from helpsite.errors import DataErrors
-from helpsite.load import load
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
 
 from .conftest import FIXTURE_DATA
 
@@ -320,7 +320,7 @@ def test_empty_file_non_utf8_and_list_file_that_is_not_a_list(data_copy):
 
 
 def test_every_custom_message_is_tested():
-    from helpsite.load import _CUSTOM
+    from helpsite.data.load import _CUSTOM
     source = Path(__file__).read_text(encoding="utf-8")
     untested = [code for code, (message, _) in _CUSTOM.items() if message not in source]
     assert not untested
@@ -348,7 +348,7 @@ def test_a_percentage_above_100(data_copy):
 
 
 def test_large_folders_are_read_in_worker_processes_with_the_same_errors(data_copy, monkeypatch):
-    import helpsite.load as load_module
+    import helpsite.data.load as load_module
 
     monkeypatch.setattr(load_module, "PARALLEL_READ_FROM", 1)  # the fixture's two services: use the workers
     monkeypatch.setattr(load_module, "_VALID_RECORDS", {})

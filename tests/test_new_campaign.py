@@ -15,10 +15,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from helpsite.build import build_content
-from helpsite.load import load
-from helpsite.newcampaign import CampaignSpec, check_color, contrast_with_white, filter_contacts, new_campaign
-from helpsite.scaffold import EventDraft, new_event
+from helpsite.publish.build import build_content
+from helpsite.data.load import load
+from helpsite.editing.newcampaign import (
+    CampaignSpec, check_color, contrast_with_white, filter_contacts, new_campaign,
+)
+from helpsite.editing.scaffold import EventDraft, new_event
 
 from .conftest import NOW, ROOT, prerequisite_missing, mkdocs_build
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from helpsite.build import build_content
-from helpsite.errors import DataErrors
-from helpsite.load import load
-from helpsite.news import FEED
+from helpsite.publish.build import build_content
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
+from helpsite.outputs.news import FEED
 
 from .conftest import FIXTURE_DATA, NOW, ROOT
 

@@ -21,14 +21,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpsite import model as m
-from helpsite.build import build_content
-from helpsite.errors import DataErrors
-from helpsite.load import load
-from helpsite.opendata import api, hsds as h
-from helpsite.opendata.hsds_export import hsds_files
-from helpsite.opendata.hsds_import import ALL_FILES, ImportOptions, format_report, import_hsds, plan_import, read_source
-from helpsite.opendata.spreadsheet import COLUMNS, column_letter, export_csv, import_csv
+from helpsite.data import model as m
+from helpsite.publish.build import build_content
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
+from helpsite.outputs.opendata import api, hsds as h
+from helpsite.outputs.opendata.hsds_export import hsds_files
+from helpsite.outputs.opendata.hsds_import import (
+    ALL_FILES, ImportOptions, format_report, import_hsds, plan_import, read_source,
+)
+from helpsite.outputs.opendata.spreadsheet import COLUMNS, column_letter, export_csv, import_csv
 
 from .conftest import FIXTURE_DATA, NOW, ROOT, copy_project, prerequisite_missing, mkdocs_build
 

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from helpsite.errors import DataErrors
-from helpsite.load import load
-from helpsite.printing import (PrintError, SheetOptions, find_stock, load_stocks, render_calibration,
-                               render_checklist, render_leaflet, render_poster, render_stickers, sticker_for)
-from helpsite.printing import qr
-from helpsite.printing.siteset import build_print_set
-from helpsite.printing.stickers import label_inset, layouts_for
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
+from helpsite.outputs.printing import (
+    PrintError, SheetOptions, find_stock, load_stocks, render_calibration, render_checklist, render_leaflet, render_poster, render_stickers, sticker_for,
+)
+from helpsite.outputs.printing import qr
+from helpsite.outputs.printing.siteset import build_print_set
+from helpsite.outputs.printing.stickers import label_inset, layouts_for
 
 from .conftest import ROOT, require_chromium
 
@@ -430,7 +431,7 @@ def test_hundred_sticker_sheets_in_one_pdf(data, stocks):
 
 def test_print_cache_key_covers_the_whole_core(monkeypatch, tmp_path):
     """A change to any module that shapes printed text (phone formatting, say) changes the key."""
-    from helpsite.printing import cache
+    from helpsite.outputs.printing import cache
     package = Path(cache.__file__).resolve().parent.parent
     before = cache.code_version()
     phones = package / "phones.py"
@@ -452,9 +453,9 @@ def test_print_cache_key_covers_the_whole_core(monkeypatch, tmp_path):
 pdfplumber = pytest.importorskip("pdfplumber", reason="pip install -e '.[test]' (pdfplumber)")
 import io  # noqa: E402
 
-from helpsite.printing.helpline import render_cards, render_flyer, render_helpline_poster  # noqa: E402
-from helpsite.printing.poster import url_lines  # noqa: E402
-from helpsite.printing.stickers import calibration_places  # noqa: E402
+from helpsite.outputs.printing.helpline import render_cards, render_flyer, render_helpline_poster  # noqa: E402
+from helpsite.outputs.printing.poster import url_lines  # noqa: E402
+from helpsite.outputs.printing.stickers import calibration_places  # noqa: E402
 
 
 def chars(pdf: bytes, page: int = 0) -> tuple[list[dict], float, float]:
@@ -575,7 +576,7 @@ def test_children_stickers_say_what_and_why(stock_id, data, stocks, tmp_path):
 
 @pytest.mark.parametrize("status", ["postponed", "cancelled", "moved_online"])
 def test_changed_event_prints_its_current_truth(status, data, tmp_path):
-    from helpsite import model as m
+    from helpsite.data import model as m
 
     base = {"postponed": "master-klass-lichnaya-bezopasnost-2027-01", "moved_online": "vebinar-travlya-v-shkole-2027-03",
             "cancelled": "roditelskoe-sobranie-2026-12"}[status]
@@ -607,7 +608,7 @@ def test_changed_event_prints_its_current_truth(status, data, tmp_path):
 
 
 def test_web_addresses_break_only_at_slashes():
-    from helpsite.printing import fonts
+    from helpsite.outputs.printing import fonts
 
     url = "https://vmeste-zashchitim.example.org/events/seminar-vyyavlenie-zhestokogo-obrashcheniya-2027-02/"
     for width in (300, 200, 180):
@@ -838,7 +839,7 @@ def test_cache_key_follows_every_input(data, tmp_path):
 
 
 def test_service_descriptions_end_at_a_sentence_or_a_word():
-    from helpsite.printing.leaflet import _first_sentence
+    from helpsite.outputs.printing.leaflet import _first_sentence
 
     assert _first_sentence("Помогает детям. Работает с семьями.") == "Помогает детям."
     long = "Помогает " + "детям и семьям " * 20 + "в трудной ситуации."

@@ -322,7 +322,7 @@ def test_frame_and_normal_render_agree_on_every_record(good, normal_render):
         assert a[0] and a[1] and a[2] and a[2].startswith("https://"), (rel, a[:3])
         assert a[3] == b[3], rel
         assert a[4] == b[4], (rel, set(a[4]) ^ set(b[4]))
-    from helpsite.searchindex import read_documents
+    from helpsite.outputs.searchindex import read_documents
     search = [sorted({row[0].split("#")[0] for row in read_documents(root)}) for root in (project / "site", normal_render)]
     assert search[0] == search[1] and "services/sluzhba-sos/" in search[0]
     sitemaps = [sorted(re.findall(r"<loc>([^<]+)</loc>", (root / "sitemap.xml").read_text()))
@@ -370,7 +370,7 @@ def test_a_theme_override_using_page_title_gives_correct_pages(tmp_path, normal_
 
 def test_sentinel_left_in_output_fails_the_build(good):
     """The last line of defence: a sentinel that got through everything else is never published."""
-    from helpsite import shell
+    from helpsite.publish import shell
     project, snapshot = good
     (project / "docs" / "about.md").write_text(
         (project / "docs" / "about.md").read_text(encoding="utf-8") + "\nHSSHELLTITLE7f3a\n", encoding="utf-8")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpsite.errors import DataErrors
-from helpsite.load import load
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
 
 from .conftest import ROOT, copy_project, mkdocs_build
 
@@ -90,7 +90,7 @@ def test_every_yaml_example_loads(tmp_path: Path, schema: str, kind: str, text: 
 
 
 def new_site(tmp_path: Path, organizer_id: str) -> Path:
-    from helpsite.newcampaign import CampaignSpec, new_campaign
+    from helpsite.editing.newcampaign import CampaignSpec, new_campaign
     spec = CampaignSpec(name="Безопасное детство", city=None, region="Энская область", timezone="Europe/Moscow",
                         organizer="Организатор", organizer_id=organizer_id, empty=True)
     new_campaign(ROOT, tmp_path / "new", spec)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from helpsite.build import build_content
-from helpsite.campaign_checks import invented_number, live_problems, placeholder_host
-from helpsite.errors import DataErrors
-from helpsite.load import load
-from helpsite.newcampaign import CampaignSpec, new_campaign
-from helpsite.wording import in_place, region_in
+from helpsite.publish.build import build_content
+from helpsite.data.campaign_checks import invented_number, live_problems, placeholder_host
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
+from helpsite.editing.newcampaign import CampaignSpec, new_campaign
+from helpsite.data.wording import in_place, region_in
 
 from .conftest import NOW, ROOT, copy_project, mkdocs_build, require_chromium
 
@@ -183,7 +183,7 @@ def test_live_check_passes_clean_data_and_draft_is_silent(tmp_path: Path):
     (d / "campaign.yml").write_text(text.replace("https://vmeste-zashchitim.example.org/", "https://deti-tagil.ru/"),
                                     encoding="utf-8")
     live = live_problems(load(d))
-    assert live and all(e.field.endswith(("example", "number", "url", "online_url", "website")) for e in live)
+    assert live and all(e.field.endswith(("example", "number", "url", "online_url", "website", "address_1")) for e in live)
     assert not any(e.field == "site_url" for e in live)
 
 
@@ -426,7 +426,7 @@ def test_command_makes_a_region_wide_campaign_and_check_reports_live_problems(tm
     data = load(target / "data")
     assert data.campaign.city is None and data.campaign.cities == ["Энск", "Заречный район"]
     # an event from the editors' command: the place's city defaults to the region for a region-wide campaign
-    from helpsite.scaffold import EventDraft, new_event
+    from helpsite.editing.scaffold import EventDraft, new_event
     new_event(target / "data", EventDraft(title="Семинар", type="seminar", start=f"{TODAY + dt.timedelta(days=5)} 10:00",
                                           organizer_ids=["fond-ensk"], audience=["teachers"], place="Школа № 1",
                                           address="ул. Мира, 1"))
@@ -446,6 +446,16 @@ def test_a_clean_live_site_has_no_draft_notice(tmp_path: Path):
     new_campaign(ROOT, tmp_path / "live", spec)
     campaign = tmp_path / "live" / "data" / "campaign.yml"
     campaign.write_text(campaign.read_text(encoding="utf-8").replace("status: draft", "status: live"), encoding="utf-8")
+    # the page the template asks to fill in stops a live build, with its file and line
+    about = tmp_path / "live" / "docs" / "about.md"
+    result = mkdocs_build(tmp_path / "live", tmp_path / "live" / "site")
+    assert result.returncode == 1
+    line = next(i for i, text in enumerate(about.read_text(encoding="utf-8").splitlines(), 1) if "Заполните эту страницу" in text)
+    assert f"docs/about.md:{line}: текст страницы: страница — ещё заготовка" in result.stdout, result.stdout[-2000:]
+    # following the advice: the box removed, the page written
+    text = about.read_text(encoding="utf-8")
+    box = re.search(r'!!! note "Заполните эту страницу"\n(?:    .*\n|\n)*', text)
+    about.write_text(text[:box.start()] + "Программа «Светлое детство» помогает детям Энска.\n\n" + text[box.end():], encoding="utf-8")
     result = mkdocs_build(tmp_path / "live", tmp_path / "live" / "site")
     assert result.returncode == 0, result.stdout[-2000:]
     pages = list((tmp_path / "live" / "site").rglob("*.html"))

@@ -15,9 +15,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from helpsite import searchindex as si
-from helpsite.errors import DataErrors
-from helpsite.load import load
+from helpsite.outputs import searchindex as si
+from helpsite.data.errors import DataErrors
+from helpsite.data.load import load
 
 from .conftest import ROOT, require_chromium
 from .search_queries import HELD_OUT, QUERIES

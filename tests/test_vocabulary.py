@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from helpsite import model as m
+from helpsite.data import model as m
 
 # a label may be empty only where the reader sees nothing (an exact figure has no «около»)
 EMPTY_ALLOWED = {(m.Qualifier, "exact")}

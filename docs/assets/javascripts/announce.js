@@ -1,4 +1,4 @@
-/* «Скопировать текст» for the announcement kit of an event (helpsite/announce).
+/* «Скопировать текст» for the announcement kit of an event (helpsite/outputs/announce).
    Own code, no third-party scripts. The Clipboard API where the page is a secure context and the
    browser allows it; otherwise the text field is selected and copied with execCommand — and if
    even that fails, the text stays selected so Ctrl+C (or a long tap → «Копировать») copies it.

@@ -1,6 +1,6 @@
 /* Start-at-label generator of the page «Материалы для печати» (no third-party code).
  * Reads the stocks and the laid-out sticker from data-stocks of #hs-start-at-label (made by
- * helpsite.printing.siteset.start_layouts), builds A4 pages with labels absolutely positioned in
+ * helpsite.outputs.printing.siteset.start_layouts), builds A4 pages with labels absolutely positioned in
  * millimetres (the same layout as the PDF, the same PT Sans font), and opens the print dialog.
  * Nothing is stored; nothing leaves the page. */
 (function () {

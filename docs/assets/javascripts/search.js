@@ -1,4 +1,4 @@
-/* The site search in the browser (the index is made by helpsite/searchindex.py).
+/* The site search in the browser (the index is made by helpsite/outputs/searchindex.py).
  *
  * What a person types goes through the same steps as the pages did: lower case, ё → е, words,
  * the same Russian stemmer (its ending lists come from the index), synonym groups from the

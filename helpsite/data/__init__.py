@@ -1,0 +1,1 @@
+"""Editors' data: the model (records, vocabularies), reading YAML with line numbers, loading and checking."""

@@ -1,0 +1,141 @@
+"""Campaign fields in shared texts: `{{ campaign.name }}` in docs/*.md and in algorithms.
+
+The texts in `docs/` and `data/algorithms/` are written for any region; what differs between
+campaigns (the name, the city or region, who acts as the guardianship authority, the campaign's
+own programmes) comes from `data/` through a few placeholders:
+
+    {{ campaign.name }}          «Безопасное детство»
+    {{ campaign.place }}         the city, or the region for a region-wide campaign
+    {{ campaign.region }}        «Вологодская область»
+    {{ campaign.in_place }}      «в городе Вологда» / «в Вологодской области»
+    {{ campaign.guardianship }}  «орган опеки и попечительства» (+ the region's body, if given)
+    {{ programmes.specialists }} the campaign's programmes for that audience, as a Markdown list
+                                 (any audience id: parents, teachers, children…)
+
+An unknown placeholder is a data error naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from helpsite.data import model as m
+from helpsite.data.errors import DataError, DataErrors
+
+if TYPE_CHECKING:
+    from helpsite.data.load import CampaignData
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}")
+CAMPAIGN_FIELDS = ("name", "place", "region", "in_place", "guardianship")
+
+
+def guardianship(campaign: m.Campaign) -> str:
+    """«орган опеки и попечительства» and, if the region has its own body, «(в Свердловской области — …)»."""
+    text = "орган опеки и попечительства"
+    if campaign.guardianship_body:
+        where = campaign.region_in or _region_in(campaign.region)
+        text += f" ({where} — {campaign.guardianship_body})"
+    return text
+
+
+def _region_in(region: str) -> str:
+    from helpsite.data.wording import region_in
+    return region_in(region)
+
+
+def programmes_md(data: "CampaignData", audience: str, programmes_link: str = "programmes.md") -> str:
+    rows = [p for p in data.programmes.values() if audience in {a.value for a in p.audience}]
+    if not rows:
+        return "Постоянных программ пока нет."
+    out = []
+    for p in rows:
+        line = f"- **{p.title}**" + (f" ({p.kind})" if p.kind else "") + f" — {p.description.rstrip('.')}."
+        orgs = [data.organizations[o].name for o in p.organizer_ids if o in data.organizations]
+        if p.organizers_text:
+            orgs.append(p.organizers_text)
+        if orgs:
+            line += " Проводят: " + "; ".join(orgs) + "."
+        out.append(line)
+    out.append(f"\nПодробнее — на странице [«Программы»]({programmes_link}).")
+    return "\n".join(out)
+
+
+def value(data: "CampaignData", scope: str, name: str, programmes_link: str = "programmes.md") -> str | None:
+    campaign = data.campaign
+    if scope == "campaign":
+        return {"name": lambda: campaign.name, "place": lambda: campaign.place, "region": lambda: campaign.region,
+                "in_place": lambda: campaign.in_place, "guardianship": lambda: guardianship(campaign)}.get(name, lambda: None)()
+    if scope == "programmes" and name in m.AUDIENCE_LABELS:
+        return programmes_md(data, name, programmes_link)
+    return None
+
+
+def _hint() -> str:
+    return ("допустимо: " + ", ".join("{{ campaign.%s }}" % f for f in CAMPAIGN_FIELDS)
+            + ", {{ programmes.<для кого> }} (" + ", ".join(m.AUDIENCE_LABELS) + ")")
+
+
+def fill(text: str, data: "CampaignData", programmes_link: str = "programmes.md") -> str:
+    """Replace every placeholder; unknown ones stay (`problems` reports them)."""
+    def repl(match: re.Match[str]) -> str:
+        found = value(data, match.group(1), match.group(2), programmes_link)
+        return match.group(0) if found is None else found
+    return PLACEHOLDER.sub(repl, text)
+
+
+def problems(text: str, data: "CampaignData", file: str) -> list[DataError]:
+    out = []
+    for match in PLACEHOLDER.finditer(text):
+        if value(data, match.group(1), match.group(2)) is None:
+            line = text.count("\n", 0, match.start()) + 1
+            out.append(DataError(file=file, line=line, field="", message=f"неизвестная подстановка «{match.group(0)}»",
+                                 hint=_hint()))
+    return out
+
+
+def check_docs(docs_dir: Path, data: "CampaignData") -> None:
+    """Raise DataErrors for unknown placeholders in the Markdown pages of `docs_dir`."""
+    errors: list[DataError] = []
+    root = docs_dir.parent
+    for page in sorted(docs_dir.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        if "{{" in text:
+            errors += problems(text, data, page.relative_to(root).as_posix())
+    if errors:
+        raise DataErrors(errors)
+
+
+def _fill_value(item: Any, data: "CampaignData") -> Any:
+    if isinstance(item, str):
+        return fill(item, data) if "{{" in item else item
+    if isinstance(item, list):
+        return [_fill_value(x, data) for x in item]
+    if isinstance(item, dict):
+        return {k: _fill_value(v, data) for k, v in item.items()}
+    return item
+
+
+def fill_data(data: "CampaignData") -> "CampaignData":
+    """The data with placeholders in algorithm texts filled (pages and printed checklists alike).
+    Raises DataErrors on an unknown placeholder."""
+    errors: list[DataError] = []
+    algorithms = {}
+    for ident, algorithm in data.algorithms.items():
+        dumped = algorithm.model_dump(mode="python")
+        raw = repr(dumped)
+        if "{{" not in raw:
+            algorithms[ident] = algorithm
+            continue
+        origin = data.origins.get(("algorithm", ident))
+        file = origin.display if origin is not None else f"data/algorithms/{ident}.yml"
+        for match in PLACEHOLDER.finditer(raw):
+            if value(data, match.group(1), match.group(2)) is None:
+                errors.append(DataError(file=file, line=None, field="", message=f"неизвестная подстановка «{match.group(0)}»",
+                                        hint=_hint()))
+        algorithms[ident] = type(algorithm).model_validate(_fill_value(dumped, data))
+    if errors:
+        raise DataErrors(errors)
+    return dataclasses.replace(data, algorithms=algorithms)

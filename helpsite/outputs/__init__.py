@@ -1,0 +1,1 @@
+"""Everything else the campaign publishes: calendars, feeds, search index, announcements, open data, print."""

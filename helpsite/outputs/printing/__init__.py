@@ -1,0 +1,20 @@
+"""Print materials from the campaign model: diary stickers on label sheets, a calibration page,
+a tri-fold leaflet, event posters and algorithm checklists — print-ready PDF (exact page size,
+vector text in PT Sans, vector QR codes) with PNG previews. Knows nothing of MkDocs.
+
+Renderers are plain functions: model in, PDF bytes out.
+"""
+
+from helpsite.outputs.printing.checklist import render_checklist
+from helpsite.outputs.printing.errors import PrintError
+from helpsite.outputs.printing.leaflet import render_leaflet
+from helpsite.outputs.printing.poster import render_poster
+from helpsite.outputs.printing.siteset import PrintSet, build_print_set, site_print_set
+from helpsite.outputs.printing.stickers import (
+    SheetOptions, Sticker, render_calibration, render_stickers, sticker_for,
+)
+from helpsite.outputs.printing.stock import find_stock, load_stocks
+
+__all__ = ["PrintError", "PrintSet", "SheetOptions", "Sticker", "build_print_set", "find_stock", "load_stocks",
+           "render_calibration", "render_checklist", "render_leaflet", "render_poster", "render_stickers",
+           "site_print_set", "sticker_for"]

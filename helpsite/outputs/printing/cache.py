@@ -1,0 +1,97 @@
+"""A content-hash cache for print files: a file is rebuilt only when its inputs change.
+
+The key of an item hashes the renderer's code, the font and library versions, and the exact
+inputs (model records as JSON, options). `mkdocs serve` rebuilds in milliseconds when nothing
+printed changed; a change to one event re-renders that event's poster only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import BaseModel
+
+from helpsite.outputs.printing import fonts
+
+PRUNE_AFTER_DAYS = 30
+
+
+@functools.cache
+def code_version() -> str:
+    """Hash of everything that shapes the output besides the data: our code, fonts, libraries."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[2]  # helpsite/: the whole core (phones, model, texts, templates…)
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".j2")
+                       and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for dist in ("reportlab", "qrcode", "pypdfium2", "pillow", "fontpkg-pt-sans"):
+        try:
+            digest.update(f"{dist}={version(dist)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{dist}=?".encode())
+    digest.update(fonts.version().encode())
+    return digest.hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _jsonable(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def key(*parts: Any) -> str:
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(json.dumps(_jsonable(list(parts)), ensure_ascii=False, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:24]
+
+
+class PrintCache:
+    """Files named by their key in `root` (default: build/print-cache/ of the project)."""
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, item_key: str, names: list[str], make: Callable[[], list[bytes]]) -> list[Path]:
+        """Paths of the cached files `names` for `item_key`; `make()` gives their bytes on a miss."""
+        paths = [self.root / f"{item_key}-{name}" for name in names]
+        if all(p.is_file() for p in paths):
+            self.hits += 1
+            now = time.time()
+            for p in paths:
+                os.utime(p, (now, now))  # recently used: kept by prune()
+            return paths
+        self.misses += 1
+        contents = make()
+        self.root.mkdir(parents=True, exist_ok=True)
+        for path, content in zip(paths, contents, strict=True):
+            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+            tmp.write_bytes(content)
+            os.replace(tmp, path)  # atomic: a concurrent build never reads half a file
+        return paths
+
+    def prune(self, days: float = PRUNE_AFTER_DAYS) -> None:
+        """Remove files not used for `days` (old versions of edited items)."""
+        if not self.root.is_dir():
+            return
+        limit = time.time() - days * 86400
+        for path in self.root.iterdir():
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+            except OSError:
+                pass

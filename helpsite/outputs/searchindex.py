@@ -1,0 +1,423 @@
+"""The site search: an index made for Russian, for people in a hurry, and for 10,000 services.
+
+What people type is not what the pages say: «ребенок» for «ребёнок», «телефона» for
+«телефон», «тлефон», «меня бьют», «отчим». So both the pages and the query go through the
+same steps: lower case, ё → е, words, a Russian stemmer (`stem`, the Snowball algorithm's
+steps; its ending lists are written into the index and the browser uses the very same lists),
+and the words editors give as data: `keywords` of hand-written pages (front matter),
+algorithms and categories, and synonym groups (`data/search_synonyms.yml`).
+
+The index is split so that one query fetches little, whatever the size of the site:
+- `search/meta.json`: counts, the stemmer's endings, stop words, synonym groups, file names;
+- `search/t/<letter>.<hash>.json`: every stem that starts with that letter → the documents
+  that hold it, with a precomputed weight (BM25 with fields: title, keywords, text); a typo
+  is corrected against the stems of the same first letter, so that file is all it needs.
+  A stem found in many documents has its list in `search/p/…json`, fetched only when a
+  query uses that stem;
+- `search/d/<n>.<hash>.json`: titles, addresses and short texts of 32 documents each, fetched
+  only for the results shown.
+The browser side is `docs/assets/javascripts/search.js`. No URL, history or storage is
+written by either: the query lives only in the search field.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpsite.data import model as m
+from helpsite.pages.eventtimes import event_times
+from helpsite.data.load import CampaignData
+from helpsite.pages.builder import Site, date_ru
+from helpsite.pages.richtext import first_paragraph
+
+SHORT_TEXT = 160
+SNIPPET = 420  # characters of text kept per document for the result's snippet
+CHUNK = 32  # documents per file of the document store
+LONG_POSTINGS = 48  # a word in more documents than this gets its own file of postings
+FORMAT = 1
+
+# ---------------------------------------------------------------- Russian: normalizing and stemming
+
+VOWELS = "аеиоуыэюя"
+# Snowball's Russian stemmer (snowballstem.org/algorithms/russian/stemmer.html), its lists as
+# data: `search.js` reads them from meta.json, so the browser stems exactly as the build does.
+# Lists marked "after а/я" remove an ending only when а or я precedes it.
+ENDINGS: dict[str, list[str]] = {
+    "gerund1": ["в", "вши", "вшись"],  # after а/я
+    "gerund2": ["ив", "ивши", "ившись", "ыв", "ывши", "ывшись"],
+    "reflexive": ["ся", "сь"],
+    "adjective": ["ее", "ие", "ые", "ое", "ими", "ыми", "ей", "ий", "ый", "ой", "ем", "им", "ым", "ом",
+                  "его", "ого", "ему", "ому", "их", "ых", "ую", "юю", "ая", "яя", "ою", "ею"],
+    "participle1": ["ем", "нн", "вш", "ющ", "щ"],  # after а/я
+    "participle2": ["ивш", "ывш", "ующ"],
+    "verb1": ["ла", "на", "ете", "йте", "ли", "й", "л", "ем", "н", "ло", "но", "ет", "ют", "ны", "ть", "ешь",
+              "нно"],  # after а/я
+    "verb2": ["ила", "ыла", "ена", "ейте", "уйте", "ите", "или", "ыли", "ей", "уй", "ил", "ыл", "им", "ым", "ен",
+              "ило", "ыло", "ено", "ят", "ует", "уют", "ит", "ыт", "ены", "ить", "ыть", "ишь", "ую", "ю"],
+    "noun": ["а", "ев", "ов", "ие", "ье", "е", "иями", "ями", "ами", "еи", "ии", "и", "ией", "ей", "ой", "ий", "й",
+             "иям", "ям", "ием", "ем", "ам", "ом", "о", "у", "ах", "иях", "ях", "ы", "ь", "ию", "ью", "ю", "ия",
+             "ья", "я"],
+    "derivational": ["ост", "ость"],
+    "superlative": ["ейш", "ейше"],
+}
+
+# Words that say nothing about a page; dropped from the index and the query (a query of only such
+# words is searched as it is). Kept short on purpose: «один», «нет», «дома» stay searchable, and so
+# do «я, меня, мне, ты, тебя, тебе»: a child writes «меня бьют», the children's pages say «тебя»
+# (a synonym group in data/search_synonyms.yml joins them).
+STOP_WORDS = frozenset([
+    "а", "без", "бы", "был", "была", "были", "было", "быть", "в", "вам", "вас", "ведь", "во", "вот", "все",
+    "всё", "вы", "где", "да", "даже", "для", "до", "его", "ее", "её", "ей", "ему", "если", "есть", "еще",
+    "ещё", "же", "за", "и", "из", "или", "им", "их", "к", "как", "какой", "когда", "кто", "ли", "либо", "мы",
+    "на", "над", "нам", "нас", "не", "него", "нее", "неё", "ней", "нибудь", "ним", "них", "но", "ну", "о",
+    "об", "однако", "он", "она", "они", "оно", "от", "по", "под", "при", "про", "с", "со", "так", "также",
+    "там", "те", "то", "того", "тоже", "той", "только", "том", "у", "уж", "уже", "чем", "что", "чтоб",
+    "чтобы", "эта", "эти", "это", "этот", "мой", "моя", "мои", "моё", "мое",
+])
+
+TOKEN = re.compile(r"[0-9a-zа-я]+")
+PHONE = re.compile(r"(?<![\d])(?:\+7|8)?[\s(-]*\d[\d\s()-]{1,16}\d(?![\d])")
+TAG = re.compile(r"<[^>]+>")
+
+
+def normalize(text: str) -> str:
+    """Lower case with ё as е: the index and the query spell every word one way."""
+    return text.lower().replace("ё", "е")
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text, normalized; a phone number also as its digits run together."""
+    text = normalize(text)
+    words = TOKEN.findall(text)
+    for match in PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if len(digits) >= 5 and digits not in words:
+            words.append(digits)
+    return words
+
+
+def _regions(word: str) -> tuple[int, int]:
+    """RV (after the first vowel) and R2 (Snowball's second region) as start positions."""
+    rv = next((i + 1 for i, c in enumerate(word) if c in VOWELS), len(word))
+
+    def region(start: int) -> int:
+        for i in range(start + 1, len(word)):
+            if word[i] not in VOWELS and word[i - 1] in VOWELS:
+                return i + 1
+        return len(word)
+
+    return rv, region(region(0))
+
+
+def _ending(word: str, start: int, names: Iterable[str]) -> tuple[str, str] | None:
+    """The longest ending of `word` from the lists `names` that lies at or after `start`."""
+    best: tuple[str, str] | None = None
+    for name in names:
+        for end in ENDINGS[name]:
+            if word.endswith(end) and len(word) - len(end) >= start and (best is None or len(end) > len(best[1])):
+                best = (name, end)
+    return best
+
+
+def _remove(word: str, start: int, names: tuple[str, ...], after_a: tuple[str, ...]) -> str | None:
+    found = _ending(word, start, names)
+    if found is None:
+        return None
+    name, end = found
+    rest = word[: len(word) - len(end)]
+    if name in after_a:
+        return rest if len(rest) > start and rest[-1] in "ая" else None
+    return rest
+
+
+@functools.lru_cache(maxsize=200_000)  # a site has far fewer distinct words than words
+def stem(word: str) -> str:
+    """Snowball's Russian stemmer (same steps in search.js)."""
+    word = normalize(word)
+    if not re.fullmatch(r"[а-я]+", word):
+        return word
+    rv, r2 = _regions(word)
+    if rv >= len(word):
+        return word
+    # step 1: perfective gerund, or (reflexive, then adjectival | verb | noun)
+    done = _remove(word, rv, ("gerund1", "gerund2"), ("gerund1",))
+    if done is not None:
+        word = done
+    else:
+        word = _remove(word, rv, ("reflexive",), ()) or word
+        adjective = _remove(word, rv, ("adjective",), ())
+        if adjective is not None:
+            word = _remove(adjective, rv, ("participle1", "participle2"), ("participle1",)) or adjective
+        else:
+            word = (_remove(word, rv, ("verb1", "verb2"), ("verb1",))
+                    or _remove(word, rv, ("noun",), ()) or word)
+    # step 2: и; step 3: derivational ость in R2; step 4: нн → н, superlative, ь
+    if word.endswith("и") and len(word) - 1 >= rv:
+        word = word[:-1]
+    derivational = _ending(word, max(r2, rv), ("derivational",))
+    if derivational:
+        word = word[: len(word) - len(derivational[1])]
+    superlative = _ending(word, rv, ("superlative",))
+    if superlative:
+        word = word[: len(word) - len(superlative[1])]
+    if word.endswith("нн") and len(word) - 2 >= rv or word.endswith("ь") and len(word) - 1 >= rv:
+        word = word[:-1]
+    return word
+
+
+@functools.lru_cache(maxsize=20_000)  # names of categories, districts, organisations repeat
+def terms(text: str) -> tuple[str, ...]:
+    """Stems of the words of `text` that carry meaning."""
+    return tuple(stem(word) for word in tokens(text) if word not in STOP_WORDS)
+
+
+# ---------------------------------------------------------------- documents
+
+@dataclass
+class Doc:
+    location: str  # URL relative to the site root, with #anchor for a section
+    title: str
+    text: str  # plain text
+    kind: str = "page"  # page | section | service | event | algorithm — the label under the title
+    keywords: list[str] = field(default_factory=list)
+    parent: str = ""  # the page's title, for a section
+    boost: float = 1.0
+
+
+KIND_LABELS = {"service": "Служба помощи", "event": "Событие", "algorithm": "Что делать, если…"}
+FIELD_WEIGHTS = {"title": 2.0, "keywords": 2.5, "text": 1.0}
+K1, B = 1.2, 0.5
+
+
+def _short(text: str, limit: int = SHORT_TEXT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def plain(fragment: str) -> str:
+    return " ".join(html.unescape(TAG.sub(" ", fragment)).split())
+
+
+def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
+    """One search entry per service and per event, and one for each of their listings."""
+    entries = [
+        _entry(site.url_of(Site.SERVICES), "Службы помощи",
+               ("Каталог служб помощи детям и семьям", ", ".join(c.name for c in data.categories.values()))),
+        _entry(site.url_of(Site.EVENTS), "События",
+               ("Семинары, родительские собрания, тренинги, акции", "календарь событий")),
+    ]
+    for service in data.services.values():
+        parts: Iterable[str] = (
+            ", ".join(data.categories[c].name for c in service.categories),
+            service.district,
+            data.organizations[service.organization_id].name,
+            _short(service.description),
+        )
+        keywords = [k for c in service.categories for k in data.categories[c].keywords]
+        entries.append(_entry(site.url_of(Site.service(service.id)), service.name, parts, "service", keywords))
+    for event in data.events.values():
+        times = event_times(event, data.campaign)
+        parts = (m.EVENT_TYPE_LABELS[event.type.value], date_ru(times.effective_start.date()),
+                 event.place.name if event.place else "онлайн", _short(first_paragraph(event.description)))
+        entries.append(_entry(site.url_of(Site.event(event.id)), event.title, parts, "event"))
+    for helpline in data.helplines.values():  # its part of the helplines page: found by its numbers too
+        entries.append({"location": site.url_of(Site.HELPLINES) + f"#{helpline.id}-title",
+                        "keywords": [helpline.name, *(p.number for p in helpline.phones)]})
+    for algorithm in data.algorithms.values():  # the page itself is indexed by the engine: add its words
+        entries.append({"location": site.url_of(Site.algorithm(algorithm.id)), "keywords": list(algorithm.keywords),
+                        "kind": "algorithm"})
+    return entries
+
+
+def _entry(location: str, title: str, parts: Iterable[str], kind: str = "page",
+           keywords: list[str] | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"location": location, "title": html.escape(title, quote=False),
+                             "text": html.escape(" · ".join(p for p in parts if p), quote=False), "kind": kind}
+    if keywords:
+        entry["keywords"] = keywords
+    return entry
+
+
+def front_matter_keywords(markdown: str) -> list[str]:
+    """`keywords:` of a page's front matter (a list, or words separated by commas)."""
+    match = re.match(r"---\s*\n(.*?)\n---\s*(\n|$)", markdown, re.DOTALL)
+    if not match:
+        return []
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return []  # a broken front matter is reported by the page checks, not here
+    words = meta.get("keywords") if isinstance(meta, dict) else None
+    if isinstance(words, str):
+        words = words.split(",")
+    return [str(w).strip() for w in words if str(w).strip()] if isinstance(words, list) else []
+
+
+def page_keywords(docs_dir: Path, site: Site, generated: Iterable[tuple[str, str]] = ()) -> dict[str, list[str]]:
+    """`keywords:` from the front matter of hand-written pages (and of generated ones, given as
+    (path, Markdown)): URL → words people search with."""
+    pages = [(p.relative_to(docs_dir).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(docs_dir.rglob("*.md"))]
+    out: dict[str, list[str]] = {}
+    for path, markdown in [*pages, *generated]:
+        words = front_matter_keywords(markdown)
+        if words:
+            out[site.url_of(path)] = words
+    return out
+
+
+def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
+              keywords: dict[str, list[str]]) -> list[Doc]:
+    """The engine's page and section entries (Material: location, title, text) with the record
+    entries and the keywords; documents of pages first, records after, in a stable order."""
+    extra: dict[str, list[str]] = {loc: list(words) for loc, words in keywords.items()}
+    kinds: dict[str, str] = {}
+    docs: list[Doc] = []
+    titles: dict[str, str] = {}
+    for entry in entries:
+        if "title" not in entry:  # words for a page the engine indexes (algorithms)
+            extra.setdefault(entry["location"], []).extend(entry.get("keywords", []))
+            kinds[entry["location"]] = entry.get("kind", "page")
+    for raw in engine_docs:
+        location, title, text = raw.get("location", ""), plain(raw.get("title", "")), plain(raw.get("text", ""))
+        page = location.split("#", 1)[0]
+        if "#" not in location:
+            titles[page] = title
+        if not text and not title:
+            continue
+        doc = Doc(location, title, text, kinds.get(page, "page") if "#" not in location else "section",
+                  boost=float(raw.get("boost", 1.0) or 1.0))
+        doc.keywords = extra.get(location, [])
+        if "#" in location:
+            doc.parent = titles.get(page, "")
+        docs.append(doc)
+    for entry in entries:
+        if "title" in entry:
+            docs.append(Doc(entry["location"], plain(entry["title"]), plain(entry.get("text", "")),
+                            entry.get("kind", "page"), list(entry.get("keywords", []))))
+    return docs
+
+
+# ---------------------------------------------------------------- the index files
+
+def _fields(doc: Doc) -> dict[str, dict[str, int]]:
+    """Field → term → how often."""
+    out: dict[str, dict[str, int]] = {}
+    for name, texts in (("title", [doc.title]), ("keywords", doc.keywords), ("text", doc.text.split(" · "))):
+        counts = out.setdefault(name, {})
+        for text in texts:
+            for term in terms(text):
+                counts[term] = counts.get(term, 0) + 1
+    return out
+
+
+def _shard(term: str) -> str:
+    return format(ord(term[0]), "x")
+
+
+def _hashed(folder: str, name: str, payload: Any) -> tuple[str, bytes]:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return f"{folder}/{name}.{hashlib.sha256(body).hexdigest()[:10]}.json", body
+
+
+def build_index(docs: list[Doc], synonyms: list[list[str]]) -> dict[str, bytes]:
+    """Path under `search/` → content of every index file."""
+    fields = [_fields(doc) for doc in docs]
+    lengths = [sum(f["text"].values()) for f in fields]
+    average = sum(lengths) / max(1, len(lengths)) or 1.0
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for ident, (doc, of_doc) in enumerate(zip(docs, fields, strict=False)):
+        # BM25 per field, then weighted: a word in the title or the keywords counts as much as
+        # several in the text, and a long text does not win by length
+        scores: dict[str, float] = {}
+        for name, counts in of_doc.items():
+            norm = K1 * (1 - B + B * lengths[ident] / average) if name == "text" else K1
+            for term, tf in counts.items():
+                scores[term] = scores.get(term, 0.0) + FIELD_WEIGHTS[name] * tf * (K1 + 1) / (tf + norm)
+        for term, score in scores.items():
+            postings.setdefault(term, []).append((ident, max(1, min(255, round(score * doc.boost * 20)))))
+    shards: dict[str, dict[str, list[int]]] = {}
+    for term in sorted(postings):
+        flat: list[int] = []
+        previous = 0
+        for ident, weight in postings[term]:
+            flat += (ident - previous, weight)
+            previous = ident
+        shards.setdefault(_shard(term), {})[term] = flat
+    files: dict[str, bytes] = {}
+    for table in shards.values():  # long lists in their own files: a letter's file stays small at any size
+        for term, flat in table.items():
+            if len(flat) > 2 * LONG_POSTINGS:
+                path, body = _hashed("p", _shard(term) + "-" + hashlib.sha256(term.encode()).hexdigest()[:8], flat)
+                files[path] = body
+                table[term] = path  # type: ignore[assignment]
+    shard_names: dict[str, str] = {}
+    for key, table in shards.items():
+        path, body = _hashed("t", key, table)
+        files[path], shard_names[key] = body, path
+    chunk_names = []
+    for start in range(0, len(docs), CHUNK):
+        rows = [[d.location, d.title, _snippet(d.text), KIND_LABELS.get(d.kind, ""), d.parent]
+                for d in docs[start:start + CHUNK]]
+        path, body = _hashed("d", str(start // CHUNK), rows)
+        files[path] = body
+        chunk_names.append(path)
+    pages: list[list[int]] = []  # [first id, count] of each page with sections (they follow it)
+    for ident, doc in enumerate(docs):
+        page = doc.location.split("#", 1)[0]
+        if "#" in doc.location and pages and docs[pages[-1][0]].location == page and sum(pages[-1]) == ident:
+            pages[-1][1] += 1
+        elif "#" not in doc.location:
+            pages.append([ident, 1])
+    groups = [sorted({t for word in group for t in terms(word)}) for group in synonyms]
+    meta = {"format": FORMAT, "docs": len(docs), "chunk": CHUNK, "shards": shard_names, "chunks": chunk_names,
+            "pages": [p for p in pages if p[1] > 1],
+            "endings": ENDINGS, "vowels": VOWELS, "stop": sorted(STOP_WORDS),
+            "synonyms": [g for g in groups if len(g) > 1]}
+    files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def _snippet(text: str) -> str:
+    return text if len(text) <= SNIPPET else text[:SNIPPET].rsplit(" ", 1)[0] + "…"
+
+
+def write_site_index(site_dir: Path, engine_index: Path, entries: list[dict[str, Any]],
+                     keywords: dict[str, list[str]], synonyms: list[list[str]]) -> dict[str, bytes]:
+    """Replace the engine's search index (Material's `search/search_index.json`, read for the
+    text of the hand-written pages) with ours; returns the files written (path under search/)."""
+    engine_docs = json.loads(engine_index.read_bytes())["docs"] if engine_index.exists() else []
+    files = build_index(documents(engine_docs, entries, keywords), synonyms)
+    folder = site_dir / "search"
+    for path, body in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    engine_index.unlink(missing_ok=True)  # not used: nothing in the site fetches it
+    drop_engine_search(site_dir)
+    return files
+
+
+def drop_engine_search(site_dir: Path) -> None:
+    """Material's own search (lunr, its language files, the worker; ≈ 1.2 MB) is never loaded:
+    our search box does not start it. Not shipping it keeps the site smaller."""
+    scripts = site_dir / "assets" / "javascripts"
+    shutil.rmtree(scripts / "lunr", ignore_errors=True)
+    for worker in scripts.glob("workers/search.*"):
+        worker.unlink()
+
+
+def read_documents(site_dir: Path) -> list[list[str]]:
+    """Every document of a built site's index: [location, title, snippet, label, page title] (tests, tools)."""
+    meta = json.loads((site_dir / "search" / "meta.json").read_text(encoding="utf-8"))
+    return [row for name in meta["chunks"] for row in json.loads((site_dir / "search" / name).read_text(encoding="utf-8"))]

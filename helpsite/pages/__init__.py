@@ -1,0 +1,1 @@
+"""The model rendered into the site's pages: the page builder, its Jinja templates and helpers."""

@@ -1,0 +1,504 @@
+"""The model → Markdown pages, through Jinja templates in `helpsite/pages/templates/`.
+
+Each builder returns `GeneratedPage(path, markdown)`; the MkDocs hook adds them as virtual
+files so Material renders, searches and navigates them like hand-written pages. Text from
+the data is escaped: `|md` for Markdown contexts (headings), autoescape in HTML blocks.
+
+Where is a helpline rendered? `templates/_parts.j2` → macro `phone_links`, used by
+`helplines.md.j2` (the helplines page) and `index.md.j2` (the home page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from urllib.parse import quote
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
+from markupsafe import Markup
+
+from helpsite.outputs import calendar as ics
+from helpsite.pages import directory
+from helpsite.data import model as m
+from helpsite.data.buildcache import write_atomic
+from helpsite.pages.charts import bar_chart, number_ru, value_ru
+from helpsite.pages.eventtimes import EventTimes, event_times
+from helpsite.pages.jsonld import event_jsonld, script_tag
+from helpsite.data.load import CampaignData
+from helpsite.outputs.news import FEED, atom_feed, date_label
+from helpsite.outputs.opendata import PAGE as OPEN_DATA, open_data_context
+from helpsite.pages.richtext import to_html
+from helpsite.data.textmarks import nowrap_phones
+
+MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
+                   "октября", "ноября", "декабря"]
+MONTHS_NOMINATIVE = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+                     "октябрь", "ноябрь", "декабрь"]
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page of the site: front matter plus a Markdown body, or plus a finished HTML body.
+
+    Record pages (a service, an event) are rendered straight to HTML by `*.html.j2` templates:
+    there are thousands of them and Markdown has nothing to do on them. The site engine gets
+    the front matter and uses `html_body` as the page content as it is.
+    """
+
+    path: str  # path inside docs, e.g. "services/krizisnaya-sluzhba.md"
+    markdown: str  # the whole text: front matter + body (what golden tests compare)
+    prerendered: bool = False  # True: the body after the front matter is final HTML
+    record: bool = False  # one of thousands alike (a service, an event): filled into a shared frame
+
+    @property
+    def front_matter(self) -> str:
+        """The front matter block (with its `---` lines), or "" if there is none."""
+        if not self.markdown.startswith("---\n"):
+            return ""
+        end = self.markdown.index("\n---\n", 4) + 5
+        return self.markdown[:end]
+
+    @property
+    def html_body(self) -> str:
+        return self.markdown[len(self.front_matter):]
+
+    def toc(self) -> list[dict[str, Any]]:
+        """Table of contents of an HTML body, in Python-Markdown's `toc_tokens` form (h2 and h3)."""
+        tokens: list[dict[str, Any]] = []
+        for level, ident, inner in _HEADING.findall(self.html_body):
+            token = {"level": int(level), "id": ident, "name": re.sub(r"<[^>]+>", "", inner).strip(), "children": []}
+            if token["level"] == 3 and tokens:
+                tokens[-1]["children"].append(token)
+            elif token["level"] == 2:
+                tokens.append(token)
+        return tokens
+
+
+_HEADING = re.compile(r'<h([23])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+
+
+# ------------------------------------------------------------------ filters
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&])")  # Python-Markdown's escapable characters, and HTML
+
+
+def md_inline(value: Any) -> Markup:
+    """Text safe to put in a Markdown line (a heading, a list item): no markup survives."""
+    text = str(value)
+    text = _MD_SPECIAL.sub(lambda mt: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(mt.group(1), "\\" + mt.group(1)), text)
+    return Markup(" ".join(text.split()))
+
+
+def front_matter_string(value: Any) -> Markup:
+    """A title or description for the front matter, safe wherever the theme puts it.
+
+    MkDocs' theme environment does not autoescape: Material writes `page.meta.description`
+    into an attribute and `page.title` into the nav as they are, and `<title>` through
+    `striptags`, which unescapes entities. So the value is HTML-escaped and angle brackets
+    are replaced by look-alikes that no tag can be made of. JSON strings are valid YAML.
+    """
+    text = " ".join(str(value).split()).replace("<", "‹").replace(">", "›")
+    return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
+
+
+def date_ru(value: dt.date) -> str:
+    return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year}"
+
+
+def month_ru(value: dt.date) -> str:
+    return f"{MONTHS_NOMINATIVE[value.month - 1]} {value.year}"
+
+
+def period_ru(start: dt.date, end: dt.date) -> str:
+    if (start.year, start.month) == (end.year, end.month):
+        return month_ru(start)
+    if start.year == end.year:
+        return f"{MONTHS_NOMINATIVE[start.month - 1]} – {month_ru(end)}"
+    return f"{month_ru(start)} – {month_ru(end)}"
+
+
+def time_ru(value: dt.time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def byday_ru(days: Iterable[m.Weekday]) -> str:
+    codes = [d.value for d in days]
+    order = list(m.WEEKDAY_LABELS)
+    idx = sorted(order.index(c) for c in codes)
+    if len(idx) >= 3 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{m.WEEKDAY_LABELS[order[idx[0]]]}–{m.WEEKDAY_LABELS[order[idx[-1]]]}"
+    return ", ".join(m.WEEKDAY_LABELS[order[i]] for i in idx)
+
+
+def hours_ru(hours: m.Hours | None) -> str:
+    if hours is None:
+        return ""
+    if hours.always_open:
+        text = "круглосуточно, без выходных"
+    else:
+        text = "; ".join(f"{byday_ru(e.byday)} {time_ru(e.opens_at)}–{time_ru(e.closes_at)}"
+                         + (f" ({e.description})" if e.description else "") for e in hours.weekly)
+    if hours.description:
+        text = f"{text}; {hours.description}" if text else hours.description
+    return text
+
+
+def hours_json(hours: m.Hours | None) -> str:
+    """The weekly schedule for the directory's «open now» filter (JS)."""
+    if hours is None:
+        return ""
+    if hours.always_open:
+        return json.dumps({"always": True})
+    return json.dumps({"weekly": [{"days": [d.value for d in e.byday], "open": time_ru(e.opens_at),
+                                   "close": time_ru(e.closes_at)} for e in hours.weekly]})
+
+
+def utc_offset_ru(value: dt.datetime) -> str:
+    offset = value.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    minutes = abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
+MOSCOW = m.ZoneInfo("Europe/Moscow")
+
+
+def moscow_time(value: dt.datetime) -> str:
+    """The same moment on Moscow clocks («08:00»), or "" where the clocks agree."""
+    there = value.astimezone(MOSCOW)
+    if there.utcoffset() == value.utcoffset():
+        return ""
+    return time_ru(there.time()) + (f", {date_ru(there.date())}" if there.date() != value.date() else "")
+
+
+def ages_ru(service: m.Service) -> str:
+    lo, hi = service.minimum_age, service.maximum_age
+    if lo is not None and hi is not None:
+        return f"от {lo} до {hi} лет"
+    if lo is not None:
+        return f"от {lo} лет"
+    if hi is not None:
+        return f"до {hi} лет"
+    return ""
+
+
+def audience_ru(values: Iterable[m.Audience]) -> str:
+    return ", ".join(m.AUDIENCE_LABELS[v.value] for v in values)
+
+
+def map_url(address: m.Address) -> str:
+    """A link (never an embedded map) to the address on a map."""
+    if address.latitude is not None and address.longitude is not None:
+        lat, lon = address.latitude, address.longitude
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    return "https://yandex.ru/maps/?text=" + quote(f"{address.city}, {address.address_1}")
+
+
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by name and source checksum,
+    and on disk (`persist_in`) for the next build: a CLI build does not compile ~60 templates again.
+
+    `mkdocs serve` rebuilds in one process: templates are not parsed and compiled again (an
+    edited template has a new checksum, so it is). Pure: the same source gives the same code.
+    Jinja checks its own version, Python's bytecode magic and the source checksum in every entry."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+        self._folder: Path | None = None
+        self._on_disk: set[tuple[Path, str]] = set()  # entries known to be in a folder
+
+    def persist_in(self, folder: Path) -> None:
+        self._folder = folder
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None and self._folder is not None and (self._folder, bucket.key) not in self._on_disk:
+            file = self._folder / f"{bucket.key}.jinja"  # compiled in this process for another folder
+            if not file.is_file():
+                write_atomic(file, code)
+            self._on_disk.add((self._folder, bucket.key))
+        if code is None and self._folder is not None:
+            try:
+                code = (self._folder / f"{bucket.key}.jinja").read_bytes()
+            except OSError:
+                code = None
+        if code is not None:
+            try:  # a stale entry resets the bucket (compiled again); so does a damaged one
+                bucket.bytecode_from_string(code)
+            except Exception:  # noqa: BLE001 - unpickling garbage raises anything
+                bucket.reset()
+            if bucket.code is not None:
+                self._store[bucket.key] = code
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        code = bucket.bytecode_to_string()
+        self._store[bucket.key] = code
+        if self._folder is not None:
+            write_atomic(self._folder / f"{bucket.key}.jinja", code)
+            self._on_disk.add((self._folder, bucket.key))
+
+
+TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's (hooks: on_env)
+
+
+# ------------------------------------------------------------------ site structure
+
+class Site:
+    """Paths of the generated pages and relative URLs between them."""
+
+    HOME = "index.md"
+    HELPLINES = "helplines.md"
+    SERVICES = "services/index.md"
+    ALGORITHMS = "algorithms/index.md"
+    EVENTS = "events/index.md"
+    PLAN = "plan.md"
+    NEWS = "news/index.md"
+    RESULTS = "results.md"
+    PROGRAMMES = "programmes.md"
+
+    def __init__(self, directory_urls: bool = True):
+        self.directory_urls = directory_urls
+
+    @staticmethod
+    def service(ident: str) -> str:
+        return f"services/{ident}.md"
+
+    @staticmethod
+    def algorithm(ident: str) -> str:
+        return f"algorithms/{ident}.md"
+
+    @staticmethod
+    def event(ident: str) -> str:
+        return f"events/{ident}.md"
+
+    @staticmethod
+    def series(ident: str) -> str:
+        return f"events/series/{ident}.md"
+
+    @staticmethod
+    def news_post(ident: str) -> str:
+        return f"news/{ident}.md"
+
+    def file_link(self, from_md: str, path: str) -> str:
+        """Relative URL from a page to a file of the built site (a calendar, the feed)."""
+        here = self.url_of(from_md)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+        return posixpath.relpath("/" + path, "/" + base)
+
+    def url_of(self, md_path: str) -> str:
+        """The page's URL relative to the site root, as MkDocs makes it."""
+        stem = md_path[:-3]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[:-5]
+        return stem + "/"
+
+    def link(self, from_md: str, to_md: str, anchor: str = "") -> str:
+        """Relative URL from one page to another (raw HTML links are not rewritten by MkDocs)."""
+        here = self.url_of(from_md)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+        target = self.url_of(to_md)
+        rel = posixpath.relpath("/" + target, "/" + (base or "")) if target else posixpath.relpath("/", "/" + base)
+        if target.endswith("/") or target == "":
+            rel = rel.rstrip("/") + "/" if rel != "." else "./"
+        if rel.startswith("./") and rel != "./":
+            rel = rel[2:]
+        return rel + (f"#{anchor}" if anchor else "")
+
+
+# ------------------------------------------------------------------ builders
+
+class PageBuilder:
+    def __init__(self, data: CampaignData, now: dt.datetime, directory_urls: bool = True, site_url: str | None = None):
+        self.data = data
+        self.site = Site(directory_urls)
+        self.now = now.astimezone(data.campaign.tz)
+        self.site_url = (site_url or data.campaign.site_url).rstrip("/") + "/"
+        self.env = Environment(loader=PackageLoader("helpsite.pages", "templates"), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True, bytecode_cache=TEMPLATE_CODE)
+        self.env.filters.update(md=md_inline, yaml=front_matter_string, date_ru=date_ru, month_ru=month_ru,
+                                time_ru=time_ru, hours_ru=hours_ru, hours_json=hours_json, byday_ru=byday_ru,
+                                ages_ru=ages_ru, utc_offset=utc_offset_ru,
+                                audience_ru=audience_ru, map_url=map_url, blocks=to_html, number_ru=number_ru,
+                                value_ru=value_ru, nowrap_phones=nowrap_phones)
+        self.env.globals.update(
+            data=data, campaign=data.campaign, site=self.site, now=self.now,
+            period_ru=period_ru, plural=plural_ru, event_times=self.event_times,
+            activity_status=self.activity_status, resolve=data.resolve,
+            AUDIENCE=m.AUDIENCE_LABELS, ORG_KIND=m.ORGANIZATION_KIND_LABELS, SERVICE_STATUS=m.SERVICE_STATUS_LABELS,
+            ALGO_AUDIENCE=m.ALGORITHM_AUDIENCE_LABELS, EVENT_TYPE=m.EVENT_TYPE_LABELS,
+            EVENT_STATUS=m.EVENT_STATUS_LABELS, ACTIVITY_STATUS=m.ACTIVITY_STATUS_LABELS, CHANNEL=m.CHANNEL_LABELS,
+            MATERIAL_KIND=m.MATERIAL_KIND_LABELS, NEWS_KIND=m.NEWS_KIND_LABELS,
+            ics=ics, FEED=FEED, page_url=self.page_url, news_date=date_label, bar_chart=bar_chart,
+            event_jsonld=lambda e: script_tag(event_jsonld(e, data, self.page_url, self.site_url)),
+            google_url=lambda e: ics.google_url(e, data, self.page_url(Site.event(e.id))),
+            outlook_url=lambda e: ics.outlook_url(e, data, self.page_url(Site.event(e.id))),
+            is_upcoming=self.is_upcoming, moscow_time=moscow_time, programme_period=programme_period,
+            plan_finished=self.plan_finished,
+            posts_about=lambda eid: [p for p in data.news.values() if eid in p.event_ids], status_counts=self.status_counts,
+            file_url=lambda path: self.site_url + path,
+        )
+        from helpsite.outputs.announce import EVENTS_FEED, Announcer, series_feed_path  # link previews, event kits, feeds
+
+        self.announce = Announcer(data, self.now, self.site_url, self.site)
+        self.env.globals.update(announce=self.announce, EVENTS_FEED=EVENTS_FEED, series_feed_path=series_feed_path)
+
+    # -- helpers used by templates
+    def render(self, template: str, path: str, record: bool = False, **context: Any) -> GeneratedPage:
+        tpl = self.env.get_template(template)
+        link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
+        file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
+        text = tpl.render(page_path=path, link=link, file_link=file_link, **context)
+        return GeneratedPage(path, re.sub(r"\n{3,}", "\n\n", text), prerendered=template.endswith(".html.j2"),
+                             record=record)
+
+    def event_times(self, event: m.Event) -> EventTimes:
+        return event_times(event, self.data.campaign)
+
+    def page_url(self, md_path: str) -> str:
+        """The absolute URL of a page (JSON-LD, calendars, the feed)."""
+        return self.site_url + self.site.url_of(md_path)
+
+    def is_upcoming(self, event: m.Event) -> bool:
+        return self.event_times(event).last >= self.now
+
+    def plan_finished(self) -> bool:
+        plan = self.data.plan
+        return plan.finished or (plan.end is not None and _month_end(plan.end) < self.now.date())
+
+    def activity_status(self, activity: m.Activity) -> str:
+        if activity.status in (m.ActivityStatus.done, m.ActivityStatus.cancelled):
+            return activity.status.value
+        if self.plan_finished():
+            return "unreported"  # the programme is over: not «overdue», just never marked
+        if _month_end(activity.end) < self.now.date():
+            return "overdue"
+        return activity.status.value
+
+    # -- pages
+    def build(self, records: bool = True) -> list[GeneratedPage]:
+        """Every page; with `records=False` without the record pages (see `record_pages`)."""
+        data = self.data
+        events = list(data.events.values())
+        upcoming = sorted((e for e in events if self.is_upcoming(e)),
+                          key=lambda e: (self.event_times(e).effective_start, e.id))
+        past = [e for e in reversed(events) if not self.is_upcoming(e)]
+        news = list(data.news.values())
+        pages = [
+            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3]),
+            self.render("helplines.md.j2", Site.HELPLINES),
+            self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(),
+                        facets=(facets := directory.facets(data.services.values())),
+                        districts=[d for d in self.districts() if d in facets.districts],
+                        everywhere=directory.serves_everywhere),
+            self.render("algorithms_index.md.j2", Site.ALGORITHMS),
+            self.render("events_index.html.j2", Site.EVENTS, upcoming=upcoming, past=past,
+                        event_types={e.type.value for e in events},
+                        event_audiences={a.value for e in events for a in e.audience}),
+            self.render("plan.md.j2", Site.PLAN),
+            self.render("news_index.md.j2", Site.NEWS, posts=news),
+            self.render("results.md.j2", Site.RESULTS),
+            self.render("programmes.md.j2", Site.PROGRAMMES),
+            self.render("open_data.md.j2", OPEN_DATA, **open_data_context()),
+        ]
+        if records:
+            pages += self.record_pages()
+        pages += [self.render("algorithm.md.j2", Site.algorithm(a.id), algorithm=a)
+                  for a in data.algorithms.values()]
+        for series in data.series.values():
+            sessions = sorted((e for e in events if e.series_id == series.id),
+                              key=lambda e: (e.series_part or 0, self.event_times(e).effective_start))
+            pages.append(self.render("series.md.j2", Site.series(series.id), series=series, sessions=sessions))
+        pages += [self.render("news_post.md.j2", Site.news_post(p.id), post=p) for p in news]
+        return pages
+
+    def record_paths(self) -> list[str]:
+        """Paths of the record pages: one per service and per event, in a stable order."""
+        return [Site.service(i) for i in self.data.services] + [Site.event(i) for i in self.data.events]
+
+    def record_pages(self, part: int = 0, parts: int = 1) -> list[GeneratedPage]:
+        """The record pages (every `parts`-th from `part`: the build renders them on all cores)."""
+        out = []
+        for path in self.record_paths()[part::parts]:
+            kind, ident = path[:-3].split("/")
+            if kind == "services":
+                out.append(self.render("service.html.j2", path, record=True, service=self.data.services[ident]))
+            else:
+                out.append(self.render("event.html.j2", path, record=True, event=self.data.events[ident]))
+        return out
+
+    def status_counts(self, tasks: Iterable[m.Task]) -> dict[str, int]:
+        """How many activities are in each status (overdue computed), in a fixed order, zeros left out."""
+        statuses = [self.activity_status(a) for t in tasks for a in t.activities]
+        return {k: statuses.count(k) for k in ("done", "in_progress", "planned", "overdue", "unreported", "cancelled")
+                if k in statuses}
+
+    def plan_deadlines(self) -> list[tuple[m.Task, m.Activity, dt.date, str]]:
+        """Each activity's last day (the end month's last day) and status, cancelled ones left out."""
+        out = []
+        for task in self.data.plan.tasks:
+            for activity in task.activities:
+                status = self.activity_status(activity)
+                if status != "cancelled":
+                    out.append((task, activity, _month_end(activity.end), status))
+        return out
+
+    def files(self) -> dict[str, bytes]:
+        """The site's files that are not pages: calendars and the news feed, {path: bytes}."""
+        out = ics.calendar_files(self.data, self.now, self.page_url, self.site_url, self.plan_deadlines())
+        out[FEED] = atom_feed(self.data, self.page_url, self.site_url)
+        return out
+
+    def districts(self) -> list[str]:
+        """The directory's district filter: the campaign's own list of cities and districts first, in its order."""
+        present = {s.district for s in self.data.services.values()}
+        listed = [c for c in self.data.campaign.cities if c in present]
+        return listed + sorted(present - set(listed))
+
+    def service_groups(self) -> list[tuple[m.Category, list[m.Service]]]:
+        groups = []
+        for category in self.data.categories.values():
+            members = [s for s in self.data.services.values() if category.id in s.categories]
+            if members:
+                groups.append((category, members))
+        return groups
+
+
+def programme_period(programme: m.Programme) -> str:
+    """«с сентября 2022 года, идёт», «ноябрь — декабрь 2016 года» or the editor's own words."""
+    if programme.period_text:
+        return programme.period_text
+    if programme.start and programme.end:
+        return period_ru(programme.start, programme.end)
+    if programme.start:
+        return f"с {MONTHS_GENITIVE[programme.start.month - 1]} {programme.start.year} года, идёт"
+    return "идёт"
+
+
+def _month_end(value: dt.date) -> dt.date:
+    nxt = dt.date(value.year + (value.month == 12), value.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def build_pages(data: CampaignData, now: dt.datetime, directory_urls: bool = True,
+                site_url: str | None = None) -> list[GeneratedPage]:
+    """All generated pages of the site, in a stable order."""
+    return PageBuilder(data, now, directory_urls, site_url).build()

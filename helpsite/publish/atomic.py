@@ -1,0 +1,277 @@
+"""Publish a finished build atomically: the last good site stays until a new one is whole.
+
+One build at a time: `BuildLock` holds an `fcntl.flock` on `site.lock` beside the site for the
+whole build (a second build waits for it; the kernel releases it if the build is killed). The
+build writes into `site.staging`; publishing is one exchange of the two directories
+(`renameat2(RENAME_EXCHANGE)` on Linux, `renamex_np(RENAME_SWAP)` on macOS), so `site/` is
+always a complete directory — the last good site or the new one, never neither. Leftovers of a
+killed build (`site.staging`, `site.previous`) are removed when the next build starts, under
+the lock. Where no exchange exists, two renames are used and the next build restores
+`site.previous` if a kill fell between them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import functools
+import gzip
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+
+class PublishError(Exception):
+    """A Russian message for the editor: the site was not published, the last good site is kept."""
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def disk_full_message(exc: OSError, site_dir: Path) -> str:
+    return (f"Не хватило места на диске при записи сайта ({exc.filename or site_dir.parent}). Сайт не собран, "
+            f"прежний сайт в {site_dir} не тронут, временная папка удалена. Освободите место на диске "
+            f"(нужно не меньше, чем занимает {site_dir.name}/, ещё раз) и запустите сборку снова.")
+
+
+def staging_dir(site_dir: Path) -> Path:
+    return site_dir.with_name(site_dir.name + ".staging")
+
+
+def previous_dir(site_dir: Path) -> Path:
+    return site_dir.with_name(site_dir.name + ".previous")
+
+
+def lock_path(site_dir: Path) -> Path:
+    return site_dir.with_name(site_dir.name + ".lock")
+
+
+class BuildLock:
+    """An exclusive `flock` on `site.lock`: one build at a time for one site folder.
+
+    A second build waits (saying so once) up to `timeout` seconds, then gives up with a Russian
+    message. The lock belongs to the open file: it ends when the build ends or is killed."""
+
+    def __init__(self, site_dir: Path, timeout: float | None = None, notice: Callable[[str], None] | None = None):
+        self.path = lock_path(site_dir)
+        self.timeout = timeout if timeout is not None else float(os.environ.get("HELPSITE_BUILD_WAIT", "900"))
+        self.notice = notice
+        self.fd: int | None = None
+
+    def acquire(self) -> "BuildLock":
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        deadline = time.monotonic() + self.timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise PublishError(
+                        f"Другая сборка этого сайта ({self.path.parent}) идёт уже больше {self.timeout:.0f} с; "
+                        f"эта сборка остановлена, сайт не тронут. Дождитесь окончания той сборки "
+                        f"(или закройте её окно) и запустите сборку снова.") from None
+                if not told and self.notice:
+                    self.notice("Сейчас идёт другая сборка этого сайта: жду, когда она закончится…")
+                    told = True
+                time.sleep(0.1)
+        self.fd = fd
+        return self
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing the file ends the flock
+            self.fd = None
+
+    def __enter__(self) -> "BuildLock":
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+
+
+def recover(site_dir: Path) -> None:
+    """Under the lock, before a build: finish or undo what a killed build left behind."""
+    previous = previous_dir(site_dir)
+    if not site_dir.exists() and previous.is_dir():  # killed between the two fallback renames
+        os.replace(previous, site_dir)
+    for leftover in (staging_dir(site_dir), previous):
+        _remove(leftover)
+
+
+def prepare_staging(site_dir: Path) -> Path:
+    """An empty place beside `site_dir` to build into (call with the lock held)."""
+    recover(site_dir)
+    return staging_dir(site_dir)
+
+
+def _kill_point(name: str) -> None:
+    """Test seam: `HELPSITE_TEST_KILL_AT=<name>` kills the build here (SIGKILL), as a power cut would."""
+    if os.environ.get("HELPSITE_TEST_KILL_AT") == name:
+        import signal
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step; False where the system cannot (then the caller falls back)."""
+    if os.environ.get("HELPSITE_TEST_NO_EXCHANGE"):  # test seam: the two-rename fallback
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        at_fdcwd, rename_exchange = -100, 2
+        result = libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        result = libc.renamex_np(os.fsencode(a), os.fsencode(b), 2)  # RENAME_SWAP
+    else:
+        return False
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
+        return False  # this file system cannot exchange: fall back
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Make `staging` the site in one atomic step; the old site is removed afterwards.
+
+    At every moment `site_dir` is a complete site: the old one until the exchange, the new one
+    after it. A kill after the exchange leaves the old site in `staging`: the next build removes it."""
+    _kill_point("staged")
+    if site_dir.is_dir() and not site_dir.is_symlink():
+        if not _exchange(staging, site_dir):
+            previous = previous_dir(site_dir)
+            _remove(previous)
+            os.replace(site_dir, previous)
+            _kill_point("between-renames")  # `recover` puts the old site back
+            os.replace(staging, site_dir)
+            staging = previous
+        _kill_point("exchanged")  # the old site waits in `staging`: the next build removes it
+        _remove(staging)  # the old site
+    else:
+        if site_dir.is_symlink() or site_dir.exists():
+            site_dir.unlink()
+        os.replace(staging, site_dir)
+
+
+def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+    """Write files under `root` (paths relative to it): a dict, or pairs produced one at a time."""
+    root = root.resolve()
+    for rel, content in (files.items() if isinstance(files, dict) else files):
+        if rel.startswith("/") or ".." in rel.split("/"):
+            raise ValueError(f"path outside the site: {rel}")
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+# The jobs of the running `write_jobs` call: set just before its worker processes are forked,
+# so each worker sees them without pickling; cleared when the call returns.
+_JOBS: list[Callable[[], Iterable[tuple[str, bytes]]]] = []
+_JOB_ROOT: list[Path] = []
+
+
+def _run_job(index: int) -> int:
+    write_files(_JOB_ROOT[0], _JOBS[index]())
+    return index
+
+
+def _worker_init(parent: int) -> None:
+    """A worker dies with the build: a killed build leaves no writer behind (nor its lock)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]) -> None:
+    """Write what each job yields; jobs run in forked worker processes, one per core, longest
+    first (put it first). Without fork, or with one core, they run here one after another."""
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8, len(jobs))
+    if workers < 2 or not hasattr(os, "fork"):
+        for job in jobs:
+            write_files(root, job())
+        return
+    import multiprocessing
+
+    _JOBS[:], _JOB_ROOT[:] = jobs, [root]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+            for _ in pool.imap_unordered(_run_job, range(len(jobs))):
+                pass
+    finally:
+        _JOBS.clear()
+        _JOB_ROOT.clear()
+
+
+def discard(staging: Path) -> None:
+    if staging.exists():
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_sitemap(root: Path, sitemap: str) -> None:
+    """sitemap.xml and the sitemap.xml.gz MkDocs writes beside it."""
+    (root / "sitemap.xml").write_text(sitemap, encoding="utf-8")
+    with gzip.GzipFile(root / "sitemap.xml.gz", "wb", mtime=0) as out:
+        out.write(sitemap.encode("utf-8"))
+
+
+def complete_site(staging: Path, content, shells: dict, site, site_url: str,
+                  harden: Callable[[str], str] = lambda text: text) -> None:
+    """Everything the engine does not write itself, into the staged site: calendars, feeds and
+    open data (`content.files`), the record pages filled into their frames (prototypes removed),
+    the sitemap with the records, and the site search's index (pages and one entry per record).
+    Every record page goes through `harden` (the CSP and safe links, as every page)."""
+    from helpsite.outputs import searchindex
+
+    write_files(staging, content.files)
+    builder = content.builder
+    if builder is not None:  # else the records were rendered by the engine as normal pages
+        _write_records(staging, content, builder, shells, site, site_url, harden)
+    # the site search: the engine's page index + one entry per record → our split index (searchindex.py);
+    # record pages are out of the engine's index however they are rendered (search: exclude)
+    searchindex.write_site_index(staging, staging / "search" / "search_index.json", content.search_entries,
+                                 content.search_keywords, [g.words for g in content.data.synonyms.groups])
+
+
+def _write_records(staging: Path, content, builder, shells: dict, site, site_url: str,
+                   harden: Callable[[str], str]) -> None:
+    from helpsite.publish import shell
+    from helpsite.outputs.opendata import open_data_files
+
+    # open data and the record pages are made now, on every core (build_content(defer_records=True))
+    chunks = max(1, len(content.record_paths) // 500)
+    def record_job(part: int) -> Iterable[tuple[str, bytes]]:
+        return shell.record_pages_output(builder.record_pages(part, chunks), shells, site, harden)
+
+    jobs: list[Callable[[], Iterable[tuple[str, bytes]]]] = [lambda: open_data_files(builder).items()]
+    jobs += [functools.partial(record_job, part) for part in range(chunks)]
+    write_jobs(staging, jobs)
+    for folder in shells:  # the prototypes were only frames
+        for prototype in shell.PROTOTYPES:
+            discard(staging / site.url_of(shell.prototype_path(folder, prototype)))
+    sitemap = staging / "sitemap.xml"
+    if sitemap.exists():
+        records = [site.url_of(path) for path in content.record_paths]
+        write_sitemap(staging, shell.sitemap_with_records(sitemap.read_text(encoding="utf-8"), site_url, records))

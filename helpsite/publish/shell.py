@@ -1,0 +1,179 @@
+"""Record pages at scale: render the theme once per folder, fill it for every record.
+
+A national directory has thousands of service pages that differ only in their title,
+description, address and body; the theme frame around them (header, nav, footer, scripts) is
+the same for every page in a folder. The site engine renders two prototype pages per folder
+with sentinel values: `make_shell` cuts the first at its sentinels, and `verify` proves the cut
+frame by filling it with the second prototype's values (long, Cyrillic, mixed case, other
+lengths) and comparing with what the engine rendered for them. A theme that transforms a value
+(`page.title | upper`, `truncate`, a hash) fails the proof and the records are rendered
+normally. `leftover_sentinels` scans the finished site: no sentinel may ever be published.
+Values are HTML-escaped; the body is the record's finished HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+
+@dataclass(frozen=True)
+class Prototype:
+    """The sentinel values of one prototype page."""
+
+    id: str  # the page's file name (without .md): the slug sentinel
+    title: str
+    description: str
+    body: str  # an h1, so the theme adds no title heading of its own
+    image: str  # the link-preview picture (og:image), an absolute URL (helpsite/outputs/announce)
+
+    def markdown(self) -> str:
+        return (f"---\ntitle: {json.dumps(self.title, ensure_ascii=False)}\n"
+                f"description: {json.dumps(self.description, ensure_ascii=False)}\n"
+                f"og_image: {json.dumps(self.image, ensure_ascii=False)}\n"
+                f"search:\n  exclude: true\nhide:\n  - toc\n---\n\n{self.body}\n")
+
+
+# The frame is cut at A's sentinels; B proves it. B's values are unlike A's in length, case,
+# script and spaces, so a theme that changes a value in any way makes the two disagree.
+PROTOTYPE = Prototype("__shell__", "HSSHELLTITLE7f3a", "HSSHELLDESCRIPTION7f3a", "<h1>HSSHELLBODY7f3a</h1>",
+                      "HSSHELLIMAGE7f3a")
+CHECK = Prototype(
+    "__shellcheck__",
+    "HsShellTitleB Проверка рамки: «Служба помощи семье и детям» № 12, Нижний Тагил — "
+    "приём по записи, длинное название записи для проверки шаблона темы",
+    "HsShellDescB Описание для проверки рамки: служба помощи детям и семьям, консультации "
+    "психолога и юриста, круглосуточно — длинный текст, который тема не должна менять никак",
+    "<h1>HsShellBodyB Проверка</h1>\n<p>Текст записи.</p>",
+    "https://example.org/hsshellimageb/Картинка-проверки.png")
+PROTOTYPES = (PROTOTYPE, CHECK)
+PROTOTYPE_ID = PROTOTYPE.id
+_SLOTS = re.compile("(" + "|".join(re.escape(s) for s in (PROTOTYPE.title, PROTOTYPE.description, PROTOTYPE.image,
+                                                          PROTOTYPE.body, PROTOTYPE.id)) + ")")
+_SLOT_NAMES = {PROTOTYPE.title: "title", PROTOTYPE.description: "description", PROTOTYPE.image: "image",
+               PROTOTYPE.body: "body", PROTOTYPE.id: "slug"}
+_FRONT_VALUE = re.compile(r'^(title|description|og_image): (".*")$', re.M)
+# Any trace of a prototype in a published file (case-insensitive: a theme may change the case)
+SENTINEL_TRACE = re.compile(rb"hsshell|__shell(?:check)?__", re.I)
+
+
+class ShellError(ValueError):
+    """The prototype page does not have the expected shape (the theme changed): render normally."""
+
+
+@dataclass(frozen=True)
+class Shell:
+    chunks: tuple[str, ...]  # literal text; len(chunks) == len(slots) + 1
+    slots: tuple[str, ...]  # "title" | "description" | "image" | "body" | "slug"
+
+    def fill(self, *, title: str, description: str, body: str, slug: str, image: str = "") -> str:
+        values = {"title": _text(title), "description": _text(description), "image": _text(image), "body": body,
+                  "slug": slug}
+        out = [self.chunks[0]]
+        for slot, chunk in zip(self.slots, self.chunks[1:], strict=True):
+            out.append(values[slot])
+            out.append(chunk)
+        return "".join(out)
+
+
+def _text(value: str) -> str:
+    """Escaped for text and attribute contexts alike; no tag can be formed."""
+    return html.escape(value.replace("<", "‹").replace(">", "›"), quote=True)
+
+
+def prototype_markdown(prototype: Prototype = PROTOTYPE) -> str:
+    """A prototype page: front matter with the sentinels, its body is the body sentinel."""
+    return prototype.markdown()
+
+
+def make_shell(rendered: str) -> Shell:
+    parts = _SLOTS.split(rendered)
+    chunks, slots = tuple(parts[0::2]), tuple(_SLOT_NAMES[s] for s in parts[1::2])
+    if slots.count("body") != 1 or "title" not in slots:
+        raise ShellError(f"в странице-образце {slots.count('body')} мест для текста записи (нужно одно) "
+                         f"и {slots.count('title')} мест для заголовка (нужно хотя бы одно)")
+    if SENTINEL_TRACE.search("".join(chunks).encode("utf-8")):
+        raise ShellError("тема изменила заголовок или описание страницы-образца (например, фильтром upper)")
+    return Shell(chunks, slots)
+
+
+def verify(shell: Shell, check_rendered: str) -> None:
+    """The frame filled with CHECK's values must be exactly what the engine rendered for CHECK."""
+    filled = shell.fill(title=CHECK.title, description=CHECK.description, body=CHECK.body, slug=CHECK.id,
+                        image=CHECK.image)
+    if filled != check_rendered:
+        at = next((i for i, (a, b) in enumerate(zip(filled, check_rendered, strict=False)) if a != b),
+                  min(len(filled), len(check_rendered)))
+        raise ShellError(f"рамка, заполненная проверочными значениями, расходится с обычной отрисовкой "
+                         f"(около «{check_rendered[max(0, at - 60):at + 60]}»)")
+
+
+def front_values(front_matter: str) -> tuple[str, str]:
+    """(title, description) from a generated page's front matter (JSON-quoted strings, unescaped)."""
+    values = {key: json.loads(raw) for key, raw in _FRONT_VALUE.findall(front_matter)}
+    return html.unescape(values.get("title", "")), html.unescape(values.get("description", ""))
+
+
+def front_image(front_matter: str) -> str:
+    """The page's `og_image` (link-preview picture URL) from its front matter, "" if none."""
+    values = {key: json.loads(raw) for key, raw in _FRONT_VALUE.findall(front_matter)}
+    return html.unescape(values.get("og_image", ""))
+
+
+Renderer = Callable[[object], str]  # a record page (GeneratedPage) → the whole HTML page
+
+
+def record_pages_output(pages, shells: dict[str, Shell | Renderer], site, harden: Callable[[str], str]
+                        ) -> Iterator[tuple[str, bytes]]:
+    """(site path, HTML) of every record page, filled into its folder's shell (or rendered by
+    the folder's fallback renderer) — one at a time."""
+    for page in pages:
+        if not page.record:
+            continue
+        folder, name = posixpath.split(page.path)
+        frame = shells[folder]
+        if isinstance(frame, Shell):
+            title, description = front_values(page.front_matter)
+            text = frame.fill(title=title, description=description, body=page.html_body, slug=name[:-3],
+                              image=front_image(page.front_matter))
+        else:
+            text = frame(page)
+        url = site.url_of(page.path)
+        yield (url + "index.html" if url.endswith("/") or url == "" else url), harden(text).encode("utf-8")
+
+
+def prototype_path(folder: str, prototype: Prototype = PROTOTYPE) -> str:
+    return f"{folder}/{prototype.id}.md"
+
+
+def sitemap_with_records(sitemap: str, site_url: str, record_urls: list[str]) -> str:
+    """MkDocs' sitemap without the prototype pages and with every record page."""
+    ids = "|".join(re.escape(p.id) for p in PROTOTYPES)
+    sitemap = re.sub(r"\s*<url>\s*<loc>[^<]*(?:" + ids + r")[^<]*</loc>.*?</url>", "", sitemap, flags=re.S)
+    entries = "".join(f"\n    <url>\n         <loc>{html.escape(site_url + url)}</loc>\n    </url>" for url in record_urls)
+    return sitemap.replace("</urlset>", entries + "\n</urlset>", 1)
+
+
+def leftover_sentinels(root: Path, limit: int = 20) -> list[str]:
+    """Files of a finished site that still hold a trace of a prototype page (at most `limit`)."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js", ".txt", ".ics", ".atom", ".csv", ".gz"):
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                import gzip
+                try:
+                    data = gzip.decompress(data)
+                except OSError:
+                    continue
+            low = data.lower()  # 7× faster than a case-insensitive regex on 100 MB of pages
+            if b"hsshell" in low or b"__shell" in low:
+                found.append(str(path.relative_to(root)))
+                if len(found) >= limit:
+                    break
+    return found
