@@ -706,9 +706,10 @@ def test_record_frame_fills_the_preview_picture_escaped():
     """The record frame (helpsite/publish/shell.py) puts each record's own og:image in, escaped like the title."""
     from helpsite.publish import shell
 
-    frame = shell.make_shell(f'<head><meta property="og:image" content="{shell.IMAGE}">'
-                             f'<meta property="og:title" content="{shell.TITLE}"><link rel="canonical" '
-                             f'href="https://x.example/events/{shell.PROTOTYPE_ID}/"></head><body>{shell.BODY}</body>')
+    sample = shell.PROTOTYPE
+    frame = shell.make_shell(f'<head><meta property="og:image" content="{sample.image}">'
+                             f'<meta property="og:title" content="{sample.title}"><link rel="canonical" '
+                             f'href="https://x.example/events/{sample.id}/"></head><body>{sample.body}</body>')
     assert "image" in frame.slots
     html = frame.fill(title='A "B" <i>', description="d", body="<p>b</p>", slug="e-1",
                       image='https://x.example/og/events/e-1-0123456789abcdef.png"><script>')

@@ -49,7 +49,9 @@ def hostile_project(root: Path) -> Path:
     set_field(data / "services" / "sluzhba-sos.yml", "description", f"Описание {PAYLOAD}")
     event = data / "events" / "kruglyy-stol-vmeste-zashchitim.yml"
     set_field(event, "title", f"Круглый стол {SHORT}")
-    set_field(data / "helplines.yml", "name", f"Телефон {SHORT}", indent="  ")
+    # short: the helpline's name is printed on the smallest sticker, which refuses a name that does not fit
+    set_field(data / "helplines.yml", "name", 'Линия"><hs-evil>', indent="  ")
+    set_field(data / "helplines.yml", "description", f"Описание {PAYLOAD}", indent="  ")
     set_field(data / "organizations.yml", "name", f"Организация {PAYLOAD}", indent="  ")
     # Markdown in text fields stays text too (links, images from other hosts)
     news = data / "news" / "forum-megapolis-territoriya-detstva.yml"
@@ -183,7 +185,8 @@ def test_urls_from_data_are_absolute_http_and_nothing_else(good_project, file, k
         path.write_text(original, encoding="utf-8")
     assert result.returncode != 0
     line = next(n for n, text in enumerate(original.split("\n"), 1) if text.startswith(f"{indent}{key}:"))
-    assert re.search(rf"data/{re.escape(file)}:{line}: \S*{key}: это не адрес сайта", result.stdout), result.stdout
+    assert re.search(rf"data/{re.escape(file)}:{line}: \S*{key}: (это не адрес сайта|в адресе недопустимые символы)",
+                     result.stdout), result.stdout
     assert "без пробелов, кавычек и угловых скобок" in result.stdout and "Traceback" not in result.stdout
     assert site_bytes(good_project / "site") == before  # byte-identical to the last good site
     assert not (good_project / "site.staging").exists()

@@ -18,6 +18,7 @@ An unknown placeholder is a data error naming the file and the line.
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,14 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}")
 CAMPAIGN_FIELDS = ("name", "place", "region", "in_place", "guardianship")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#!|{}])")
+
+
+def md_text(value: str) -> str:
+    """Text from the data as Markdown that shows exactly this text: no markup, no HTML, no link."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(value, quote=False))
 
 
 def guardianship(campaign: m.Campaign) -> str:
@@ -51,11 +60,12 @@ def programmes_md(data: "CampaignData", audience: str, programmes_link: str = "p
     if not rows:
         return "Постоянных программ пока нет."
     out = []
-    for p in rows:
-        line = f"- **{p.title}**" + (f" ({p.kind})" if p.kind else "") + f" — {p.description.rstrip('.')}."
-        orgs = [data.organizations[o].name for o in p.organizer_ids if o in data.organizations]
+    for p in rows:  # every text from the data escaped: it is shown, never read as Markdown or HTML
+        line = f"- **{md_text(p.title)}**" + (f" ({md_text(p.kind)})" if p.kind else "") + \
+            f" — {md_text(p.description.rstrip('.'))}."
+        orgs = [md_text(data.organizations[o].name) for o in p.organizer_ids if o in data.organizations]
         if p.organizers_text:
-            orgs.append(p.organizers_text)
+            orgs.append(md_text(p.organizers_text))
         if orgs:
             line += " Проводят: " + "; ".join(orgs) + "."
         out.append(line)
@@ -78,11 +88,15 @@ def _hint() -> str:
             + ", {{ programmes.<для кого> }} (" + ", ".join(m.AUDIENCE_LABELS) + ")")
 
 
-def fill(text: str, data: "CampaignData", programmes_link: str = "programmes.md") -> str:
-    """Replace every placeholder; unknown ones stay (`problems` reports them)."""
+def fill(text: str, data: "CampaignData", programmes_link: str = "programmes.md", markdown: bool = True) -> str:
+    """Replace every placeholder; unknown ones stay (`problems` reports them). In Markdown (the
+    pages of docs/) a campaign field is escaped: it shows as written, never as markup or HTML;
+    `markdown=False` for plain data texts (algorithms), which their templates escape."""
     def repl(match: re.Match[str]) -> str:
         found = value(data, match.group(1), match.group(2), programmes_link)
-        return match.group(0) if found is None else found
+        if found is None:
+            return match.group(0)
+        return md_text(found) if markdown and match.group(1) == "campaign" else found
     return PLACEHOLDER.sub(repl, text)
 
 
@@ -110,7 +124,7 @@ def check_docs(docs_dir: Path, data: "CampaignData") -> None:
 
 def _fill_value(item: Any, data: "CampaignData") -> Any:
     if isinstance(item, str):
-        return fill(item, data) if "{{" in item else item
+        return fill(item, data, markdown=False) if "{{" in item else item
     if isinstance(item, list):
         return [_fill_value(x, data) for x in item]
     if isinstance(item, dict):

@@ -231,8 +231,8 @@ def _special_message(code: str, value: Any) -> tuple[str, str] | None:
     if code == "url_chars" and isinstance(value, str):
         bad = sorted({ch for ch in value if ch in _URL_FORBIDDEN or ord(ch) < 32 or ch.isspace()})
         shown = ", ".join("пробел" if ch == " " else f"«{ch}»" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in bad)
-        return (f"в адресе недопустимые символы: {shown}", "скопируйте адрес из адресной строки браузера заново; "
-                "пробел в адресе пишется как %20")
+        return (f"в адресе недопустимые символы: {shown}", "скопируйте адрес из адресной строки браузера заново: "
+                "полный адрес, без пробелов, кавычек и угловых скобок (пробел в адресе пишется как %20)")
     if code == "future_date":
         return ("дата проверки в будущем", "напишите дату, когда сведения действительно проверены (сегодня или раньше)")
     return None
