@@ -136,7 +136,9 @@ def registration(event: m.Event) -> str:
     reg = event.registration
     if reg is None:
         return ""
-    ways = [w for w in (reg.url or "", f"по телефону {reg.phone.display}" if reg.phone else "",
+    # an example event's number is invented: never handed out as one to call (it may be someone's)
+    phone = ("по телефону (номер-пример)" if event.example else f"по телефону {reg.phone.display}") if reg.phone else ""
+    ways = [w for w in (reg.url or "", phone,
                         f"по почте {reg.email}" if reg.email else "") if w]
     deadline = f" до {reg.deadline.day} {MONTHS_GENITIVE[reg.deadline.month - 1]}" if reg.deadline else ""
     if reg.required:
