@@ -49,6 +49,9 @@ def decap_dist() -> Path:
 @pytest.fixture(scope="module")
 def editor_site(tmp_path_factory, decap_dist):
     root = copy_project(tmp_path_factory.mktemp("editor") / "project")
+    # the service whose phone the editor changes is a real one here: an example's number is never a link
+    sos = root / "data" / "services" / "sluzhba-sos.yml"
+    sos.write_text(sos.read_text(encoding="utf-8").replace("\nexample: true", "\n"), encoding="utf-8")
     server, editor = serve(root, port=0, decap_dist=decap_dist)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
