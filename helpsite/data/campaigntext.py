@@ -21,13 +21,13 @@ import dataclasses
 import html
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from helpsite.data import model as m
 from helpsite.data.errors import DataError, DataErrors
 
-if TYPE_CHECKING:
-    from helpsite.data.load import CampaignData
+# `data` below is a loaded campaign (helpsite.data.load.CampaignData); the loader calls this module,
+# so it is typed by what is used, not imported back
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}")
 CAMPAIGN_FIELDS = ("name", "place", "region", "in_place", "guardianship")
@@ -55,7 +55,7 @@ def _region_in(region: str) -> str:
     return region_in(region)
 
 
-def programmes_md(data: "CampaignData", audience: str, programmes_link: str = "programmes.md") -> str:
+def programmes_md(data: Any, audience: str, programmes_link: str = "programmes.md") -> str:
     rows = [p for p in data.programmes.values() if audience in {a.value for a in p.audience}]
     if not rows:
         return "Постоянных программ пока нет."
@@ -73,7 +73,7 @@ def programmes_md(data: "CampaignData", audience: str, programmes_link: str = "p
     return "\n".join(out)
 
 
-def value(data: "CampaignData", scope: str, name: str, programmes_link: str = "programmes.md") -> str | None:
+def value(data: Any, scope: str, name: str, programmes_link: str = "programmes.md") -> str | None:
     campaign = data.campaign
     if scope == "campaign":
         return {"name": lambda: campaign.name, "place": lambda: campaign.place, "region": lambda: campaign.region,
@@ -88,7 +88,7 @@ def _hint() -> str:
             + ", {{ programmes.<для кого> }} (" + ", ".join(m.AUDIENCE_LABELS) + ")")
 
 
-def fill(text: str, data: "CampaignData", programmes_link: str = "programmes.md", markdown: bool = True) -> str:
+def fill(text: str, data: Any, programmes_link: str = "programmes.md", markdown: bool = True) -> str:
     """Replace every placeholder; unknown ones stay (`problems` reports them). In Markdown (the
     pages of docs/) a campaign field is escaped: it shows as written, never as markup or HTML;
     `markdown=False` for plain data texts (algorithms), which their templates escape."""
@@ -100,7 +100,7 @@ def fill(text: str, data: "CampaignData", programmes_link: str = "programmes.md"
     return PLACEHOLDER.sub(repl, text)
 
 
-def problems(text: str, data: "CampaignData", file: str) -> list[DataError]:
+def problems(text: str, data: Any, file: str) -> list[DataError]:
     out = []
     for match in PLACEHOLDER.finditer(text):
         if value(data, match.group(1), match.group(2)) is None:
@@ -110,7 +110,7 @@ def problems(text: str, data: "CampaignData", file: str) -> list[DataError]:
     return out
 
 
-def check_docs(docs_dir: Path, data: "CampaignData") -> None:
+def check_docs(docs_dir: Path, data: Any) -> None:
     """Raise DataErrors for unknown placeholders in the Markdown pages of `docs_dir`."""
     errors: list[DataError] = []
     root = docs_dir.parent
@@ -122,7 +122,7 @@ def check_docs(docs_dir: Path, data: "CampaignData") -> None:
         raise DataErrors(errors)
 
 
-def _fill_value(item: Any, data: "CampaignData") -> Any:
+def _fill_value(item: Any, data: Any) -> Any:
     if isinstance(item, str):
         return fill(item, data, markdown=False) if "{{" in item else item
     if isinstance(item, list):
@@ -132,7 +132,7 @@ def _fill_value(item: Any, data: "CampaignData") -> Any:
     return item
 
 
-def fill_data(data: "CampaignData") -> "CampaignData":
+def fill_data(data: Any) -> Any:
     """The data with placeholders in algorithm texts filled (pages and printed checklists alike).
     Raises DataErrors on an unknown placeholder."""
     errors: list[DataError] = []

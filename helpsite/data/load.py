@@ -149,7 +149,7 @@ def _translate(err: Mapping[str, Any], model: type[BaseModel], loc: tuple[str | 
                 return ("неверная ссылка на запись", hint)
         value = err.get("input")
         if isinstance(value, str) and value.strip():
-            from helpsite.editing.scaffold import slug
+            from helpsite.data.slug import slug
 
             suggestion = slug(value)
             return ("неверный идентификатор", f"только латиница в нижнем регистре, цифры и дефисы: напишите «{suggestion}»"
@@ -549,7 +549,7 @@ def _not_yaml(path: Path, display: str) -> DataError:
 
 def _rename_hint(path: Path, ident: str, owner: Path | None, display: Any) -> str:
     """How to make file name and id agree, with an id that the check accepts."""
-    from helpsite.editing.scaffold import slug
+    from helpsite.data.slug import slug
 
     valid_stem = re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", path.stem) is not None
     if owner is not None:

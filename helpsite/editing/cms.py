@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from helpsite.data import model as m
-from helpsite.editing.scaffold import _TRANSLIT
+from helpsite.data.slug import _TRANSLIT
 
 # ---------------------------------------------------------------- collections
 
@@ -612,7 +612,7 @@ def _jsonable(value: Any) -> Any:
 
 def event_id(title: str, start: str) -> str:
     """The id an event gets from its title and date — the rule of editor.js and scripts/new_event.py."""
-    from helpsite.editing.scaffold import slug
+    from helpsite.data.slug import slug
     base = slug(title, 60) if title.strip() else ""
     day = str(start).strip()[:10]
     return f"{base}-{day}" if base and day else (base or day or "zapis")

@@ -36,7 +36,7 @@ import yaml
 from helpsite.editing import cms
 from helpsite.data.errors import DataError, DataErrors
 from helpsite.data.load import load
-from helpsite.editing.scaffold import slug
+from helpsite.data.slug import slug
 
 DECAP_DIST = Path("editor") / "node_modules" / "decap-cms" / "dist"
 MEDIA_FOLDER = "docs/assets/images/uploads"

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData, load
-from helpsite.editing.scaffold import slug
+from helpsite.data.slug import slug
 
 COPY_DIRS = ["overrides", "hooks", "docs"]
 COPY_DATA = ["helplines.yml", "categories.yml", "labels", "schema"]

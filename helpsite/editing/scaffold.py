@@ -8,7 +8,6 @@ raised (Russian, file:line, as everywhere); errors in other files are returned a
 from __future__ import annotations
 
 import json
-import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,25 +17,10 @@ import yaml
 from helpsite.data import model as m
 from helpsite.data.errors import DataError, DataErrors
 from helpsite.data.load import load
+from helpsite.data.slug import _TRANSLIT, slug  # noqa: F401 — the editors' tools take them from here too
 from helpsite.data.yamlsource import read_yaml
 
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
-                      "u", "f", "h", "c", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=False))
 PLACEHOLDER = "Подробности появятся позже."
-
-
-def slug(text: str, limit: int = 60) -> str:
-    """«Родительское собрание „Вместе“» → «roditelskoe-sobranie-vmeste» (the style of the ids in data/)."""
-    latin = "".join(_TRANSLIT.get(ch, ch) for ch in text.lower())
-    words = re.findall(r"[a-z0-9]+", latin)
-    out = ""
-    for word in words:
-        candidate = f"{out}-{word}" if out else word
-        if len(candidate) > limit:
-            break
-        out = candidate
-    return out or "sobytie"
 
 
 def _q(value: str) -> str:

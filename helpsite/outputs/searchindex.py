@@ -38,7 +38,8 @@ import yaml
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import event_times
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import Site, date_ru
+from helpsite.pages.site import Site
+from helpsite.pages.russian import date_ru
 from helpsite.pages.richtext import first_paragraph
 
 SHORT_TEXT = 160

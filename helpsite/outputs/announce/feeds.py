@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import event_times
-from helpsite.pages.builder import Site
+from helpsite.pages.site import Site
 from helpsite.outputs.announce import words
 
 ATOM = "http://www.w3.org/2005/Atom"

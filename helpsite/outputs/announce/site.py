@@ -25,7 +25,7 @@ from pathlib import Path
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import event_times
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import Site
+from helpsite.pages.site import Site
 from helpsite.outputs.announce import words
 from helpsite.outputs.announce.cards import Card, render
 

@@ -251,7 +251,7 @@ def api_phone(phone: m.Phone) -> ApiPhone:
 
 
 def api_hours(hours: m.Hours) -> ApiHours:
-    from helpsite.pages.builder import hours_ru
+    from helpsite.pages.russian import hours_ru
     return ApiHours(always_open=hours.always_open, description=hours.description, text=hours_ru(hours),
                     weekly=[ApiScheduleEntry(byday=[d.value for d in e.byday], opens_at=_time(e.opens_at),
                                              closes_at=_time(e.closes_at), description=e.description) for e in hours.weekly])
@@ -274,7 +274,7 @@ class ApiBuilder:
         self.campaign = ApiCampaign(name=c.name, city=c.place, region=c.region, timezone=c.timezone, site_url=site_url)
 
     def helplines(self) -> list[ApiHelpline]:
-        from helpsite.pages.builder import Site
+        from helpsite.pages.site import Site
         main = self.data.campaign.main_helpline_id
         return [ApiHelpline(
             id=x.id, name=x.name, main=x.id == main, description=x.description, audience=x.audience,
@@ -285,7 +285,7 @@ class ApiBuilder:
         ) for x in self.data.helplines.values()]
 
     def services(self) -> list[ApiService]:
-        from helpsite.pages.builder import Site
+        from helpsite.pages.site import Site
         data = self.data
         out = []
         for s in data.services.values():
@@ -310,7 +310,7 @@ class ApiBuilder:
 
     def events(self) -> list[ApiEvent]:
         from helpsite.outputs import calendar as ics
-        from helpsite.pages.builder import Site
+        from helpsite.pages.site import Site
         data = self.data
         out = []
         for e in data.events.values():

@@ -164,7 +164,7 @@ class HsdsExport:
             "alert": h.EXAMPLE_ALERT if s.example else None,
         })
         if self.page_url is not None:
-            from helpsite.pages.builder import Site
+            from helpsite.pages.site import Site
             self.add("url", {"id": h.hsds_id("url", f"service:{s.id}"), "label": h.PAGE_URL_LABEL,
                              "url": self.page_url(Site.service(s.id)), "service_id": sid})
         self._phones("service", s.id, s.phones, {"service_id": sid})

@@ -37,7 +37,7 @@ from helpsite.data import model as m
 from helpsite.data import phones as phone_rules
 from helpsite.data.errors import DataError, DataErrors
 from helpsite.data.load import CampaignData, load
-from helpsite.editing.scaffold import slug
+from helpsite.data.slug import slug
 from helpsite.outputs.opendata import hsds as h
 from helpsite.outputs.opendata.yamlout import service_yaml, to_yaml
 

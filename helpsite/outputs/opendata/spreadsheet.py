@@ -89,7 +89,7 @@ def column_letter(index: int) -> str:
 # ------------------------------------------------------------------ export
 
 def _days(days: list[m.Weekday]) -> str:
-    from helpsite.pages.builder import byday_ru
+    from helpsite.pages.russian import byday_ru
     return byday_ru(days)
 
 

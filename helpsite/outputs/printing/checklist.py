@@ -11,7 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplat
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import Site
+from helpsite.pages.site import Site
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.layout import (
     DANGER, MUTED, PRIMARY, PRIMARY_DARK, TINT, Checkbox, QRFlowable, contact_phones, display_url, page_url, style,

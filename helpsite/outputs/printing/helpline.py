@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import Site
+from helpsite.pages.site import Site
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.column import Column, largest_size
 from helpsite.outputs.printing.errors import PrintError

@@ -17,7 +17,8 @@ from reportlab.platypus import Flowable, Frame
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import Site, date_ru, time_ru, utc_offset_ru
+from helpsite.pages.site import Site
+from helpsite.pages.russian import date_ru, time_ru, utc_offset_ru
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.errors import PrintError
 

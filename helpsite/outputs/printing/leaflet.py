@@ -17,7 +17,8 @@ from reportlab.platypus import Paragraph, Spacer
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import Site, hours_ru
+from helpsite.pages.site import Site
+from helpsite.pages.russian import hours_ru
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.errors import PrintError
 from helpsite.outputs.printing.layout import (

@@ -9,7 +9,8 @@ from reportlab.platypus import Paragraph, Spacer
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import Site, audience_ru, date_ru
+from helpsite.pages.site import Site
+from helpsite.pages.russian import audience_ru, date_ru
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.layout import (
     DANGER, MUTED, PRIMARY, PRIMARY_DARK, QRFlowable, display_url, event_when, fill, fit, page_url, record_place, rescheduled, style,

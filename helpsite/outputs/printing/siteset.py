@@ -16,7 +16,9 @@ from pathlib import Path
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
-from helpsite.pages.builder import GeneratedPage, PageBuilder, Site, plural_ru
+from helpsite.pages.builder import GeneratedPage, PageBuilder
+from helpsite.pages.site import Site
+from helpsite.pages.russian import plural_ru
 from helpsite.outputs.printing import cache as print_cache
 from helpsite.outputs.printing.checklist import render_checklist
 from helpsite.outputs.printing.leaflet import leaflet_algorithm, render_leaflet

@@ -52,6 +52,6 @@ def mm_ru(value: float, digits: int = 2) -> str:
 
 
 def labels_ru(n: int) -> str:
-    from helpsite.pages.builder import plural_ru
+    from helpsite.pages.russian import plural_ru
 
     return f"{n} {plural_ru(n, 'этикетка', 'этикетки', 'этикеток')}"

@@ -1,0 +1,70 @@
+"""Paths of the generated pages and relative URLs between them (as the site engine makes them)."""
+
+from __future__ import annotations
+
+import posixpath
+
+
+class Site:
+    """Paths of the generated pages and relative URLs between them."""
+
+    HOME = "index.md"
+    HELPLINES = "helplines.md"
+    SERVICES = "services/index.md"
+    ALGORITHMS = "algorithms/index.md"
+    EVENTS = "events/index.md"
+    PLAN = "plan.md"
+    NEWS = "news/index.md"
+    RESULTS = "results.md"
+    PROGRAMMES = "programmes.md"
+
+    def __init__(self, directory_urls: bool = True):
+        self.directory_urls = directory_urls
+
+    @staticmethod
+    def service(ident: str) -> str:
+        return f"services/{ident}.md"
+
+    @staticmethod
+    def algorithm(ident: str) -> str:
+        return f"algorithms/{ident}.md"
+
+    @staticmethod
+    def event(ident: str) -> str:
+        return f"events/{ident}.md"
+
+    @staticmethod
+    def series(ident: str) -> str:
+        return f"events/series/{ident}.md"
+
+    @staticmethod
+    def news_post(ident: str) -> str:
+        return f"news/{ident}.md"
+
+    def file_link(self, from_md: str, path: str) -> str:
+        """Relative URL from a page to a file of the built site (a calendar, the feed)."""
+        here = self.url_of(from_md)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+        return posixpath.relpath("/" + path, "/" + base)
+
+    def url_of(self, md_path: str) -> str:
+        """The page's URL relative to the site root, as MkDocs makes it."""
+        stem = md_path[:-3]
+        if not self.directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem[:-5]
+        return stem + "/"
+
+    def link(self, from_md: str, to_md: str, anchor: str = "") -> str:
+        """Relative URL from one page to another (raw HTML links are not rewritten by MkDocs)."""
+        here = self.url_of(from_md)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+        target = self.url_of(to_md)
+        rel = posixpath.relpath("/" + target, "/" + (base or "")) if target else posixpath.relpath("/", "/" + base)
+        if target.endswith("/") or target == "":
+            rel = rel.rstrip("/") + "/" if rel != "." else "./"
+        if rel.startswith("./") and rel != "./":
+            rel = rel[2:]
+        return rel + (f"#{anchor}" if anchor else "")
+
