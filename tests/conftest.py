@@ -155,8 +155,16 @@ def visit(page, site_url, exit_url):
                 and not request.url.startswith(exit_url):
             visit.outside.append(request.url)
 
+    def on_console(message):
+        # the neutral site the quick exit leads to is not ours: what it fails to load (its favicon, on a
+        # closed network) is not an error of this site
+        where = (message.location or {}).get("url", "")
+        on_exit_site = where.startswith(exit_url) or page.url.startswith(exit_url)
+        if message.type == "error" and not (message.text.startswith("Failed to load resource") and on_exit_site):
+            visit.console_errors.append(f"{message.text} ({where})" if where else message.text)
+
     page.on("request", on_request)
-    page.on("console", lambda m: visit.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("console", on_console)
     page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
     # the quick-exit target is another site: answer it here (the network is closed anyway)
     page.route(exit_url + "**", lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",

@@ -64,6 +64,16 @@ BAR = "(() => { const r = document.getElementById('hs-exit-bar').getBoundingClie
 browser = require_chromium()
 
 
+def settle_scroll(page) -> None:
+    """Wait until the page stops scrolling (focus and anchors may scroll smoothly; a loaded machine is slow)."""
+    page.evaluate("""() => new Promise(done => { let last = null, still = 0, frames = 0;
+        const where = () => { const el = document.activeElement; const r = el ? el.getBoundingClientRect() : null;
+            return [scrollY, document.scrollingElement ? document.scrollingElement.scrollTop : 0, r ? r.top : 0].join(); };
+        const tick = () => { const now = where(); still = (now === last) ? still + 1 : 0; last = now; frames += 1;
+            if (still >= 5 || frames > 180) done(); else requestAnimationFrame(tick); };
+        requestAnimationFrame(tick); })""")
+
+
 def shift(page, times: int = 1):
     for _ in range(times):
         page.keyboard.press("Shift")
@@ -328,6 +338,7 @@ def test_tab_focus_and_anchors_land_below_the_bar_on_a_phone(visit, name):
     hidden = []
     for _ in range(45):
         page.keyboard.press("Tab")
+        settle_scroll(page)
         r = page.evaluate("""(() => { const el = document.activeElement; if (!el || !el.closest('.md-content')) return null;
             const r = el.getBoundingClientRect(); const bar = document.getElementById('hs-exit-bar').getBoundingClientRect();
             return {text: (el.innerText || el.tagName).trim().slice(0, 30), top: r.top, bottom: r.bottom, bar: bar.bottom, h: innerHeight}; })()""")
@@ -339,6 +350,7 @@ def test_tab_focus_and_anchors_land_below_the_bar_on_a_phone(visit, name):
     for anchor in anchors:
         page.evaluate(f"document.querySelector('.md-content a[href=\"{anchor}\"]').click()")
         page.wait_for_timeout(50)
+        settle_scroll(page)
         top, bar = page.evaluate(f"""[document.getElementById(decodeURIComponent('{anchor[1:]}')).getBoundingClientRect().top,
                                       document.getElementById('hs-exit-bar').getBoundingClientRect().bottom]""")
         scrolled_max = page.evaluate("scrollY + innerHeight >= document.documentElement.scrollHeight - 1")

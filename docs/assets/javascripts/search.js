@@ -385,6 +385,12 @@
     timer = setTimeout(run, 80);
   });
   input.addEventListener("focus", function () { open(); ready(); });
+  // Tab out of the search (to the page): close it. Open, it holds the page still (on a phone it covers
+  // it), and the keyboard would go on through links the reader cannot see.
+  box.addEventListener("focusout", function (e) {
+    var next = e.relatedTarget;
+    if (next && !box.contains(next)) close();
+  });
   toggle.addEventListener("change", function () {
     if (toggle.checked) { ready(); if (document.activeElement !== input) setTimeout(function () { input.focus(); }, 50); }
   });
