@@ -23,17 +23,17 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from helpsite.data import campaigntext, frontmatter
+from helpsite.data import campaigntext
 from helpsite.publish import engine, atomic as publish, shell
 from helpsite.outputs.announce import announce_set
-from helpsite.publish.build import ContentBuild, build_content, check_content
+from helpsite.publish.build import ContentBuild, build_content, check_content, check_docs_pages
 from helpsite.data.buildcache import build_cache_dir
 from helpsite.data.errors import DataErrors
 from helpsite.pages.builder import TEMPLATE_CODE, Site
 from helpsite.outputs.printing import PrintError, site_print_set
 from helpsite.outputs.printing.siteset import default_cache_dir
 from helpsite.publish.safety import (
-    Policy, foreign_scripts, harden_html, markdown_raw_html_problems, rendered_html_problems, theme_script_hashes,
+    Policy, foreign_scripts, harden_html, rendered_html_problems, theme_script_hashes,
 )
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
@@ -169,12 +169,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         return Files([*kept, File.generated(config, "index.md", content=engine.error_page_markdown(errors, data_dir))])
     state = _state(config)
     content = state.content
-    bad_pages = frontmatter.check_pages((Path(f.abs_src_path), f"{Path(config.docs_dir).name}/{f.src_uri}")
-                                        for f in files.documentation_pages() if not f.generated_by and f.abs_src_path)
-    if bad_pages:  # MkDocs would show a broken front matter as text and pass
-        for error in bad_pages:
+    docs = check_docs_pages(Path(config.docs_dir))  # front matter and raw HTML of the hand-written pages
+    if docs.front_matter:  # MkDocs would show a broken front matter as text and pass
+        for error in docs.front_matter:
             log.error(str(error))
-        raise _fail(state, f"Страницы с ошибками в front matter: {len(bad_pages)}; сайт не собран, прежний сайт не тронут.")
+        raise _fail(state, f"Страницы с ошибками в front matter: {len(docs.front_matter)}; "
+                           "сайт не собран, прежний сайт не тронут.")
     for page in content.pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
@@ -184,16 +184,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             generated.inclusion = InclusionLevel.NOT_IN_NAV
         files.append(generated)
     # Hand-written pages: no raw script, frame, handler, http-equiv or remote resource
-    problems = []
-    for file in files.documentation_pages():
-        if file.generated_by or not file.abs_src_path:
-            continue
-        text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
-        problems += [f"docs/{file.src_uri}:{line}: {message}" for line, message in markdown_raw_html_problems(text)]
-    if problems:
-        for problem in problems:
-            log.error(problem)
-        raise _fail(state, f"В страницах docs/ запрещённый HTML ({len(problems)} ош., см. выше); "
+    if docs.raw_html:
+        for error in docs.raw_html:
+            log.error(str(error))
+        raise _fail(state, f"В страницах docs/ запрещённый HTML ({len(docs.raw_html)} ош., см. выше); "
                            "сайт не собран, прежний сайт не тронут.")
     # Record pages (services, events): MkDocs knows them, so links to them resolve, but does not
     # render them; they are filled into their folder's frame, rendered once from a prototype page,

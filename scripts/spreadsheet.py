@@ -53,19 +53,28 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         result = import_csv(args.table.read_bytes(), args.data, file=args.table.name, dry_run=args.dry_run)
     except DataErrors as exc:
-        print(exc.report(), file=sys.stderr)
-        if args.command == "import":
-            print("Ничего не записано: исправьте таблицу и загрузите её снова.", file=sys.stderr)
-        return 1
+        return _refused(exc, args)
+    return _imported(result, "Новая служба", result.missing, args.dry_run,
+                     "удалите файл вручную, если служба закрылась")
+
+
+def _refused(exc: DataErrors, args: argparse.Namespace) -> int:
+    print(exc.report(), file=sys.stderr)
+    if args.command == "import":
+        print("Ничего не записано: исправьте таблицу и загрузите её снова.", file=sys.stderr)
+    return 1
+
+
+def _imported(result, new: str, missing: list[str], dry_run: bool, advice: str = "") -> int:
+    """What an import wrote (CSV or .xlsx, services or events), in the editor's words."""
     for path in result.created:
-        print(f"Новая служба: {path}")
+        print(f"{new}: {path}")
     for path in result.changed:
         print(f"Изменена: {path}")
     print(f"Без изменений: {len(result.unchanged)}.")
-    if result.missing:
-        print("В таблице нет служб (их файлы не тронуты; удалите файл вручную, если служба закрылась): "
-              + ", ".join(result.missing))
-    if args.dry_run:
+    if missing:
+        print(f"В таблице нет служб (их файлы не тронуты{'; ' + advice if advice else ''}): " + ", ".join(missing))
+    if dry_run:
         print("Проверка пройдена; ничего не записано (--dry-run).")
     return 0
 
@@ -91,20 +100,8 @@ def _tables(args: argparse.Namespace) -> int:
             result = cms_tables.import_services_xlsx(content, args.data, file=args.table.name, dry_run=args.dry_run)
             missing = result.missing
     except DataErrors as exc:
-        print(exc.report(), file=sys.stderr)
-        if args.command == "import":
-            print("Ничего не записано: исправьте таблицу и загрузите её снова.", file=sys.stderr)
-        return 1
-    for path in result.created:
-        print(f"Новая запись: {path}")
-    for path in result.changed:
-        print(f"Изменена: {path}")
-    print(f"Без изменений: {len(result.unchanged)}.")
-    if missing:
-        print("В таблице нет служб (их файлы не тронуты): " + ", ".join(missing))
-    if args.dry_run:
-        print("Проверка пройдена; ничего не записано (--dry-run).")
-    return 0
+        return _refused(exc, args)
+    return _imported(result, "Новая запись", missing, args.dry_run)
 
 
 if __name__ == "__main__":

@@ -84,3 +84,13 @@ def test_shared_texts_are_filled_in_the_tree(tmp_path: Path):
     assert _generate(ROOT, tree).returncode == 0
     for page in tree.rglob("*.md"):
         assert "{{ campaign." not in page.read_text(encoding="utf-8"), page
+
+
+def test_a_raw_script_in_a_page_stops_the_tree_as_it_stops_the_site(tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "scripts/generate.py", str(tmp_path / "content"), "--project", str(project)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1 and "docs/about.md:" in result.stderr and "<script>" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "content").exists()

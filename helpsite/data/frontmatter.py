@@ -8,8 +8,6 @@ front matter is an error that names the file and the line, in Russian, with the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from pathlib import Path
 
 import yaml
 
@@ -66,16 +64,3 @@ def front_matter_errors(text: str, display: str) -> list[DataError]:
                           hint="пишите по одному полю в строке: title: …, description: …")]
     return []
 
-
-def check_pages(pages: Iterable[tuple[Path, str]]) -> list[DataError]:
-    """Front-matter errors of hand-written pages: (file, name to show) pairs."""
-    errors: list[DataError] = []
-    for path, display in pages:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            errors.append(DataError(file=display, line=None, field="", message="файл не в кодировке UTF-8",
-                                    hint=f"сохраните файл в UTF-8 ({exc.reason})"))
-            continue
-        errors += front_matter_errors(text, display)
-    return errors

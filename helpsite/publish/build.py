@@ -92,3 +92,34 @@ def check_content(content: ContentBuild, docs_dir: Path, log) -> None:
     live = campaign_checks.live_problems(content.data) + campaign_checks.unfinished_pages(docs_dir, content.data.campaign)
     if live:
         raise DataErrors(live)
+
+
+@dataclass(frozen=True)
+class DocsProblems:
+    """What the hand-written pages (docs/*.md) must not have, each page read once."""
+
+    front_matter: list  # DataError: a front matter that is not YAML, or a page that is not UTF-8
+    raw_html: list  # DataError: raw <script>, <iframe>, on…= handlers, remote resources (file:line)
+
+
+def check_docs_pages(docs_dir: Path) -> DocsProblems:
+    """Front matter and raw HTML of every page in `docs_dir`, for any engine (the MkDocs hook and
+    `scripts/generate.py` alike)."""
+    from helpsite.data.errors import DataError
+    from helpsite.data.frontmatter import front_matter_errors
+    from helpsite.publish.safety import markdown_raw_html_problems
+
+    front: list[DataError] = []
+    raw: list[DataError] = []
+    for page in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
+        display = f"{docs_dir.name}/{page.relative_to(docs_dir).as_posix()}"
+        try:
+            text = page.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            front.append(DataError(file=display, line=None, field="", message="файл не в кодировке UTF-8",
+                                   hint=f"сохраните файл в UTF-8 ({exc.reason})"))
+            continue
+        front += front_matter_errors(text, display)
+        raw += [DataError(file=display, line=line, field="", message=message)
+                for line, message in markdown_raw_html_problems(text.lstrip("\ufeff"))]
+    return DocsProblems(front, raw)

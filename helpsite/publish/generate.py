@@ -24,7 +24,8 @@ from pathlib import Path
 
 from helpsite.data import campaigntext
 from helpsite.outputs.announce import announce_set
-from helpsite.publish.build import build_content, check_content
+from helpsite.data.errors import DataErrors
+from helpsite.publish.build import build_content, check_content, check_docs_pages
 from helpsite.outputs.printing import site_print_set
 from helpsite.outputs.printing.siteset import default_cache_dir
 
@@ -46,6 +47,9 @@ def generate(project_dir: Path, out_dir: Path, *, directory_urls: bool = True, s
     content = build_content(project_dir / "data", now=now, directory_urls=directory_urls, site_url=site_url,
                             docs_dir=docs)
     check_content(content, docs, log)
+    pages_problems = check_docs_pages(docs)  # what a hand-written page must not have, as for the site build
+    if pages_problems.front_matter or pages_problems.raw_html:
+        raise DataErrors(pages_problems.front_matter + pages_problems.raw_html)
     site_url = site_url or content.data.campaign.site_url
     out_dir = out_dir.resolve()
     staging = out_dir.with_name(out_dir.name + ".generating")
