@@ -289,6 +289,17 @@ def _prescan(text: str) -> tuple[yaml.Mark, str, str] | None:
     bound = sum(text.count(mark) for mark in _OPENERS) + 1
     if bound <= MAX_DEPTH and len(text) <= 65536:
         return None
+    try:
+        return _count_levels(text)
+    except yaml.MarkedYAMLError as exc:
+        # libyaml ≥ 0.2.5 stops by itself at 1 000 levels («exceeded maximum nesting depth»)
+        if "nesting" in (exc.problem or "") and exc.problem_mark is not None:
+            return exc.problem_mark, f"слишком глубокая вложенность (больше {MAX_DEPTH} уровней)", \
+                "уберите лишние уровни отступов и скобок «[ ]», «{ }»"
+        raise
+
+
+def _count_levels(text: str) -> tuple[yaml.Mark, str, str] | None:
     depth = values = 0
     for event in yaml.parse(text, Loader=_LOADER):
         kind = type(event)
