@@ -418,7 +418,29 @@ def render(card: Card) -> Drawn:
                            Block("qr_how", "Наведите камеру телефона на QR-код", 28, color=MUTED, min_size=18,
                                  gap=8)], (margin, caption_top, w - margin, caption_bottom), out)
         draw_column(draw, body_blocks(card, 60, 8), (margin, top + 36, w - margin, qr_top - 36), out)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=3)  # 3 instead of 6: a third of the time, ~10 % larger
-    out.png = buffer.getvalue()
+    out.png = encode_png(image)
     return out
+
+
+# The flat colours a card is drawn with (and the QR code's black): they stay exact in the palette.
+EXACT = (PRIMARY, PRIMARY_DARK, DANGER, WARN_BG, INK, MUTED, WHITE, TINT, (0, 0, 0))
+
+
+def encode_png(image: Image.Image) -> bytes:
+    """A card as a 256-colour PNG: flat colours and anti-aliased text fit in a palette, and the file is
+    about a third of the RGB one (≈ 40 KB instead of ≈ 110 KB; 2,000 event pictures at 10,000 services).
+    Octree (fast: no slower than saving RGB), no dithering (flat areas stay one colour); the palette
+    entry nearest each of our colours is set to it exactly, so bands and backgrounds keep the brand
+    colours (the anti-aliased edges move by a few levels at most)."""
+    quantized = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    palette = quantized.getpalette() or []
+    entries = [tuple(palette[i:i + 3]) for i in range(0, len(palette), 3)]
+    used = {index for _, index in quantized.getcolors(256) or []}
+    for colour in EXACT:
+        nearest = min(used, key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], colour)), default=None)
+        if nearest is not None and sum((a - b) ** 2 for a, b in zip(entries[nearest], colour)) <= 3 * 16 ** 2:
+            palette[3 * nearest:3 * nearest + 3] = colour
+    quantized.putpalette(palette)
+    buffer = io.BytesIO()
+    quantized.save(buffer, "PNG", compress_level=6)
+    return buffer.getvalue()
