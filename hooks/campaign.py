@@ -25,6 +25,7 @@ from mkdocs.structure.toc import get_toc
 
 from helpsite.data import campaigntext
 from helpsite.publish import engine, atomic as publish, shell
+from helpsite.publish.compact import compact_html
 from helpsite.outputs.announce import announce_set
 from helpsite.publish.build import ContentBuild, build_content, check_content, check_docs_pages
 from helpsite.data.buildcache import build_cache_dir
@@ -276,7 +277,7 @@ def _harden(config: MkDocsConfig, output: str, where: str) -> str:
     output = harden_html(output, state.policy)
     for script in foreign_scripts(output, state.policy)[:1]:
         log.warning(f"{where}: встроенный скрипт не из шаблонов темы — браузер его не выполнит: «{script[:80]}»")
-    return output
+    return compact_html(output)  # the templates' indentation out (record frames: once per folder)
 
 
 @event_priority(-100)  # last: the final HTML
@@ -308,7 +309,7 @@ def _frames(state: BuildState, config: MkDocsConfig) -> dict:
     for folder, rendered in state.shells.items():
         try:
             frame = shell.make_shell(rendered)
-            shell.verify(frame, harden_html(state.checks.get(folder, ""), state.policy))
+            shell.verify(frame, compact_html(harden_html(state.checks.get(folder, ""), state.policy)))
             frames[folder] = frame
         except shell.ShellError as exc:
             log.info(f"Страницы записей в {folder}/ отрисованы обычным способом: {exc}")
@@ -330,7 +331,7 @@ def _normal_renderer(state: BuildState, config: MkDocsConfig):
         page.meta = yaml.safe_load(generated.front_matter.strip().strip("-")) or {}  # as the engine reads it
         page.markdown, page.content = "", generated.html_body
         page.toc = get_toc(generated.toc())
-        return template.render(get_context(state.nav, state.files, config, page))
+        return compact_html(template.render(get_context(state.nav, state.files, config, page)))
     return render
 
 

@@ -49,6 +49,12 @@ def _files(data_dir: Path) -> dict[str, bytes]:
     return hsds_files(load(data_dir), NOW, lambda p: PAGE_URL + p)
 
 
+def _tabular(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The tabular form's files (datapackage.json and the CSV tables): published only in the zip."""
+    with zipfile.ZipFile(io.BytesIO(files["open-data/hsds/hsds.zip"])) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
 @pytest.fixture(scope="module", params=["fixture", "sample"])
 def exported(request) -> dict[str, bytes]:
     """The HSDS export of the test data set and of the real sample data."""
@@ -133,7 +139,7 @@ def test_every_csv_row_validates_against_its_table_schema(hsds_dir: Path, export
     from jsonschema import Draft202012Validator
     registry = _registry(hsds_dir)
     problems = []
-    tables = {p.rsplit("/", 1)[1]: c for p, c in exported.items() if p.startswith("open-data/hsds/csv/") and p.endswith(".csv")}
+    tables = {name: c for name, c in _tabular(exported).items() if name.endswith(".csv")}
     assert {"organizations.csv", "services.csv", "locations.csv", "addresses.csv", "phones.csv", "schedules.csv",
             "service_at_location.csv", "taxonomy_terms.csv", "attributes.csv", "cost_options.csv"} <= set(tables)
     for name, content in tables.items():
@@ -155,11 +161,12 @@ def test_every_csv_row_validates_against_its_table_schema(hsds_dir: Path, export
 
 
 def test_tabular_package_is_consistent(exported: dict[str, bytes]):
-    package = json.loads(exported["open-data/hsds/csv/datapackage.json"])
+    tabular = _tabular(exported)
+    package = json.loads(tabular["datapackage.json"])
     resources = {r["name"]: r for r in package["resources"]}
     tables = {}
     for name, resource in resources.items():
-        content = exported["open-data/hsds/csv/" + resource["path"]].decode("utf-8")
+        content = tabular[resource["path"]].decode("utf-8")
         rows = list(csv.DictReader(io.StringIO(content, newline="")))
         assert [f["name"] for f in resource["schema"]["fields"]] == list(rows[0])
         tables[name] = rows
@@ -173,7 +180,8 @@ def test_tabular_package_is_consistent(exported: dict[str, bytes]):
     assert not dangling, dangling[:10]
     with zipfile.ZipFile(io.BytesIO(exported["open-data/hsds/hsds.zip"])) as archive:
         assert set(archive.namelist()) == {"datapackage.json", *(r["path"] for r in package["resources"])}
-        assert archive.read("services.csv") == exported["open-data/hsds/csv/services.csv"]
+        assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
+    assert not [p for p in exported if p.startswith("open-data/hsds/csv/")]  # one copy of the tables: the zip
 
 
 def test_ids_are_stable_uuids():
@@ -232,9 +240,8 @@ def test_round_trip_export_import_export(tmp_path: Path, form: str):
     if form == "csv":
         source = tmp_path / "hsds"
         source.mkdir()
-        for path, content in files.items():
-            if path.startswith("open-data/hsds/csv/"):
-                (source / path.rsplit("/", 1)[1]).write_bytes(content)
+        for name, content in _tabular(files).items():  # the archive unpacked: a folder of CSV files
+            (source / name).write_bytes(content)
     else:
         source = tmp_path / "services.json"
         source.write_bytes(files["open-data/hsds/services.json"])
@@ -400,9 +407,10 @@ def test_every_api_field_is_documented(api_build):
 
 def test_site_publishes_open_data(built_site: Path):
     for path in ("api/helplines.json", "api/services.json", "api/events.json", "api/schema/services.json",
-                 "open-data/hsds/services.json", "open-data/hsds/organizations.json", "open-data/hsds/csv/datapackage.json",
-                 "open-data/hsds/csv/services.csv", "open-data/hsds/hsds.zip", "open-data/index.html"):
+                 "open-data/hsds/services.json", "open-data/hsds/organizations.json", "open-data/hsds/hsds.zip",
+                 "open-data/index.html"):
         assert (built_site / path).is_file(), path
+    assert not (built_site / "open-data" / "hsds" / "csv").exists()  # the tables are published once: in the zip
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="open-data/"' in home  # in the navigation
     page = (built_site / "open-data" / "index.html").read_text(encoding="utf-8")

@@ -482,7 +482,7 @@ def test_worst_inputs_are_cheap(name, tmp_path):
 
 def test_every_published_csv_cell_is_safe(tmp_path):
     """Cells that a spreadsheet would run (=, +, -, @, tab, CR) get a leading «'» in every CSV of the
-    site (HSDS csv/ and the zip) and in the spreadsheet export; numbers and phone numbers stay as they are."""
+    site (the HSDS zip) and in the spreadsheet export; numbers and phone numbers stay as they are."""
     from helpsite.publish.build import build_content
     from helpsite.outputs.opendata.csvcell import safe_cell
     from helpsite.outputs.opendata.spreadsheet import export_csv
@@ -511,7 +511,7 @@ def test_every_published_csv_cell_is_safe(tmp_path):
                     assert re.fullmatch(r"[+-]?[\d(][\d\s().-]*", cell), f"{name}: formula-like cell {cell!r}"
                 seen.update(x for x in ("=HYPERLINK", "-2+3", "@SUM", "=1+1") if cell.startswith("'" + x))
     assert seen == {"=HYPERLINK", "-2+3", "@SUM", "=1+1"}, seen  # the tab before «=1+1» is stripped by the model
-    phones = csvs["open-data/hsds/csv/phones.csv"].decode()
+    phones = csvs["zip:phones.csv"].decode()
     assert "+7 343 500-00-08" in phones and "'+7" not in phones  # a phone number is not a formula
     assert safe_cell("\t=1") == "'\t=1" and safe_cell("\r=1") == "'\r=1" and safe_cell("-") == "'-"
     assert safe_cell("-57.9") == "-57.9" and safe_cell("=1+1") == "'=1+1" and safe_cell("+7 (800) 2000-122") == "+7 (800) 2000-122"

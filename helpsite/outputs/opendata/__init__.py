@@ -1,6 +1,6 @@
 """Open data: the directory as Open Referral HSDS 3.1 and a static JSON API, plus the ways back in.
 
-- `hsds_export` — `/open-data/hsds/` (nested JSON, CSV + datapackage.json, one zip);
+- `hsds_export` — `/open-data/hsds/` (nested JSON; the tabular form, CSV + datapackage.json, as one zip);
 - `api` — `/api/{helplines,services,events}.json` and their JSON Schemas in `/api/schema/`;
 - `hsds_import` — an HSDS registry (CSV folder, zip or JSON) → `data/` YAML (scripts/import_hsds.py);
 - `spreadsheet` — services ↔ one CSV for Excel/LibreOffice (scripts/spreadsheet.py).
@@ -49,7 +49,6 @@ def open_data_context() -> dict[str, Any]:
         "api_files": files,
         "api_version": api.API_VERSION,
         "hsds": {"version": SPEC_VERSION, "services": hsds_export.SERVICES_JSON,
-                 "organizations": hsds_export.ORGANIZATIONS_JSON, "datapackage": hsds_export.DATAPACKAGE,
-                 "zip": hsds_export.ZIP, "csv_dir": hsds_export.CSV_DIR,
+                 "organizations": hsds_export.ORGANIZATIONS_JSON, "zip": hsds_export.ZIP,
                  "tables": [(name, path) for name, (path, _) in TABLES.items()]},
     }

@@ -1,0 +1,33 @@
+"""Whitespace the theme's templates leave in every page, taken out without changing what is shown.
+
+Material's Jinja templates indent and leave blank lines around every block: a service page was
+≈ 27 KB, a sixth of it runs of spaces and newlines (10,000 services: ≈ 40 MB). A run of
+whitespace that holds a line break becomes one line break: HTML shows any run of whitespace
+between words as one space and none between blocks, so the page looks and reads the same.
+Left as they are: `<pre>`, `<textarea>` (their text is shown as written), `<script>` and `<style>`
+(code; inline scripts are allowed by the hash of their exact text, see `safety.py`). Nothing on
+the site sets `white-space: pre` on other elements.
+
+Record pages are filled into a frame made from a compacted prototype (`shell.py`): the frame is
+compacted once per folder, not once per page.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KEEP = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.S | re.I)
+_RUN = re.compile(r"[ \t\r\n]*\n[ \t\r\n]*")
+
+
+def compact_html(html: str) -> str:
+    """`html` with every whitespace run that holds a line break cut to one line break, outside
+    `<pre>`, `<textarea>`, `<script>` and `<style>`."""
+    out: list[str] = []
+    at = 0
+    for kept in _KEEP.finditer(html):
+        out.append(_RUN.sub("\n", html[at:kept.start()]))
+        out.append(kept.group(0))
+        at = kept.end()
+    out.append(_RUN.sub("\n", html[at:]))
+    return "".join(out)
