@@ -7,6 +7,53 @@
   "use strict";
   var KEY = "hs-a11y", FIELDS = ["font", "scheme", "spacing", "images"];
   var DEFAULTS = { font: "100", scheme: "normal", spacing: "normal", images: "on" };
+  // The settings panel: made here, next to the button, not sent in every page's HTML (both need JavaScript).
+  var PANEL = [
+    '<fieldset>',
+    '<legend>Размер шрифта</legend>',
+    '<label><input type="radio" name="hs-font" value="100"> обычный</label>',
+    '<label><input type="radio" name="hs-font" value="130"> крупный</label>',
+    '<label><input type="radio" name="hs-font" value="160"> очень крупный</label>',
+    '<label><input type="radio" name="hs-font" value="200"> огромный</label>',
+    '</fieldset>',
+    '<fieldset>',
+    '<legend>Цвета</legend>',
+    '<label><input type="radio" name="hs-scheme" value="normal"> обычные</label>',
+    '<label><input type="radio" name="hs-scheme" value="bw"> чёрным по белому</label>',
+    '<label><input type="radio" name="hs-scheme" value="wb"> белым по чёрному</label>',
+    '<label><input type="radio" name="hs-scheme" value="blue"> синим по голубому</label>',
+    '<label><input type="radio" name="hs-scheme" value="brown"> коричневым по бежевому</label>',
+    '<label><input type="radio" name="hs-scheme" value="green"> зелёным по тёмно-коричневому</label>',
+    '</fieldset>',
+    '<fieldset>',
+    '<legend>Интервал между буквами</legend>',
+    '<label><input type="radio" name="hs-spacing" value="normal"> обычный</label>',
+    '<label><input type="radio" name="hs-spacing" value="wide"> увеличенный</label>',
+    '</fieldset>',
+    '<fieldset>',
+    '<legend>Изображения</legend>',
+    '<label><input type="radio" name="hs-images" value="on"> показывать</label>',
+    '<label><input type="radio" name="hs-images" value="off"> скрыть</label>',
+    '</fieldset>',
+    '<label class="hs-a11y-remember"><input type="checkbox" name="hs-remember"> запомнить на этом устройстве</label>',
+    '<button type="button" class="hs-a11y-reset">Обычная версия сайта</button>',
+    '<p class="hs-a11y-note">Настройки действуют, пока открыта эта вкладка. «Запомнить» сохранит их в браузере (localStorage) до «Обычной версии сайта» или быстрого выхода. <a href="#chto-sayt-hranit">Что сайт хранит</a></p>'
+  ];
+
+  function makePanel(toggle) {
+    var panel = document.createElement("div");
+    panel.className = "hs-a11y-panel";
+    panel.id = "hs-a11y-panel";
+    panel.setAttribute("role", "region");
+    panel.setAttribute("aria-label", "Настройки для слабовидящих");
+    panel.hidden = true;
+    panel.innerHTML = PANEL.join("\n");
+    // «Что сайт хранит»: the safety page, from the quick-exit bar's link (relative to this page)
+    var safety = document.querySelector(".hs-exit__hint a[href]");
+    if (safety) panel.querySelector(".hs-a11y-note a").setAttribute("href", safety.getAttribute("href") + "#chto-sayt-hranit");
+    toggle.insertAdjacentElement("afterend", panel);
+    return panel;
+  }
 
   function read(store) {
     try { return JSON.parse(window[store].getItem(KEY) || "null"); } catch (e) { return null; }
@@ -35,8 +82,9 @@
 
   function init() {
     var toggle = document.querySelector(".hs-a11y-toggle");
-    var panel = document.getElementById("hs-a11y-panel");
-    if (!toggle || !panel || toggle.dataset.ready) return;
+    if (!toggle || toggle.dataset.ready) return;
+    var panel = document.getElementById("hs-a11y-panel") || makePanel(toggle);
+    toggle.setAttribute("aria-controls", panel.id);  // here: the panel exists only from now on
     toggle.dataset.ready = "1";
     toggle.hidden = false;
     var remembered = read("localStorage");
