@@ -39,7 +39,7 @@ def test_tree_is_complete_and_needs_no_engine(tmp_path: Path):
     for ident in data.events:
         assert (tree / "events" / f"{ident}.md").is_file()
     for name in ("index.md", "helplines.md", "services/index.md", "about.md", "safety.md", "print.md", "events/feed.xml",
-                 "events/calendar.ics", "news/feed.xml", "open-data/hsds/services.json"):
+                 "events/calendar.ics", "news/feed.xml", "open-data/hsds/hsds.zip"):
         assert (tree / name).is_file(), name
     assert any(p.suffix == ".pdf" for p in (tree / "print").rglob("*"))
     assert report["pages"] == sum(1 for _ in tree.rglob("*.md"))

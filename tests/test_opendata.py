@@ -49,10 +49,20 @@ def _files(data_dir: Path) -> dict[str, bytes]:
     return hsds_files(load(data_dir), NOW, lambda p: PAGE_URL + p)
 
 
-def _tabular(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The tabular form's files (datapackage.json and the CSV tables): published only in the zip."""
+def _unzipped(files: dict[str, bytes]) -> dict[str, bytes]:
+    """What the published archive holds: the nested JSON, datapackage.json and the CSV tables."""
     with zipfile.ZipFile(io.BytesIO(files["open-data/hsds/hsds.zip"])) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _tabular(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The tabular form's files (datapackage.json and the CSV tables)."""
+    return {name: content for name, content in _unzipped(files).items() if name not in ("services.json", "organizations.json")}
+
+
+def _nested(files: dict[str, bytes], name: str = "services.json") -> list:
+    """The nested JSON form (services.json, organizations.json) from the archive."""
+    return json.loads(_unzipped(files)[name])
 
 
 @pytest.fixture(scope="module", params=["fixture", "sample"])
@@ -101,7 +111,7 @@ def _errors(validator, instance) -> list[str]:
 
 def test_nested_json_validates_against_official_schemas(hsds_dir: Path, exported: dict[str, bytes]):
     for name, schema_file in (("services.json", "service.json"), ("organizations.json", "organization.json")):
-        items = json.loads(exported[f"open-data/hsds/{name}"])
+        items = _nested(exported, name)
         assert items, name
         validator = _validator(json.loads((hsds_dir / "schema" / "compiled" / schema_file).read_text(encoding="utf-8")))
         problems = [f"{item['name']}: {err}" for item in items for err in _errors(validator, item)]
@@ -111,7 +121,7 @@ def test_nested_json_validates_against_official_schemas(hsds_dir: Path, exported
 def test_validation_catches_what_the_schema_forbids(hsds_dir: Path, exported: dict[str, bytes]):
     """A control: the validator above does reject a wrong enum, a missing required field and a bad UUID."""
     validator = _validator(json.loads((hsds_dir / "schema" / "compiled" / "service.json").read_text(encoding="utf-8")))
-    service = next(s for s in json.loads(exported["open-data/hsds/services.json"]) if "service_at_locations" in s and "phones" in s)
+    service = next(s for s in _nested(exported) if "service_at_locations" in s and "phones" in s)
     broken = json.loads(json.dumps(service))
     broken["status"] = "open"
     broken["service_at_locations"][0]["location"]["location_type"] = "building"
@@ -179,9 +189,10 @@ def test_tabular_package_is_consistent(exported: dict[str, bytes]):
                     dangling.append(f"{name}.{key['fields']} = {row[key['fields']]}")
     assert not dangling, dangling[:10]
     with zipfile.ZipFile(io.BytesIO(exported["open-data/hsds/hsds.zip"])) as archive:
-        assert set(archive.namelist()) == {"datapackage.json", *(r["path"] for r in package["resources"])}
+        assert set(archive.namelist()) == {"services.json", "organizations.json", "datapackage.json",
+                                           *(r["path"] for r in package["resources"])}
         assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in archive.infolist())
-    assert not [p for p in exported if p.startswith("open-data/hsds/csv/")]  # one copy of the tables: the zip
+    assert list(exported) == ["open-data/hsds/hsds.zip"]  # one copy of each form: in the archive
 
 
 def test_ids_are_stable_uuids():
@@ -190,12 +201,12 @@ def test_ids_are_stable_uuids():
     assert first == later  # the same data gives the same bytes, whatever the build time
     assert h.hsds_id("service", "crisis-help") == "24a522c7-bc9d-5226-8110-d7e0533d1889"  # fixed namespace
     assert h.hsds_id("service", "2b2a5a4b-1c4c-4b6a-9d55-2c0d2d3b1a11") == "2b2a5a4b-1c4c-4b6a-9d55-2c0d2d3b1a11"
-    services = json.loads(first["open-data/hsds/services.json"])
+    services = _nested(first)
     assert all(re.fullmatch(r"[0-9a-f-]{36}", s["id"]) for s in services)
 
 
 def test_what_maps_where():
-    services = {s["name"]: s for s in json.loads(_files(FIXTURE_DATA)["open-data/hsds/services.json"])}
+    services = {s["name"]: s for s in _nested(_files(FIXTURE_DATA))}
     crisis = services["Кризисная служба"]
     assert crisis["status"] == "active" and crisis["assured_date"] == "2026-11-20"
     assert [(x["byday"], x["opens_at"], x["closes_at"], x["freq"]) for x in crisis["schedules"]] == [
@@ -213,7 +224,7 @@ def test_what_maps_where():
     room = services["Зелёная комната"]
     assert "cost_options" not in room and room["fees_description"] == "по договору"
     # example records are kept, marked for people (alert) and for programs (attribute)
-    sample = {s["name"]: s for s in json.loads(_files(ROOT / "data")["open-data/hsds/services.json"])}
+    sample = {s["name"]: s for s in _nested(_files(ROOT / "data"))}
     sos = sample["«SOS — служба особого сопровождения» (пример)"]
     assert sos["alert"] == h.EXAMPLE_ALERT
     assert any(a["taxonomy_term"]["code"] == "example" for a in sos["attributes"])
@@ -244,7 +255,7 @@ def test_round_trip_export_import_export(tmp_path: Path, form: str):
             (source / name).write_bytes(content)
     else:
         source = tmp_path / "services.json"
-        source.write_bytes(files["open-data/hsds/services.json"])
+        source.write_bytes(_unzipped(files)["services.json"])
     target = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, target)
     result = import_hsds(source, target, ImportOptions(replace=True, today=NOW.date()))
@@ -330,7 +341,7 @@ def test_import_writes_nothing_when_the_result_is_invalid(tmp_path: Path):
     target = tmp_path / "data"
     shutil.copytree(FIXTURE_DATA, target)
     source = tmp_path / "services.json"
-    services = sorted(json.loads(_files(FIXTURE_DATA)["open-data/hsds/services.json"]), key=lambda s: "phones" not in s)
+    services = sorted(_nested(_files(FIXTURE_DATA)), key=lambda s: "phones" not in s)
     source.write_text(json.dumps(services), encoding="utf-8")
     before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
     with pytest.raises(DataErrors) as exc:  # the services exist: not overwritten without --replace
@@ -407,10 +418,9 @@ def test_every_api_field_is_documented(api_build):
 
 def test_site_publishes_open_data(built_site: Path):
     for path in ("api/helplines.json", "api/services.json", "api/events.json", "api/schema/services.json",
-                 "open-data/hsds/services.json", "open-data/hsds/organizations.json", "open-data/hsds/hsds.zip",
-                 "open-data/index.html"):
+                 "open-data/hsds/hsds.zip", "open-data/index.html"):
         assert (built_site / path).is_file(), path
-    assert not (built_site / "open-data" / "hsds" / "csv").exists()  # the tables are published once: in the zip
+    assert sorted(p.name for p in (built_site / "open-data" / "hsds").iterdir()) == ["hsds.zip"]  # each form once: zipped
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="open-data/"' in home  # in the navigation
     page = (built_site / "open-data" / "index.html").read_text(encoding="utf-8")

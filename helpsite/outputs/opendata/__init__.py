@@ -1,6 +1,6 @@
 """Open data: the directory as Open Referral HSDS 3.1 and a static JSON API, plus the ways back in.
 
-- `hsds_export` — `/open-data/hsds/` (nested JSON; the tabular form, CSV + datapackage.json, as one zip);
+- `hsds_export` — `/open-data/hsds/` (one zip: the nested JSON and the tabular form, CSV + datapackage.json);
 - `api` — `/api/{helplines,services,events}.json` and their JSON Schemas in `/api/schema/`;
 - `hsds_import` — an HSDS registry (CSV folder, zip or JSON) → `data/` YAML (scripts/import_hsds.py);
 - `spreadsheet` — services ↔ one CSV for Excel/LibreOffice (scripts/spreadsheet.py).
