@@ -7,6 +7,7 @@ import json
 from typing import Iterable
 from urllib.parse import quote
 
+from markupsafe import Markup
 from helpsite.data import model as m
 
 MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
@@ -57,14 +58,19 @@ def hours_ru(hours: m.Hours | None) -> str:
     return text
 
 
-def hours_json(hours: m.Hours | None) -> str:
-    """The weekly schedule for the directory's «open now» filter (JS)."""
+def hours_json(hours: m.Hours | None) -> Markup:
+    """The weekly schedule for the directory's «open now» filter (JS), for a single-quoted attribute
+    (`data-hours='…'`): compact JSON whose quotes stay quotes (as `&#34;` each cost 5 bytes: ≈ 1 MB
+    in the directory at 10,000 services); `'`, `&`, `<`, `>` are escaped."""
     if hours is None:
-        return ""
+        return Markup("")
     if hours.always_open:
-        return json.dumps({"always": True})
-    return json.dumps({"weekly": [{"days": [d.value for d in e.byday], "open": time_ru(e.opens_at),
-                                   "close": time_ru(e.closes_at)} for e in hours.weekly]})
+        value: dict = {"always": True}
+    else:
+        value = {"weekly": [{"days": [d.value for d in e.byday], "open": time_ru(e.opens_at),
+                             "close": time_ru(e.closes_at)} for e in hours.weekly]}
+    text = json.dumps(value, separators=(",", ":"))
+    return Markup(text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def utc_offset_ru(value: dt.datetime) -> str:
