@@ -17,6 +17,7 @@ import functools
 import io
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -433,12 +434,15 @@ def encode_png(image: Image.Image) -> bytes:
     entry nearest each of our colours is set to it exactly, so bands and backgrounds keep the brand
     colours (the anti-aliased edges move by a few levels at most)."""
     quantized = image.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    palette = quantized.getpalette() or []
-    entries = [tuple(palette[i:i + 3]) for i in range(0, len(palette), 3)]
-    used = {index for _, index in quantized.getcolors(256) or []}
+    palette: list[int] = quantized.getpalette() or []
+    used: list[int] = [cast(int, index) for _, index in quantized.getcolors(256) or []]  # mode P: palette indexes
+
+    def distance(index: int, colour: tuple[int, int, int]) -> int:
+        return sum((a - b) ** 2 for a, b in zip(palette[3 * index:3 * index + 3], colour, strict=True))
+
     for colour in EXACT:
-        nearest = min(used, key=lambda i: sum((a - b) ** 2 for a, b in zip(entries[i], colour)), default=None)
-        if nearest is not None and sum((a - b) ** 2 for a, b in zip(entries[nearest], colour)) <= 3 * 16 ** 2:
+        nearest = min(used, key=lambda index: distance(index, colour), default=None)
+        if nearest is not None and distance(nearest, colour) <= 3 * 16 ** 2:
             palette[3 * nearest:3 * nearest + 3] = colour
     quantized.putpalette(palette)
     buffer = io.BytesIO()
