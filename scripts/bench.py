@@ -20,6 +20,7 @@ PSS sampled every 100 ms, at least the largest single process's ru_maxrss).
 Machines here are noisy: compare the ratios (CPU ones above all), not the seconds. For each size
 it prints `key=value` lines: ratio_N (wall, ours clean / vanilla), cpu_ratio_N, ratio_hugo_N,
 cpu_ratio_hugo_N, cpu_ms_per_page_N, peak_mib_N, rebuild_N_s, site_ratio_N; at the end
+first_paint_kb (CSS + JS, gzip, a browser needs before it paints the main content; also in --quick) and
 lighthouse_min (mobile performance, lowest of home, a service and the children's algorithm).
 """
 
@@ -317,6 +318,67 @@ def lighthouse_min(site: Path, paths: list[str]) -> tuple[float | None, str]:
     return min(scores.values()), ", ".join(f"/{p.lstrip('/')} {v:.0f}" for p, v in scores.items())
 
 
+def first_paint_bytes(site: Path, paths: list[str]) -> dict[str, dict[str, int]]:
+    """Gzip bytes (level 6) of the CSS and JavaScript a browser needs before it paints each page's main content:
+    everything in the HTML before `<main`: inline `<style>` and scripts (gzipped together), linked stylesheets
+    (not `media="print"`; in `<head>` they hold back the whole first paint, in `<body>` everything after them)
+    and scripts without `async`, `defer` or `type="module"` (the parser waits for them). Read from the built
+    HTML, no browser: cheap enough for --quick. {path: {what: bytes}}."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin, urlsplit, unquote
+
+    class Before(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.inline: list[str] = []
+            self.files: list[str] = []
+            self.done = False
+            self._inline = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if self.done:
+                return
+            a = {k: (v or "") for k, v in attrs}
+            if tag == "main":
+                self.done = True
+            elif tag == "link" and "stylesheet" in a.get("rel", "").split() and a.get("media", "all") != "print" \
+                    and "disabled" not in a:
+                self.files.append(a.get("href", ""))
+            elif tag == "script" and a.get("type", "") in ("", "text/javascript", "application/javascript", "module"):
+                if "src" not in a:
+                    self._inline = []
+                elif not ({"async", "defer"} & a.keys()) and a.get("type") != "module":
+                    self.files.append(a["src"])
+            elif tag == "style":
+                self._inline = []
+
+        def handle_data(self, data: str) -> None:
+            if self._inline is not None:
+                self._inline.append(data)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style") and self._inline is not None:
+                if not self.done:
+                    self.inline.append("".join(self._inline))
+                self._inline = None
+
+    out: dict[str, dict[str, int]] = {}
+    for path in paths:
+        page = site / path / "index.html"
+        parser = Before()
+        parser.feed(page.read_text(encoding="utf-8"))
+        sizes = {"inline": len(gzip.compress("".join(parser.inline).encode("utf-8"), 6))}
+        base = "http://site/" + path
+        for href in parser.files:
+            url = urljoin(base, href)
+            file = site / unquote(urlsplit(url).path).lstrip("/")
+            if urlsplit(url).netloc != "site" or not file.is_file():
+                raise ValueError(f"/{path}: {href} is not a file of the site")
+            sizes[file.name] = len(gzip.compress(file.read_bytes(), 6))
+        out[path] = sizes
+    return out
+
+
 def fmt_mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
@@ -399,6 +461,7 @@ def main() -> int:
           "workers included (summed PSS); ratios are ours / baseline, measured in this run")
     keys: list[str] = []
     lighthouse: tuple[float | None, str] = (None, "not run (--quick)")
+    first_paint: dict[str, dict[str, int]] = {}
     try:
         for n in args.sizes:
             ours = prepare_ours(work, n)
@@ -451,6 +514,8 @@ def main() -> int:
             for key, value in values.items():
                 print(f"{key}={value:.2f}" if key.startswith(("peak", "cpu_ms")) else f"{key}={value:.3g}")
             keys += values
+            if n == args.sizes[-1]:
+                first_paint = first_paint_bytes(ours / "site", ["", "services/" + service.stem + "/", "algorithms/child/"])
             if n == args.sizes[-1] and not args.quick:
                 weights = page_weight(ours / "site", ["", "services/" + service.stem + "/"])
                 for path, (weight, gz) in weights.items():
@@ -462,6 +527,12 @@ def main() -> int:
         if args.sheets and not args.quick:
             seconds = sticker_timing(args.sheets)
             print(f"sticker sheets: {args.sheets} personalised A4 sheets (Avery L7160, one school tag each) in {seconds:.1f} s")
+        totals = {path: sum(sizes.values()) for path, sizes in first_paint.items()}
+        for path, sizes in first_paint.items():
+            print(f"  before first paint /{path}: " + ", ".join(f"{name} {size / 1e3:.1f} KB" for name, size in sizes.items())
+                  + " (gzip)")
+        print(f"first_paint_kb={max(totals.values()) / 1e3:.1f} (CSS + JS gzip before the main content, largest of "
+              + ", ".join(f"/{path} {total / 1e3:.1f}" for path, total in totals.items()) + ")")
         score, detail = lighthouse
         print(f"lighthouse_min={score:.0f} ({detail})" if score is not None else f"lighthouse_min=n/a ({detail})")
     finally:

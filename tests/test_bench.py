@@ -27,6 +27,8 @@ def test_bench_prints_every_key_and_stays_linear(tmp_path):
     values = dict(re.findall(r"^(\w+)=(\S+)", out, re.M))
     missing = [key.format(n=n) for n in SIZES for key in KEYS if key.format(n=n) not in values]
     assert not missing and "lighthouse_min" in values, f"missing keys {missing}:\n{out}"
+    # issue 18: at most 60 KB (gzip) of CSS and JavaScript before the first paint of the main content
+    assert "first_paint_kb" in values and 0 < float(values["first_paint_kb"]) <= 60, out
     assert "nan" not in {values[key.format(n=n)] for n in SIZES for key in KEYS}, f"Hugo did not run:\n{out}"
     # linear: CPU ms per page at the larger size is not above the smaller size's (+10 %). Start-up
     # costs make the small size's per-page figure higher, so this catches work that grows faster

@@ -235,6 +235,73 @@ def test_without_javascript_the_exit_is_a_plain_link_at_the_top(browser, site_ur
     context.close()
 
 
+# ================================================================ before any stylesheet (a slow network)
+
+FIRST_PAINT_PAGES = {"home": "", "service": "services/sluzhba-sos/", "child-algorithm": "algorithms/child/"}
+EXIT_ACTIONS = {"button": lambda page: page.locator("#hs-exit").click(), "shift x3": lambda page: shift(page, 3)}
+
+BEFORE_CSS = """(() => { const bar = document.getElementById('hs-exit-bar').getBoundingClientRect();
+  const button = document.getElementById('hs-exit'); const b = button.getBoundingClientRect();
+  return {bar: [bar.top, bar.left], button: [Math.round(b.height), getComputedStyle(button).backgroundColor],
+          linked: [...document.styleSheets].filter(s => { try { return s.href && s.cssRules.length; } catch (e) { return false; } }).length,
+          header: !!document.querySelector('.md-header') && document.querySelector('.md-header').getBoundingClientRect().height > 0}; })()"""
+
+
+def _forget_failed_stylesheets(visit) -> None:
+    """The test itself makes the stylesheets fail: those console lines are not errors of the site."""
+    visit.console_errors[:] = [e for e in visit.console_errors
+                               if not (e.startswith("Failed to load resource") and ".css" in e)]
+
+
+@browser
+@pytest.mark.parametrize("action", list(EXIT_ACTIONS))
+@pytest.mark.parametrize("name", list(FIRST_PAINT_PAGES))
+def test_the_exit_works_when_no_stylesheet_loads(visit, name, action):
+    """Every stylesheet fails (a network that drops them): the bar is still a red band at the top, and both ways out
+    leave the site."""
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.route("**/*.css", lambda route: route.abort())
+    visit(FIRST_PAINT_PAGES[name])
+    _forget_failed_stylesheets(visit)
+    state = page.evaluate(BEFORE_CSS)
+    assert state["linked"] == 0, "a stylesheet loaded although every one was blocked"
+    assert state["bar"] == [0, 0] and state["button"] == [44, "rgb(179, 38, 30)"], state
+    EXIT_ACTIONS[action](page)
+    page.wait_for_url(EXIT_URL + "**")
+    assert page.title() == "Погода"
+    _forget_failed_stylesheets(visit)
+
+
+@browser
+@pytest.mark.parametrize("action", list(EXIT_ACTIONS))
+@pytest.mark.parametrize("name", list(FIRST_PAINT_PAGES))
+def test_the_exit_shows_and_works_while_the_stylesheets_are_still_loading(visit, name, action):
+    """A slow network: the stylesheets have not arrived (held here until the end of the test). The exit bar is on
+    screen, styled, at the top — the rest of the page waits for the stylesheets, nothing unstyled shows — and both
+    the button and Shift ×3 leave the site."""
+    page = visit.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    held = []
+    page.route("**/*.css", lambda route: held.append(route))  # never answered
+    page.goto(visit.base + FIRST_PAINT_PAGES[name], wait_until="commit")
+    page.locator("#hs-exit").wait_for(state="visible")
+    for _ in range(100):  # the route handler runs when the test waits
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "no stylesheet was requested"
+    state = page.evaluate(BEFORE_CSS)
+    _forget_failed_stylesheets(visit)
+    assert state["linked"] == 0, "a stylesheet loaded although every one was held"
+    assert not state["header"], "the page below the bar was painted without its stylesheets"
+    assert state["bar"] == [0, 0] and state["button"] == [44, "rgb(179, 38, 30)"], state
+    EXIT_ACTIONS[action](page)
+    page.wait_for_url(EXIT_URL + "**")
+    assert page.title() == "Погода"
+    _forget_failed_stylesheets(visit)
+
+
 # ================================================================ Back never returns to the site
 
 @browser
