@@ -231,6 +231,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, source in announced.copies:
         files.append(File.generated(config, path, abs_src_path=str(source)))
     state.files = files
+    if state.serving and (session := serving.session(state.site_dir)) is not None:
+        serving.skip_unchanged_copies(session, files)  # theme files, print files, pictures served as they are
     return files
 
 
@@ -390,7 +392,7 @@ def on_post_build(config: MkDocsConfig) -> None:
                                "или соберите с HELPSITE_RECORD_FRAME=0. Прежний сайт не тронут.")
         publish.swap_in(state.staging, state.site_dir)
         if state.serving and state.content.builder is not None:  # the next rebuild redoes only what changed
-            serving.start(state.site_dir, state.content, key)
+            serving.start(state.site_dir, state.content, key, state.files or ())
         summary = engine.install_log_filter()  # the build's last line, in Russian: where and how many pages
         summary.site_dir, summary.pages = str(state.site_dir), sum(1 for _ in state.site_dir.rglob("*.html"))
     except OSError as exc:

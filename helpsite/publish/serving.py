@@ -54,6 +54,8 @@ class Session:
     site_dir: Path
     outputs: dict[str, bytes] = field(default_factory=dict)  # site path → digest of the served bytes (engine's files)
     records: dict[str, tuple] = field(default_factory=dict)  # record page (services/x.md) → its inputs
+    copies: dict[str, tuple] = field(default_factory=dict)  # site path → the state of the file the engine copied there
+    kept: set[str] = field(default_factory=set)  # this build: served files the engine was told not to copy again
     pending: int | None = None  # pid of the process writing the deferred outputs
     stats: dict[str, Any] = field(default_factory=dict)  # what the last rebuild did (tests, bench)
 
@@ -156,9 +158,58 @@ def _output_of(site: Site, md_path: str) -> str:
     return url + "index.html" if url.endswith("/") or url == "" else url
 
 
-def start(site_dir: Path, content, key: bytes) -> Session:
+def _source_state(file) -> tuple | None:
+    """What says a file the engine copies as it is did not change (None: not known, copy it)."""
+    if file.is_documentation_page():
+        return None
+    if file.abs_src_path is None:  # made in memory by a hook (pictures, texts): its bytes
+        try:
+            return ("bytes", _digest(file.content_bytes))
+        except Exception:  # noqa: BLE001 - anything unusual: copied as always
+            return None
+    try:
+        st = os.stat(file.abs_src_path)
+    except OSError:
+        return None
+    import time
+
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - 2_000_000_000:
+        return None  # written in the last moments: a later write could leave the same times
+    return ("file", file.abs_src_path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def remember_copies(found: Session, files) -> None:
+    found.copies = {}
+    for file in files:
+        state = _source_state(file)
+        if state is not None:
+            found.copies[file.dest_uri] = state
+
+
+def skip_unchanged_copies(found: Session, files) -> None:
+    """Theme files, print files, pictures: a file whose source is as when it was last copied into
+    the served folder (and is still there) is not copied again; `update` keeps it."""
+    found.kept = set()
+    copies: dict[str, tuple] = {}
+    for file in files:
+        state = _source_state(file)
+        if state is None:
+            continue
+        copies[file.dest_uri] = state
+        if found.copies.get(file.dest_uri) == state and file.dest_uri in found.outputs:
+            file.copy_file = _no_copy  # type: ignore[method-assign]  # this build's File object only
+            found.kept.add(file.dest_uri)
+    found.copies = copies
+
+
+def _no_copy(dirty: bool = False) -> None:
+    return None
+
+
+def start(site_dir: Path, content, key: bytes, files=()) -> Session:
     """After a complete build was published in `site_dir`: remember what it holds."""
     found = Session(site_dir)
+    remember_copies(found, files)
     site = Site(content.builder.site.directory_urls) if content.builder is not None else None
     records = {_output_of(site, p) for p in content.record_paths} if site else set()
     for rel, path in _files(site_dir).items():
@@ -225,6 +276,9 @@ def update(found: Session, staging: Path, content, shells: dict, site: Site, sit
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
         written += 1
+    for rel in found.kept:  # not copied again: still served as it was
+        if rel not in new_outputs and rel in found.outputs and not _deferred(rel):
+            new_outputs[rel] = found.outputs[rel]
     gone = [rel for rel in found.outputs if rel not in new_outputs]
     gone += [_output_of(site, p) for p in removed]
     for rel in gone:
