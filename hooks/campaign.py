@@ -231,7 +231,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, source in announced.copies:
         files.append(File.generated(config, path, abs_src_path=str(source)))
     state.files = files
-    if state.serving and (session := serving.session(state.site_dir)) is not None:
+    if state.serving and (session := serving.session(state.site_dir, config.use_directory_urls)) is not None:
         serving.skip_unchanged_copies(session, files)  # theme files, print files, pictures served as they are
     return files
 
@@ -365,7 +365,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         if state.serving and state.content.builder is not None:
             key = serving.global_key(state.data_dir, state.content, frames, state.policy, config.site_url or "",
                                      config.use_directory_urls)
-            session = serving.session(state.site_dir)
+            session = serving.session(state.site_dir, config.use_directory_urls)
             if session is not None:  # a rebuild of `mkdocs serve`: only what changed
                 try:
                     serving.update(session, state.staging, state.content, frames, Site(config.use_directory_urls),

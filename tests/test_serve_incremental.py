@@ -159,6 +159,11 @@ def test_campaign_and_theme_changes_equal_a_clean_build(serve, tmp_path: Path):
                     encoding="utf-8")
     rebuild()
     assert "<!-- правка -->" in (site / "services" / "sluzhba-sos" / "index.html").read_text(encoding="utf-8")
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nДобавленный абзац.\n", encoding="utf-8")
+    rebuild()
+    assert stats(site)["rendered"] == 0  # a hand-written page is not in any record's frame
+    assert "Добавленный абзац" in (site / "about" / "index.html").read_text(encoding="utf-8")
     assert_same(site, project, tmp_path)
 
 

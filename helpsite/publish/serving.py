@@ -57,6 +57,7 @@ class Session:
     copies: dict[str, tuple] = field(default_factory=dict)  # site path → the state of the file the engine copied there
     kept: set[str] = field(default_factory=set)  # this build: served files the engine was told not to copy again
     pending: int | None = None  # pid of the process writing the deferred outputs
+    directory_urls: bool = True  # page addresses of the served folder (another setting: a complete build)
     stats: dict[str, Any] = field(default_factory=dict)  # what the last rebuild did (tests, bench)
 
 
@@ -67,10 +68,11 @@ def enabled() -> bool:
     return os.environ.get("HELPSITE_SERVE_INCREMENTAL", "1") != "0"
 
 
-def session(site_dir: Path) -> Session | None:
-    """The session of this served folder, if its last build succeeded in this process."""
+def session(site_dir: Path, directory_urls: bool | None = None) -> Session | None:
+    """The session of this served folder, if its last build succeeded in this process (with the
+    same `use_directory_urls`, when given)."""
     found = _SESSIONS.get(str(site_dir))
-    if found is not None and not site_dir.is_dir():
+    if found is not None and (not site_dir.is_dir() or directory_urls not in (None, found.directory_urls)):
         forget(site_dir)
         return None
     return found
@@ -210,6 +212,8 @@ def start(site_dir: Path, content, key: bytes, files=()) -> Session:
     """After a complete build was published in `site_dir`: remember what it holds."""
     found = Session(site_dir)
     remember_copies(found, files)
+    if content.builder is not None:
+        found.directory_urls = content.builder.site.directory_urls
     site = Site(content.builder.site.directory_urls) if content.builder is not None else None
     records = {_output_of(site, p) for p in content.record_paths} if site else set()
     for rel, path in _files(site_dir).items():
