@@ -392,7 +392,8 @@ def on_post_build(config: MkDocsConfig) -> None:
                                "или соберите с HELPSITE_RECORD_FRAME=0. Прежний сайт не тронут.")
         publish.swap_in(state.staging, state.site_dir)
         if state.serving and state.content.builder is not None:  # the next rebuild redoes only what changed
-            serving.start(state.site_dir, state.content, key, state.files or ())
+            serving.start(state.site_dir, state.content, key, state.files or (),
+                          [default_cache_dir(Path(config.config_file_path).parent)])
         summary = engine.install_log_filter()  # the build's last line, in Russian: where and how many pages
         summary.site_dir, summary.pages = str(state.site_dir), sum(1 for _ in state.site_dir.rglob("*.html"))
     except OSError as exc:

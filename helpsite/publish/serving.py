@@ -58,6 +58,7 @@ class Session:
     kept: set[str] = field(default_factory=set)  # this build: served files the engine was told not to copy again
     pending: int | None = None  # pid of the process writing the deferred outputs
     directory_urls: bool = True  # page addresses of the served folder (another setting: a complete build)
+    stable_dirs: tuple[str, ...] = ()  # content-addressed caches (print, pictures): a file there never changes in place
     stats: dict[str, Any] = field(default_factory=dict)  # what the last rebuild did (tests, bench)
 
 
@@ -160,8 +161,11 @@ def _output_of(site: Site, md_path: str) -> str:
     return url + "index.html" if url.endswith("/") or url == "" else url
 
 
-def _source_state(file) -> tuple | None:
-    """What says a file the engine copies as it is did not change (None: not known, copy it)."""
+def _source_state(file, stable_dirs: tuple[str, ...] = ()) -> tuple | None:
+    """What says a file the engine copies as it is did not change (None: not known, copy it).
+
+    A file of a content-addressed cache (named by the hash of what it holds, replaced only by a
+    rename, touched on every use to mark it recent) is the same file while its inode and size are."""
     if file.is_documentation_page():
         return None
     if file.abs_src_path is None:  # made in memory by a hook (pictures, texts): its bytes
@@ -173,6 +177,8 @@ def _source_state(file) -> tuple | None:
         st = os.stat(file.abs_src_path)
     except OSError:
         return None
+    if file.abs_src_path.startswith(stable_dirs):
+        return ("cached", file.abs_src_path, st.st_dev, st.st_ino, st.st_size)
     import time
 
     if max(st.st_mtime_ns, st.st_ctime_ns) >= time.time_ns() - 2_000_000_000:
@@ -183,7 +189,7 @@ def _source_state(file) -> tuple | None:
 def remember_copies(found: Session, files) -> None:
     found.copies = {}
     for file in files:
-        state = _source_state(file)
+        state = _source_state(file, found.stable_dirs)
         if state is not None:
             found.copies[file.dest_uri] = state
 
@@ -194,7 +200,7 @@ def skip_unchanged_copies(found: Session, files) -> None:
     found.kept = set()
     copies: dict[str, tuple] = {}
     for file in files:
-        state = _source_state(file)
+        state = _source_state(file, found.stable_dirs)
         if state is None:
             continue
         copies[file.dest_uri] = state
@@ -208,9 +214,10 @@ def _no_copy(dirty: bool = False) -> None:
     return None
 
 
-def start(site_dir: Path, content, key: bytes, files=()) -> Session:
-    """After a complete build was published in `site_dir`: remember what it holds."""
-    found = Session(site_dir)
+def start(site_dir: Path, content, key: bytes, files=(), stable_dirs: list[Path] = ()) -> Session:
+    """After a complete build was published in `site_dir`: remember what it holds. `stable_dirs`:
+    content-addressed caches whose files the engine copies (print files, pictures)."""
+    found = Session(site_dir, stable_dirs=tuple(str(d).rstrip(os.sep) + os.sep for d in stable_dirs))
     remember_copies(found, files)
     if content.builder is not None:
         found.directory_urls = content.builder.site.directory_urls
