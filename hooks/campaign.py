@@ -79,6 +79,7 @@ class BuildState:
     env: Any = None
     data_dir: Path | None = None
     serving: bool = False  # `mkdocs serve`: after its first build, only what changed is redone (publish/serving.py)
+    kept_copies: bool = False  # serve: files already served were not copied into staging again
 
 
 class _RecordLinkNotice(logging.Filter):
@@ -231,8 +232,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, source in announced.copies:
         files.append(File.generated(config, path, abs_src_path=str(source)))
     state.files = files
-    if state.serving and (session := serving.session(state.site_dir, config.use_directory_urls)) is not None:
+    if state.serving and content.builder is not None and \
+            (session := serving.session(state.site_dir, config.use_directory_urls)) is not None:
         serving.skip_unchanged_copies(session, files)  # theme files, print files, pictures served as they are
+        state.kept_copies = True
     return files
 
 
@@ -382,6 +385,8 @@ def on_post_build(config: MkDocsConfig) -> None:
                 return
         else:
             serving.forget(state.site_dir)
+        if state.kept_copies:  # the served folder went away during the build: staging lacks its theme files
+            raise _fail(state, "Папка просмотра исчезла во время сборки; следующая сборка будет полной.")
         publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
                               config.site_url or "", lambda text: harden_html(text, state.policy))
         leftovers = shell.leftover_sentinels(state.staging)
