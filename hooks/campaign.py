@@ -90,6 +90,10 @@ class _RecordLinkNotice(logging.Filter):
         return not re.search(r"contains a link to '(services|events)/[^']+\.md' which is excluded", record.getMessage())
 
 
+def data_dir_of(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent / "data"
+
+
 def _state(config: MkDocsConfig) -> BuildState:
     return config.helpsite_state  # type: ignore[attr-defined]
 
@@ -366,7 +370,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     try:
         frames = _frames(state, config)
         if state.serving and state.content.builder is not None:
-            key = serving.global_key(state.data_dir, state.content, frames, state.policy, config.site_url or "",
+            key = serving.global_key(state.data_dir or data_dir_of(config), state.content, frames, state.policy, config.site_url or "",
                                      config.use_directory_urls)
             session = serving.session(state.site_dir, config.use_directory_urls)
             if session is not None:  # a rebuild of `mkdocs serve`: only what changed

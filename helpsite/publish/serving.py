@@ -29,14 +29,14 @@ next build is complete again. `mkdocs build` never comes here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-import posixpath
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from helpsite.pages.site import Site
 
@@ -205,7 +205,7 @@ def skip_unchanged_copies(found: Session, files) -> None:
             continue
         copies[file.dest_uri] = state
         if found.copies.get(file.dest_uri) == state and file.dest_uri in found.outputs:
-            file.copy_file = _no_copy  # type: ignore[method-assign]  # this build's File object only
+            file.copy_file = _no_copy  # this build's File object only
             found.kept.add(file.dest_uri)
     found.copies = copies
 
@@ -214,7 +214,7 @@ def _no_copy(dirty: bool = False) -> None:
     return None
 
 
-def start(site_dir: Path, content, key: bytes, files=(), stable_dirs: list[Path] = ()) -> Session:
+def start(site_dir: Path, content, key: bytes, files=(), stable_dirs: Iterable[Path] = ()) -> Session:
     """After a complete build was published in `site_dir`: remember what it holds. `stable_dirs`:
     content-addressed caches whose files the engine copies (print files, pictures)."""
     found = Session(site_dir, stable_dirs=tuple(str(d).rstrip(os.sep) + os.sep for d in stable_dirs))
@@ -245,8 +245,10 @@ def update(found: Session, staging: Path, content, shells: dict, site: Site, sit
     removed = [path for path in previous if path not in inputs]
     if len(changed) > 200:  # a shared input changed: on every core, as a complete build
         chunks = max(2, len(changed) // 500)
-        jobs = [lambda part=part: shell.record_pages_output(_render(builder, changed[part::chunks]), shells, site, harden)
-                for part in range(chunks)]
+        def job(part: int) -> Iterable[tuple[str, bytes]]:
+            return shell.record_pages_output(_render(builder, changed[part::chunks]), shells, site, harden)
+
+        jobs: list[Callable[[], Iterable[tuple[str, bytes]]]] = [functools.partial(job, part) for part in range(chunks)]
         atomic.write_jobs(staging, jobs)
     else:
         atomic.write_files(staging, shell.record_pages_output(_render(builder, changed), shells, site, harden))
