@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from helpsite.data import campaigntext
-from helpsite.publish import engine, atomic as publish, shell
+from helpsite.publish import engine, atomic as publish, serving, shell
 from helpsite.publish.compact import compact_html
 from helpsite.outputs.announce import announce_set
 from helpsite.publish.build import ContentBuild, build_content, check_content, check_docs_pages
@@ -78,6 +78,9 @@ class BuildState:
     nav: Any = None  # the engine's navigation, files and Jinja environment of this build (the fallback renderer)
     files: Any = None
     env: Any = None
+    data_dir: Path | None = None
+    serving: bool = False  # `mkdocs serve`: after its first build, only what changed is redone (publish/serving.py)
+    kept_copies: bool = False  # serve: files already served were not copied into staging again
 
 
 class _RecordLinkNotice(logging.Filter):
@@ -86,6 +89,10 @@ class _RecordLinkNotice(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not re.search(r"contains a link to '(services|events)/[^']+\.md' which is excluded", record.getMessage())
+
+
+def data_dir_of(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent / "data"
 
 
 def _state(config: MkDocsConfig) -> BuildState:
@@ -115,6 +122,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     site_dir = Path(config.site_dir)
     # the theme's own inline scripts, from its template files, before any data is read
     theme_context = {"config": {"extra": dict(config.extra), "site_url": config.site_url, "theme": config.theme}}
+    serve = engine.install_log_filter().serving and serving.enabled()
+    if serve:  # the last rebuild's open data and search index are still being written
+        serving.wait(site_dir)
     lock = publish.BuildLock(site_dir, notice=log.info)
     try:
         lock.acquire()
@@ -138,6 +148,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.error(str(error))
         if engine.install_log_filter().serving:  # the browser shows the same messages; the site returns when fixed
             _fail(None, "", staging, lock, problems)  # nothing is staged: the page of errors goes to site_dir
+            serving.forget(site_dir)  # the error page replaces the site: the next build is complete
             config.helpsite_state = None  # type: ignore[attr-defined]
             config.helpsite_errors = (exc.errors, data_dir)  # type: ignore[attr-defined]
             config.extra.update(engine.FALLBACK_EXTRA)
@@ -156,7 +167,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.extra.update(content.theme_context)
     html_pages = {p.path: p for p in content.pages if p.prerendered}
     config.helpsite_state = BuildState(content, site_dir, staging, lock, problems, policy,  # type: ignore[attr-defined]
-                                       record_frame=record_frame, html_pages=html_pages)
+                                       record_frame=record_frame, html_pages=html_pages,
+                                       data_dir=data_dir, serving=serve)
     _LAST[:] = [config.helpsite_state]  # type: ignore[attr-defined]  # on_build_error gets no config
     config.site_dir = str(staging)
     return config
@@ -225,6 +237,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for path, source in announced.copies:
         files.append(File.generated(config, path, abs_src_path=str(source)))
     state.files = files
+    if state.serving and content.builder is not None and \
+            (session := serving.session(state.site_dir, config.use_directory_urls)) is not None:
+        serving.skip_unchanged_copies(session, files)  # theme files, print files, pictures served as they are
+        state.kept_copies = True
     return files
 
 
@@ -354,6 +370,28 @@ def on_post_build(config: MkDocsConfig) -> None:
                            "сайт не собран, прежний сайт не тронут.")
     try:
         frames = _frames(state, config)
+        if state.serving and state.content.builder is not None:
+            key = serving.global_key(state.data_dir or data_dir_of(config), state.content, frames, state.policy, config.site_url or "",
+                                     config.use_directory_urls)
+            session = serving.session(state.site_dir, config.use_directory_urls)
+            if session is not None:  # a rebuild of `mkdocs serve`: only what changed
+                try:
+                    serving.update(session, state.staging, state.content, frames, Site(config.use_directory_urls),
+                                   config.site_url or "", key, lambda text: harden_html(text, state.policy))
+                except shell.ShellError as exc:
+                    serving.forget(state.site_dir)
+                    raise _fail(state, "Сайт не обновлён: в готовых файлах осталась служебная метка страницы-образца "
+                                       f"({exc}). Уберите изменение заголовка или описания из overrides/.") from None
+                summary = engine.install_log_filter()
+                summary.site_dir = str(state.site_dir)
+                summary.pages = sum(rel.endswith(".html") for rel in session.outputs) + len(session.records)
+                state.lock.release()
+                state.problems.remove()
+                return
+        else:
+            serving.forget(state.site_dir)
+        if state.kept_copies:  # the served folder went away during the build: staging lacks its theme files
+            raise _fail(state, "Папка просмотра исчезла во время сборки; следующая сборка будет полной.")
         publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
                               config.site_url or "", lambda text: harden_html(text, state.policy))
         leftovers = shell.leftover_sentinels(state.staging)
@@ -363,11 +401,15 @@ def on_post_build(config: MkDocsConfig) -> None:
                                "описание так, что рамка записей не подходит: уберите это изменение из overrides/ "
                                "или соберите с HELPSITE_RECORD_FRAME=0. Прежний сайт не тронут.")
         publish.swap_in(state.staging, state.site_dir)
+        if state.serving and state.content.builder is not None:  # the next rebuild redoes only what changed
+            serving.start(state.site_dir, state.content, key, state.files or (),
+                          [default_cache_dir(Path(config.config_file_path).parent)])
         summary = engine.install_log_filter()  # the build's last line, in Russian: where and how many pages
         summary.site_dir, summary.pages = str(state.site_dir), sum(1 for _ in state.site_dir.rglob("*.html"))
     except OSError as exc:
         raise _fail(state, _write_error(exc, state)) from None
     except Exception:
+        serving.forget(state.site_dir)
         _fail(state, "")
         raise
     state.lock.release()
@@ -387,6 +429,7 @@ def on_build_error(error: Exception, **kwargs) -> None:
     """Any failure: the staging folder goes, the last good site stays, the lock ends."""
     state = _LAST[0] if _LAST else None
     if state is not None:
+        serving.forget(state.site_dir)  # the served folder may be half updated: the next build is complete
         _fail(state, "")
     if isinstance(error, OSError) and state is not None:
         raise Abort(_write_error(error, state)) from None

@@ -479,19 +479,30 @@ class _Loader:
         done: dict[Path, tuple[SourceDoc | Path, Any]] = {}
         todo: list[tuple[Path, tuple]] = []
         raws: dict[Path, bytes] = {}
-        disk = RecordCache(self.cache_dir, self.data_dir, model) if self.cache_dir is not None and paths else None
-        for path in paths:
-            raw = read_source(path, self.display(path), self.errors, self.data_dir.parent)
-            if raw is None:
-                continue  # not a regular file inside the project, or too large: reported
-            key = (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model)
+        read: list[tuple[Path, tuple, tuple | None]] = []
+        for path in paths:  # `mkdocs serve`: a file not touched since it validated is not read again
+            seen = _file_state(path)
+            known = _SEEN_FILES.get(str(path)) if seen is not None else None
+            if known is not None and known[0] == seen and known[1] in _VALID_RECORDS and known[1][2] is model:
+                done[path] = _VALID_RECORDS[known[1]]
+            else:
+                raw = read_source(path, self.display(path), self.errors, self.data_dir.parent)
+                if raw is None:
+                    continue  # not a regular file inside the project, or too large: reported
+                read.append((path, (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model), seen))
+                raws[path] = raw
+        # the disk cache is for a build that reads every file (or many), not for a few edits in serve
+        many = bool(read) and (not done or len(read) > 50)
+        disk = RecordCache(self.cache_dir, self.data_dir, model) if self.cache_dir is not None and many else None
+        for path, key, seen in read:
+            if seen is not None and seen[-1]:
+                _SEEN_FILES[str(path)] = (seen, key)
             if key in _VALID_RECORDS:
                 done[path] = _VALID_RECORDS[key]
             elif disk is not None and (record := disk.get(path, key[1])) is not None:
                 done[path] = _VALID_RECORDS[key] = (path, record)
             else:
                 todo.append((path, key))
-                raws[path] = raw
         workers = _workers(len(todo))
         if workers > 1:
             import multiprocessing
@@ -565,6 +576,24 @@ def _rename_hint(path: Path, ident: str, owner: Path | None, display: Any) -> st
 # Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and
 # re-reads only the files that changed. A pure memo (immutable records keyed by their exact bytes).
 _VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc | Path, Any]] = {}
+# path → (its state on disk, its `_VALID_RECORDS` key) when it was last read: a file in the same
+# state (same inode, size, modification and change times) is not read again
+_SEEN_FILES: dict[str, tuple[tuple, tuple]] = {}
+
+
+def _file_state(path: Path) -> tuple | None:
+    """What says a file did not change: device, inode, size, mtime and ctime (ns) of the file and
+    of the link to it. Not trusted (last item False) while the file's times are within 2 s of now:
+    a write in the same clock tick as the read would leave them equal (git's «racy» entries)."""
+    try:
+        link, st = os.lstat(path), os.stat(path)
+    except OSError:
+        return None
+    import time
+
+    settled = max(st.st_mtime_ns, st.st_ctime_ns, link.st_ctime_ns) < time.time_ns() - 2_000_000_000
+    return (link.st_dev, link.st_ino, link.st_ctime_ns, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
+            st.st_ctime_ns, settled)
 
 
 

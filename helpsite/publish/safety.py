@@ -94,9 +94,8 @@ def theme_script_hashes(template_dirs: Iterable[Path], context: dict, site_url: 
     rendered for every `base_url` a page can have, with `context` (the engine's config) and
     nothing else: a script whose text depends on a page or on data fails to render and gets
     no hash. Read from the template files, never from a built page."""
-    from jinja2 import Environment, StrictUndefined, TemplateError
+    from jinja2 import TemplateError
 
-    env = Environment(undefined=StrictUndefined)
     hashes: set[str] = set()
     for folder in template_dirs:
         for path in sorted(Path(folder).rglob("*.html")):
@@ -111,10 +110,23 @@ def theme_script_hashes(template_dirs: Iterable[Path], context: dict, site_url: 
                     continue
                 for base_url in base_urls(site_url):
                     try:
-                        hashes.add(script_hash(env.from_string(body).render(context, base_url=base_url)))
+                        hashes.add(script_hash(_script_template(body).render(context, base_url=base_url)))
                     except (TemplateError, TypeError, ValueError, AttributeError):
                         break  # depends on more than the config: not the theme's to allow
     return frozenset(hashes)
+
+
+_SCRIPT_TEMPLATES: dict[str, object] = {}  # script body → compiled: every build (each `mkdocs serve` rebuild) compiles none again
+
+
+def _script_template(body: str):
+    from jinja2 import Environment, StrictUndefined
+
+    if body not in _SCRIPT_TEMPLATES:
+        if not _SCRIPT_TEMPLATES:
+            _SCRIPT_TEMPLATES[""] = Environment(undefined=StrictUndefined)  # the one environment
+        _SCRIPT_TEMPLATES[body] = _SCRIPT_TEMPLATES[""].from_string(body)  # type: ignore[attr-defined]
+    return _SCRIPT_TEMPLATES[body]
 
 
 def foreign_scripts(html: str, policy: Policy) -> list[str]:

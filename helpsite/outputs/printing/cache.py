@@ -40,9 +40,23 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+# id → (model, digest of its JSON): records are frozen, and `mkdocs serve` hands back the same
+# object for a file that did not change, so each record is dumped once per process, not once per
+# item of the print set and build
+_MODEL_DIGESTS: dict[int, tuple[BaseModel, str]] = {}
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
+        known = _MODEL_DIGESTS.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        dumped = json.dumps(value.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, default=str)
+        digest = "model:" + hashlib.blake2b(dumped.encode(), digest_size=16).hexdigest()
+        if len(_MODEL_DIGESTS) > 200_000:
+            _MODEL_DIGESTS.clear()
+        _MODEL_DIGESTS[id(value)] = (value, digest)
+        return digest
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
