@@ -146,6 +146,8 @@ class _Composer:
                                f"а «{_short(comment)}» отброшено",
                     f"если «#» — часть текста, возьмите значение в кавычки: {_format_key(loc)} {_short(quoted, 120)}; "
                     "если это комментарий — перенесите его на отдельную строку"))
+        if node.tag == _STR_TAG:  # what SafeConstructor makes of it: the text as it is (most values)
+            return node.value
         try:
             return _CONSTRUCTOR.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -167,7 +169,8 @@ class _Composer:
                          field=_format_loc(loc), message=message, hint=hint)
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
+_CONSTRUCTOR = yaml.SafeLoader("")  # scalars only; its memo of constructed nodes is emptied after each file
+_STR_TAG = "tag:yaml.org,2002:str"
 # libyaml parses ten times faster and keeps line marks; the pure-Python parser is the fallback
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -363,6 +366,9 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
         errors.append(DataError(file=display, line=exc.node.start_mark.line + 1, field=_format_loc(exc.loc[:1]),
                                 message=exc.message, hint=exc.hint))
         return None
+    finally:  # PyYAML's constructor keeps every node it made (and the node's marks): not across files
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
     return SourceDoc(path=path, data=data, lines=composer.lines)
 
 
