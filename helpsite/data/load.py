@@ -494,11 +494,16 @@ class _Loader:
                 raws[path] = raw
         workers = _workers(len(todo))
         if workers > 1:
+            import gc
             import multiprocessing
 
             chunks = [[p for p, _ in todo[i::workers * 2]] for i in range(workers * 2)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_read_chunk, [(self.data_dir, chunk, model) for chunk in chunks])
+            gc.freeze()  # the workers' collections do not scan (and so copy, page by page) what they inherit
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    results = pool.map(_read_chunk, [(self.data_dir, chunk, model) for chunk in chunks])
+            finally:
+                gc.unfreeze()
             for records, errors in results:
                 self.errors.extend(errors)
                 for path_text, record in records:
