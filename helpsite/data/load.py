@@ -364,6 +364,8 @@ def _misplaced_error(origin: Origin, doc: SourceDoc, where: tuple, belongs: tupl
 class _Loader:
     def __init__(self, data_dir: Path, cache_dir: Path | None = None):
         self.data_dir = data_dir
+        project = str(data_dir.parent)
+        self._project_prefix = project if project.endswith(os.sep) else project + os.sep
         self.cache_dir = cache_dir  # validated records of earlier builds (RecordCache), if given
         self.errors: list[DataError] = []
         self.origins: dict[tuple[str, str], Origin] = {}
@@ -372,10 +374,13 @@ class _Loader:
         self.present: set[tuple[str, str]] = set()
 
     def display(self, path: Path) -> str:
+        text = str(path)
+        if text.startswith(self._project_prefix):  # what relative_to gives, without its parsing (thousands of files)
+            return text[len(self._project_prefix):]
         try:
             return str(path.relative_to(self.data_dir.parent))
         except ValueError:
-            return str(path)
+            return text
 
     def validate(self, model: type[m.Record], data: Any, doc: SourceDoc, loc: tuple[str | int, ...]) -> Any:
         origin = Origin(doc, self.display(doc.path), loc)
@@ -480,8 +485,11 @@ class _Loader:
         todo: list[tuple[Path, tuple]] = []
         raws: dict[Path, bytes] = {}
         disk = RecordCache(self.cache_dir, self.data_dir, model) if self.cache_dir is not None and paths else None
+        real_folders: dict[Path, str] = {}  # a record folder's real path, found once
         for path in paths:
-            raw = read_source(path, self.display(path), self.errors, self.data_dir.parent)
+            if path.parent not in real_folders:
+                real_folders[path.parent] = os.path.realpath(path.parent)
+            raw = read_source(path, self.display(path), self.errors, self.data_dir.parent, real_folders[path.parent])
             if raw is None:
                 continue  # not a regular file inside the project, or too large: reported
             key = (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model)
