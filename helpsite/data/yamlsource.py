@@ -104,7 +104,13 @@ class _Composer:
                     self.errors.append(self._error(key_node, loc, "ключи слияния «<<» не поддерживаются",
                                                    "перепишите значения явно"))
                     continue
-                key = self.convert(key_node, loc, depth + 1, key=True)
+                text = key_node.value
+                if key_node.tag == _STR_TAG and type(key_node) is yaml.ScalarNode and self.count < MAX_VALUES \
+                        and depth < MAX_DEPTH and len(text) <= MAX_TEXT_CHARS and not _BIDI.search(text):
+                    self.count += 1  # a text key within every limit: what `convert` gives, without the call
+                    key = text
+                else:
+                    key = self.convert(key_node, loc, depth + 1, key=True)
                 if not isinstance(key, (str, int)):
                     key = str(key)
                 key_loc = loc + (key,)
