@@ -147,10 +147,18 @@ def _external_rel(match: re.Match[str]) -> str:
     return f"<a {attrs}>"
 
 
+SCRIPT_TAG = re.compile(r"</?script", re.I)  # where an inline script may start or end (see `_SCRIPT`)
+
+
+def harden_links(html: str) -> str:
+    """The link part of `harden_html` alone: links to other sites get rel="noopener noreferrer"."""
+    return _A_TAG_WITH_SLASHES.sub(_external_rel, html)
+
+
 def harden_html(html: str, policy: Policy) -> str:
     """Put the CSP meta tag first thing in <head> (replacing the one a previous pass put there)
     and protect external links. Whatever the page's text says, it gets the policy."""
-    html = _A_TAG_WITH_SLASHES.sub(_external_rel, html)
+    html = harden_links(html)
     anchor = _HEAD_ANCHOR.search(html)
     if anchor is None:
         return html
