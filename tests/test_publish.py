@@ -403,3 +403,45 @@ def test_a_theme_override_that_does_not_render_is_a_russian_message(good):
     assert "Traceback" not in result.stdout
     assert_complete(project / "site", snapshot)
     assert_clean(project)
+
+
+def test_record_pages_hardened_in_place_equal_hardened_whole():
+    """A record page whose frame allows it gets only its body's links hardened (not the whole page
+    again): byte for byte what hardening the whole filled page gives; a frame with a slot inside an
+    <a> tag, and a body with a script, are hardened whole."""
+    from helpsite.publish import shell
+    from helpsite.publish.safety import Policy, harden_html, script_hash
+    from helpsite.pages.site import Site
+
+    theme = "var t=1"
+    policy = Policy(frozenset({script_hash(theme)}))
+    harden = lambda text: harden_html(text, policy)  # noqa: E731
+    proto = shell.PROTOTYPE
+    page_html = (f'<!doctype html><html><head><meta charset="utf-8"><title>{proto.title}</title>'
+                 f'<meta name="description" content="{proto.description}"><meta property="og:image" content="{proto.image}">'
+                 f'<script>{theme}</script></head><body><a href="https://github.com/x">тема</a>'
+                 f'<link rel="canonical" href="https://example.org/services/{proto.id}/"><main>{proto.body}</main></body></html>')
+    frame = shell.make_shell(harden(page_html))
+    assert shell.hardened_in_place(frame, harden)
+    inside_link = shell.make_shell(harden(page_html.replace("<main>", f'<a title="{proto.title}" href="/x"><main>')))
+    assert not shell.hardened_in_place(inside_link, harden)
+
+    class Page:
+        record = True
+
+        def __init__(self, ident: str, body: str) -> None:
+            self.path = f"services/{ident}.md"
+            self.front_matter = (f'---\ntitle: "Служба {ident} <b>"\ndescription: "Описание https://x.org"\n'
+                                 f'og_image: "https://example.org/og.png"\n---\n')
+            self.html_body = body
+
+    bodies = ['<h1 id="a">Служба</h1><p><a href="https://example.org/a">сайт</a> <a href="//x.org" rel="me">x</a></p>',
+              '<h1 id="b">Б</h1><script type="application/ld+json">{"a": "</p>"}</script><a href="https://y.org">y</a>',
+              '<h1 id="c">В</h1><p>текст <a href="http://z.org"', '<h1 id="d">Г</h1><SCRIPT>var t=1</SCRIPT>']
+    pages = [Page(f"s{i}", body) for i, body in enumerate(bodies)]
+    for frames in ({"services": frame}, {"services": inside_link}):
+        out = dict(shell.record_pages_output(pages, frames, Site(True), harden))
+        for page in pages:
+            whole = frames["services"].fill(title=f"Служба {page.path[9:-3]} <b>", description="Описание https://x.org",
+                                            body=page.html_body, slug=page.path[9:-3], image="https://example.org/og.png")
+            assert out[f"services/{page.path[9:-3]}/index.html"] == harden(whole).encode("utf-8")

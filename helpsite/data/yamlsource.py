@@ -104,7 +104,13 @@ class _Composer:
                     self.errors.append(self._error(key_node, loc, "ключи слияния «<<» не поддерживаются",
                                                    "перепишите значения явно"))
                     continue
-                key = self.convert(key_node, loc, depth + 1, key=True)
+                text = key_node.value
+                if key_node.tag == _STR_TAG and type(key_node) is yaml.ScalarNode and self.count < MAX_VALUES \
+                        and depth < MAX_DEPTH and len(text) <= MAX_TEXT_CHARS and not _BIDI.search(text):
+                    self.count += 1  # a text key within every limit: what `convert` gives, without the call
+                    key = text
+                else:
+                    key = self.convert(key_node, loc, depth + 1, key=True)
                 if not isinstance(key, (str, int)):
                     key = str(key)
                 key_loc = loc + (key,)
@@ -146,6 +152,8 @@ class _Composer:
                                f"а «{_short(comment)}» отброшено",
                     f"если «#» — часть текста, возьмите значение в кавычки: {_format_key(loc)} {_short(quoted, 120)}; "
                     "если это комментарий — перенесите его на отдельную строку"))
+        if node.tag == _STR_TAG:  # what SafeConstructor makes of it: the text as it is (most values)
+            return node.value
         try:
             return _CONSTRUCTOR.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -167,7 +175,8 @@ class _Composer:
                          field=_format_loc(loc), message=message, hint=hint)
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
+_CONSTRUCTOR = yaml.SafeLoader("")  # scalars only; its memo of constructed nodes is emptied after each file
+_STR_TAG = "tag:yaml.org,2002:str"
 # libyaml parses ten times faster and keeps line marks; the pure-Python parser is the fallback
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -196,21 +205,34 @@ def _realpath(path: str) -> str:
     return os.path.realpath(path)
 
 
+def _real_path(path: Path, real_folder: str | None) -> str:
+    """`os.path.realpath(path)`; given its folder's real path, one `lstat` instead of one per part of the path."""
+    if real_folder is not None:
+        try:
+            if not stat.S_ISLNK(os.lstat(path).st_mode):
+                return os.path.join(real_folder, path.name)
+        except OSError:
+            pass
+    return os.path.realpath(path)
+
+
 _FILE_KINDS = [(stat.S_ISDIR, "папка"), (stat.S_ISFIFO, "канал (FIFO)"), (stat.S_ISCHR, "устройство"),
                (stat.S_ISBLK, "устройство"), (stat.S_ISSOCK, "сокет")]
 
 
-def read_source(path: Path, display: str, errors: list[DataError], root: Path | None = None) -> bytes | None:
+def read_source(path: Path, display: str, errors: list[DataError], root: Path | None = None,
+                real_folder: str | None = None) -> bytes | None:
     """The bytes of a data file, or None with the reason in `errors`.
 
     Only a regular file is read, at most `MAX_FILE_BYTES`, and (given `root`) only one whose real
     place is inside `root`: a symlink out of the project, to /dev/zero or to a FIFO is refused
-    without opening it for long (non-blocking open, checked on the open descriptor)."""
+    without opening it for long (non-blocking open, checked on the open descriptor). `real_folder`:
+    the real path of the file's folder, if the caller has it (one folder of thousands of records)."""
     def refuse(message: str, hint: str) -> None:
         errors.append(DataError(file=display, line=None, field="", message=message, hint=hint))
 
     if root is not None:
-        real = os.path.realpath(path)
+        real = _real_path(path, real_folder)
         inside = _realpath(str(root))
         if not real.startswith(inside.rstrip(os.sep) + os.sep):
             refuse(f"файл — ссылка на «{real}» вне проекта", "данные сайта берутся только из файлов проекта: "
@@ -363,6 +385,9 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
         errors.append(DataError(file=display, line=exc.node.start_mark.line + 1, field=_format_loc(exc.loc[:1]),
                                 message=exc.message, hint=exc.hint))
         return None
+    finally:  # PyYAML's constructor keeps every node it made (and the node's marks): not across files
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
     return SourceDoc(path=path, data=data, lines=composer.lines)
 
 

@@ -152,6 +152,16 @@ class MemoryBytecodeCache(BytecodeCache):
 TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's (hooks: on_env)
 
 
+class _PageEnvironment(Environment):
+    """The page builder's environment: its globals are all set before the first template loads,
+    so each template gets them as a plain dict. (Jinja gives a live ChainMap over the
+    environment's globals, which it copies key by key for every page rendered and searches key
+    by key for every `{% import %}` — a tenth of the time of a record page.)"""
+
+    def make_globals(self, d: Any) -> Any:
+        return {**self.globals, **(d or {})}
+
+
 # ------------------------------------------------------------------ site structure
 
 # ------------------------------------------------------------------ builders
@@ -162,9 +172,10 @@ class PageBuilder:
         self.site = Site(directory_urls)
         self.now = now.astimezone(data.campaign.tz)
         self.site_url = (site_url or data.campaign.site_url).rstrip("/") + "/"
-        self.env = Environment(loader=PackageLoader("helpsite.pages", "templates"), autoescape=True,
+        self.env = _PageEnvironment(loader=PackageLoader("helpsite.pages", "templates"), autoescape=True,
                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=True, bytecode_cache=TEMPLATE_CODE)
+                               keep_trailing_newline=True, bytecode_cache=TEMPLATE_CODE,
+                               auto_reload=False)  # an environment per build: no file check on each of thousands of pages
         self.env.filters.update(md=md_inline, yaml=front_matter_string, date_ru=date_ru, month_ru=month_ru,
                                 time_ru=time_ru, hours_ru=hours_ru, hours_json=hours_json, byday_ru=byday_ru,
                                 ages_ru=ages_ru, utc_offset=utc_offset_ru,

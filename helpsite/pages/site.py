@@ -45,7 +45,7 @@ class Site:
         """Relative URL from a page to a file of the built site (a calendar, the feed)."""
         here = self.url_of(from_md)
         base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
-        return posixpath.relpath("/" + path, "/" + base)
+        return _relpath("/" + path, "/" + base)
 
     def url_of(self, md_path: str) -> str:
         """The page's URL relative to the site root, as MkDocs makes it."""
@@ -61,10 +61,25 @@ class Site:
         here = self.url_of(from_md)
         base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
         target = self.url_of(to_md)
-        rel = posixpath.relpath("/" + target, "/" + (base or "")) if target else posixpath.relpath("/", "/" + base)
+        rel = _relpath("/" + target, "/" + (base or "")) if target else _relpath("/", "/" + base)
         if target.endswith("/") or target == "":
             rel = rel.rstrip("/") + "/" if rel != "." else "./"
         if rel.startswith("./") and rel != "./":
             rel = rel[2:]
         return rel + (f"#{anchor}" if anchor else "")
 
+
+
+def _relpath(path: str, start: str) -> str:
+    """`posixpath.relpath` of two absolute paths, without its normalising where there is nothing
+    to normalise (no «.» or «..» part): thousands of record pages link to a few pages each."""
+    if "/." in path or "/." in start:
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part]
+    here = [part for part in start.split("/") if part]
+    common = 0
+    for a, b in zip(to, here):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + to[common:]) or "."

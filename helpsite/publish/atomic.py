@@ -215,12 +215,16 @@ def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]
         return
     import multiprocessing
 
+    import gc
+
     _JOBS[:], _JOB_ROOT[:] = jobs, [root]
+    gc.freeze()  # the workers' collections do not scan (and so copy, page by page) the build they inherit
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             for _ in pool.imap_unordered(_run_job, range(len(jobs))):
                 pass
     finally:
+        gc.unfreeze()
         _JOBS.clear()
         _JOB_ROOT.clear()
 

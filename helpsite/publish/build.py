@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -68,7 +69,11 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     are kept there for the next build."""
     if cache_dir is not None:
         TEMPLATE_CODE.persist_in(cache_dir / "templates")
+    gc.unfreeze()  # what an earlier build in this process froze (mkdocs serve) is collectable again
     data = load(data_dir, cache_dir)
+    # the model lives as long as the build: the collector's full passes need not scan it again and again
+    # (several percent of a large build); unfrozen by the parallel writers (publish.atomic) or the next build
+    gc.freeze()
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
     files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}

@@ -14,6 +14,7 @@ Engine-independent: takes and returns HTML text; the theme is a list of template
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -25,6 +26,15 @@ _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | r
 _HEAD_ANCHOR = re.compile(r"<meta charset=[^>]*>|<head(?:\s[^>]*)?>", re.I)
 _OUR_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _A_TAG = re.compile(r"<a\s(?P<attrs>[^>]*)>", re.I)
+# An <a> tag whose attributes hold «//»: only such a tag can link to another site (`_external_rel`
+# leaves every other one as it is), so only these are looked at. A tag starting inside a skipped
+# one ends at the same «>», so it has no «//» either: the same tags are found as with `_A_TAG`.
+_A_TAG_WITH_SLASHES = re.compile(r"<a\s(?P<attrs>[^>]*//[^>]*)>", re.I)
+_REL_ATTR = re.compile(r"\brel\s*=", re.I)
+_REL_VALUE = re.compile(r"""\brel\s*=\s*["']([^"']*)["']""", re.I)
+_EXTERNAL_URL = re.compile(r"^(https?:)?//", re.I)
+_SRC_ATTR = re.compile(r"\bsrc\s*=", re.I)
+_TYPE_ATTR = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*["'](?P<url>[^"']*)["']""", re.I)
 _EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
 _MAX_DEPTH = 12  # folders below the site root a page can be at (base_url "../../…")
@@ -63,14 +73,15 @@ class Policy:
         return "; ".join(parts)
 
 
+@functools.lru_cache(maxsize=1024)  # the theme's scripts are the same on every page
 def script_hash(body: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
 
 
 def _executable(attrs: str) -> bool:
-    if re.search(r"\bsrc\s*=", attrs, re.I):
+    if _SRC_ATTR.search(attrs):
         return False
-    kind = re.search(r"""\btype\s*=\s*["']?([^"'\s>]+)""", attrs, re.I)
+    kind = _TYPE_ATTR.search(attrs)
     return not kind or kind.group(1).lower() in _EXECUTABLE_TYPES  # JSON, JSON-LD: data, not run
 
 
@@ -137,21 +148,29 @@ def foreign_scripts(html: str, policy: Policy) -> list[str]:
 def _external_rel(match: re.Match[str]) -> str:
     attrs = match.group("attrs")
     href = _HREF.search(attrs)
-    if not href or not re.match(r"^(https?:)?//", href.group("url"), re.I):
+    if not href or not _EXTERNAL_URL.match(href.group("url")):
         return match.group(0)
-    if re.search(r"\brel\s*=", attrs, re.I):
-        attrs = re.sub(r"""\brel\s*=\s*["']([^"']*)["']""",
-                       lambda m: 'rel="' + " ".join(dict.fromkeys(m.group(1).split() + ["noopener", "noreferrer"])) + '"',
-                       attrs, count=1, flags=re.I)
+    if _REL_ATTR.search(attrs):
+        attrs = _REL_VALUE.sub(
+            lambda m: 'rel="' + " ".join(dict.fromkeys(m.group(1).split() + ["noopener", "noreferrer"])) + '"',
+            attrs, count=1)
     else:
         attrs = attrs.rstrip() + ' rel="noopener noreferrer"'
     return f"<a {attrs}>"
 
 
+SCRIPT_TAG = re.compile(r"</?script", re.I)  # where an inline script may start or end (see `_SCRIPT`)
+
+
+def harden_links(html: str) -> str:
+    """The link part of `harden_html` alone: links to other sites get rel="noopener noreferrer"."""
+    return _A_TAG_WITH_SLASHES.sub(_external_rel, html)
+
+
 def harden_html(html: str, policy: Policy) -> str:
     """Put the CSP meta tag first thing in <head> (replacing the one a previous pass put there)
     and protect external links. Whatever the page's text says, it gets the policy."""
-    html = _A_TAG.sub(_external_rel, html)
+    html = harden_links(html)
     anchor = _HEAD_ANCHOR.search(html)
     if anchor is None:
         return html

@@ -125,26 +125,88 @@ def front_image(front_matter: str) -> str:
     return html.unescape(values.get("og_image", ""))
 
 
+def _front(front_matter: str) -> tuple[str, str, str]:
+    """`front_values` and `front_image` from one reading of the front matter."""
+    values = {key: json.loads(raw) for key, raw in _FRONT_VALUE.findall(front_matter)}
+    return tuple(html.unescape(values.get(key, "")) for key in ("title", "description", "og_image"))  # type: ignore[return-value]
+
+
 Renderer = Callable[[object], str]  # a record page (GeneratedPage) → the whole HTML page
+
+
+_ANCHOR_START = re.compile(r"<(meta|head)", re.I)
+_LINK_START = re.compile(r"<(a(\s|$)|$)", re.I)  # the text after the last «>» before a slot: an <a> tag could be open
+
+
+def hardened_in_place(frame: Shell, harden: Callable[[str], str]) -> bool:
+    """Whether `harden` (safety.harden_html with the site's policy) of this frame filled with any
+    values is the frame filled with the values and the body's links hardened (`harden_links`):
+
+    - no slot stands inside an <a> tag (or where one could begin) or an inline script, and the
+      <head> anchor of the CSP is whole in the first piece, with no other beginning before it
+      (values have no «<» or «>»; a body with a script, or ending inside a tag, is hardened whole
+      — `_fast_body`);
+    - the frame is already hardened: its links, and its CSP (the frame was cut from a hardened page).
+    Then the page's CSP is the frame's (the same scripts) and every link tag lies inside one piece."""
+    from helpsite.publish.safety import SCRIPT_TAG, _HEAD_ANCHOR, harden_links
+
+    anchor = _HEAD_ANCHOR.search(frame.chunks[0])
+    if not anchor or _ANCHOR_START.search(frame.chunks[0], 0, anchor.start()):
+        return False
+    before = ""
+    for chunk in frame.chunks[:-1]:
+        before += chunk
+        opened = sum(1 for tag in SCRIPT_TAG.findall(before) if tag[1] != "/")
+        if _LINK_START.search(before[before.rfind(">") + 1:]) or 2 * opened != len(SCRIPT_TAG.findall(before)):
+            return False
+    if any(harden_links(chunk) != chunk for chunk in frame.chunks):
+        return False
+    probe = frame.fill(title=CHECK.title, description=CHECK.description, body="<p>HsShellBodyB</p>", slug=CHECK.id,
+                       image=CHECK.image)
+    return harden(probe) == probe
+
+
+def _fast_body(body: str, slug: str) -> bool:
+    from helpsite.publish.safety import SCRIPT_TAG
+
+    return not SCRIPT_TAG.search(body) and "<" not in body[body.rfind(">") + 1:] and "<" not in slug and ">" not in slug
 
 
 def record_pages_output(pages, shells: dict[str, Shell | Renderer], site, harden: Callable[[str], str]
                         ) -> Iterator[tuple[str, bytes]]:
     """(site path, HTML) of every record page, filled into its folder's shell (or rendered by
-    the folder's fallback renderer) — one at a time."""
+    the folder's fallback renderer) — one at a time. Where the frame allows (`hardened_in_place`),
+    only the body's links are hardened, not the whole page again; the first such page of each
+    folder is also hardened whole and compared (a difference: the folder's pages are hardened whole)."""
+    from helpsite.publish.safety import harden_links
+
+    in_place: dict[str, bool] = {}
+    compared: set[str] = set()
     for page in pages:
         if not page.record:
             continue
         folder, name = posixpath.split(page.path)
         frame = shells[folder]
+        text = None
         if isinstance(frame, Shell):
-            title, description = front_values(page.front_matter)
-            text = frame.fill(title=title, description=description, body=page.html_body, slug=name[:-3],
-                              image=front_image(page.front_matter))
+            title, description, image = _front(page.front_matter)
+            values = dict(title=title, description=description, slug=name[:-3], image=image)
+            body = page.html_body
+            if folder not in in_place:
+                in_place[folder] = hardened_in_place(frame, harden)
+            if in_place[folder] and _fast_body(body, name[:-3]):
+                text = frame.fill(body=harden_links(body), **values)
+                if folder not in compared:
+                    compared.add(folder)
+                    if text != harden(frame.fill(body=body, **values)):
+                        in_place[folder] = False
+                        text = None
+            if text is None:
+                text = harden(frame.fill(body=body, **values))
         else:
-            text = frame(page)
+            text = harden(frame(page))
         url = site.url_of(page.path)
-        yield (url + "index.html" if url.endswith("/") or url == "" else url), harden(text).encode("utf-8")
+        yield (url + "index.html" if url.endswith("/") or url == "" else url), text.encode("utf-8")
 
 
 def prototype_path(folder: str, prototype: Prototype = PROTOTYPE) -> str:
@@ -162,18 +224,46 @@ def sitemap_with_records(sitemap: str, site_url: str, record_urls: list[str]) ->
 def leftover_sentinels(root: Path, limit: int = 20) -> list[str]:
     """Files of a finished site that still hold a trace of a prototype page (at most `limit`)."""
     found = []
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".js", ".txt", ".ics", ".atom", ".csv", ".gz"):
-            data = path.read_bytes()
-            if path.suffix == ".gz":
-                import gzip
-                try:
-                    data = gzip.decompress(data)
-                except OSError:
-                    continue
-            low = data.lower()  # 7× faster than a case-insensitive regex on 100 MB of pages
-            if b"hsshell" in low or b"__shell" in low:
-                found.append(str(path.relative_to(root)))
-                if len(found) >= limit:
-                    break
+    for path in _files_with_suffix(root, (".html", ".xml", ".json", ".js", ".txt", ".ics", ".atom", ".csv", ".gz")):
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            import gzip
+            try:
+                data = gzip.decompress(data)
+            except OSError:
+                continue
+        low = data.lower()  # 7× faster than a case-insensitive regex on 100 MB of pages
+        if b"hsshell" in low or b"__shell" in low:
+            found.append(str(path.relative_to(root)))
+            if len(found) >= limit:
+                break
     return found
+
+
+def _files_with_suffix(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """`[p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in suffixes]` with os.scandir
+    (pathlib makes and sorts a Path for each of tens of thousands of entries): the same walk (no
+    descent into a linked folder), the same order (by path parts)."""
+    import os
+
+    found: list[tuple[tuple[str, ...], Path]] = []
+    folders: list[tuple[str, ...]] = [()]
+    while folders:
+        parts = folders.pop()
+        try:
+            with os.scandir(os.path.join(root, *parts)) as listing:
+                entries = list(listing)
+        except PermissionError:
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir and not entry.is_symlink():
+                folders.append(parts + (name,))
+            dot = name.rfind(".")
+            if 0 < dot < len(name) - 1 and name[dot:] in suffixes and entry.is_file():
+                found.append((parts + (name,), Path(entry.path)))
+    return [path for _, path in sorted(found, key=lambda item: item[0])]

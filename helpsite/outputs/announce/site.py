@@ -85,6 +85,7 @@ class Announcer:
         self.now = now
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.site = site
+        self._campaign_image_path: str | None = None
 
     # -- addresses
     def page_url(self, md_path: str) -> str:
@@ -143,7 +144,10 @@ class Announcer:
 
     # -- where they are published
     def campaign_image_path(self) -> str:
-        return f"{OG_DIR}/campaign-{card_key(self.campaign_card())}.png"
+        # on every service page: made once (the data and the site address do not change within a build)
+        if self._campaign_image_path is None:
+            self._campaign_image_path = f"{OG_DIR}/campaign-{card_key(self.campaign_card())}.png"
+        return self._campaign_image_path
 
     def event_image_path(self, event: m.Event) -> str:
         return f"{OG_DIR}/events/{event.id}-{card_key(self.event_card(event))}.png"
