@@ -356,7 +356,7 @@ def first_paint_bytes(site: Path, paths: list[str]) -> dict[str, dict[str, int]]
             self.inline: list[str] = []
             self.files: list[str] = []
             self.done = False
-            self._inline = None
+            self._inline: list[str] | None = None
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if self.done:
@@ -383,7 +383,7 @@ def first_paint_bytes(site: Path, paths: list[str]) -> dict[str, dict[str, int]]
             if tag in ("script", "style") and self._inline is not None:
                 if not self.done:
                     self.inline.append("".join(self._inline))
-                self._inline = None
+                self._inline: list[str] | None = None
 
     out: dict[str, dict[str, int]] = {}
     for path in paths:
