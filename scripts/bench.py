@@ -383,7 +383,7 @@ def first_paint_bytes(site: Path, paths: list[str]) -> dict[str, dict[str, int]]
             if tag in ("script", "style") and self._inline is not None:
                 if not self.done:
                     self.inline.append("".join(self._inline))
-                self._inline: list[str] | None = None
+                self._inline = None
 
     out: dict[str, dict[str, int]] = {}
     for path in paths:
