@@ -333,7 +333,7 @@ def first_paint_bytes(site: Path, paths: list[str]) -> dict[str, dict[str, int]]
             self.inline: list[str] = []
             self.files: list[str] = []
             self.done = False
-            self._inline = None
+            self._inline: list[str] | None = None
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if self.done:
