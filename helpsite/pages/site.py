@@ -78,7 +78,7 @@ def _relpath(path: str, start: str) -> str:
     to = [part for part in path.split("/") if part]
     here = [part for part in start.split("/") if part]
     common = 0
-    for a, b in zip(to, here):
+    for a, b in zip(to, here, strict=False):
         if a != b:
             break
         common += 1
