@@ -432,7 +432,8 @@ def head_of(path: Path) -> _Head:
 
 
 OG_REQUIRED = ["og:type", "og:site_name", "og:locale", "og:title", "og:description", "og:url", "og:image",
-               "og:image:width", "og:image:height", "twitter:card"]
+               "og:image:width", "og:image:height", "twitter:card", "twitter:title", "twitter:description",
+               "twitter:image"]
 
 
 def local_file(site: Path, url: str) -> Path:
@@ -453,8 +454,8 @@ def check_preview(site: Path, page: Path) -> dict[str, str]:
     assert og["og:site_name"] == "Вместе защитим (демонстрационный сайт)"
     canonical = [link["href"] for link in head.links if link.get("rel") == "canonical"]
     assert canonical == [og["og:url"]] and local_file(site, og["og:url"]) == page
-    # X falls back to og:title, og:description and og:image: they are not repeated on every page
-    assert not {"twitter:title", "twitter:description", "twitter:image"} & set(head.meta)
+    assert og["twitter:title"] == og["og:title"] and og["twitter:description"] == og["og:description"]
+    assert og["twitter:image"] == og["og:image"]
     assert og["og:description"] == head.meta["description"][0]
     picture = local_file(site, og["og:image"])
     with Image.open(picture) as image:
