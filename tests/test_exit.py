@@ -302,6 +302,42 @@ def test_the_exit_shows_and_works_while_the_stylesheets_are_still_loading(visit,
     _forget_failed_stylesheets(visit)
 
 
+HELPLINE_BOX = """(() => { const bar = document.querySelector('.hs-helpline-bar'); const r = bar.getBoundingClientRect();
+  const phones = [...bar.querySelectorAll('a.hs-phone')].map(a => { const b = a.getBoundingClientRect(), s = getComputedStyle(a);
+    return [a.textContent, Math.round(b.top), Math.round(b.left), Math.round(b.height), s.fontWeight, s.color]; });
+  return {bar: [Math.round(r.top), Math.round(r.height), getComputedStyle(bar.closest('.md-banner')).backgroundColor], phones}; })()"""
+
+
+@browser
+@pytest.mark.parametrize("width", [360, 390, 1280])
+@pytest.mark.parametrize("name", list(FIRST_PAINT_PAGES))
+def test_the_helpline_shows_before_the_stylesheets_and_stays_put_when_they_arrive(visit, name, width):
+    """A slow network: with the stylesheets still on their way, the helpline numbers are already on screen, bold, in
+    their bar under the exit — and when the stylesheets arrive, nothing of the bar moves or changes."""
+    page = visit.page
+    page.set_viewport_size({"width": width, "height": 800})
+    held = []
+    page.route("**/*.css", lambda route: held.append(route))
+    page.goto(visit.base + FIRST_PAINT_PAGES[name], wait_until="commit")
+    page.locator(".hs-helpline-bar a.hs-phone").first.wait_for(state="visible")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "no stylesheet was requested"
+    assert page.evaluate(BEFORE_CSS)["linked"] == 0
+    before = page.evaluate(HELPLINE_BOX)
+    assert before["phones"] and all(p[0].startswith(("8-800", "1")) for p in before["phones"]), before
+    assert all(0 < p[1] < 200 and p[4] == "700" for p in before["phones"]), before
+    for route in held:
+        route.continue_()
+    page.unroute("**/*.css")
+    page.locator(".md-header").wait_for(state="visible")  # the page below the links: the stylesheets are in
+    page.wait_for_load_state("load")
+    after = page.evaluate(HELPLINE_BOX)
+    assert after == before, f"the helpline bar changed when the stylesheets arrived:\n{before}\n{after}"
+
+
 # ================================================================ Back never returns to the site
 
 @browser
