@@ -28,6 +28,7 @@ lighthouse_min (mobile performance, lowest of home, a service and the children's
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -40,6 +41,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -313,6 +315,24 @@ def prepare_hugo(work: Path, vanilla: Path, n: int) -> Path:
     return project
 
 
+@contextlib.contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """The built `site` over HTTP on 127.0.0.1 (a free port) while the block runs; yields its base URL."""
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 def lighthouse_min(site: Path, paths: list[str]) -> tuple[float | None, str]:
     """Lowest Lighthouse mobile performance score (0–100) over `paths` of the built site, with
     tests/a11y's Lighthouse and Debian's Chromium; (None, reason) when they are not there."""
@@ -322,21 +342,10 @@ def lighthouse_min(site: Path, paths: list[str]) -> tuple[float | None, str]:
         return None, "tests/a11y/node_modules is not installed (cd tests/a11y && npm ci)"
     if shutil.which("node") is None or not Path(chromium).exists():
         return None, "node or chromium is missing"
-    import functools
-    import http.server
-    import threading as th
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    th.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     flags = "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-sync"
     scores: dict[str, float] = {}
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with serving(site) as base, tempfile.TemporaryDirectory() as tmp:
             for path in paths:
                 report = Path(tmp) / "report.json"
                 subprocess.run(["node", str(cli), base + path, "--output=json", f"--output-path={report}", "--quiet",
@@ -346,8 +355,6 @@ def lighthouse_min(site: Path, paths: list[str]) -> tuple[float | None, str]:
                 scores[path or "/"] = round((score or 0) * 100)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         return None, f"Lighthouse failed: {exc}"
-    finally:
-        server.shutdown()
     return min(scores.values()), ", ".join(f"/{p.lstrip('/')} {v:.0f}" for p, v in scores.items())
 
 
@@ -422,20 +429,10 @@ def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[float, int]]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return {}
-    import functools
-    import http.server
-    import threading
     from urllib.parse import unquote, urlsplit
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     out: dict[str, tuple[float, int]] = {}
-    with sync_playwright() as p:
+    with serving(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                     args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         for path in paths:
@@ -459,7 +456,6 @@ def page_weight(site: Path, paths: list[str]) -> dict[str, tuple[float, int]]:
             context.close()
         # the site search (bytes per query, time to results): scripts/search_bench.py
         browser.close()
-    server.shutdown()
     return out
 
 
