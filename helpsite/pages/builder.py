@@ -245,8 +245,10 @@ class PageBuilder:
                           key=lambda e: (self.event_times(e).effective_start, e.id))
         past = [e for e in reversed(events) if not self.is_upcoming(e)]
         news = list(data.news.values())
+        in_use = {category for service in data.services.values() for category in service.categories}
         pages = [
-            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3]),
+            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3],
+                        categories_in_use=[c for c in data.categories.values() if c.id in in_use]),
             self.render("helplines.md.j2", Site.HELPLINES),
             self.services_index(),
             self.render("algorithms_index.md.j2", Site.ALGORITHMS),
