@@ -14,7 +14,13 @@ rebuilds (the hooks file is loaded again for each rebuild, the core is not):
 A rebuild still runs the engine (it writes its pages into the staging folder, a few dozen) and
 renders the listings and the home page again (they show every record), but renders only the
 record pages whose inputs changed; then `update` moves into the served folder only files whose
-bytes changed, and deletes what is no longer produced (a deleted service, an old id).
+bytes changed, and deletes what is no longer produced (a deleted service, an old id). What the
+core keeps from build to build besides, each by record object and what else it shows (so an
+edit of organizations.yml is seen too): the services directory's entries
+(`PageBuilder.services_index`), each event's times, VEVENT and calendar (helpsite/outputs/calendar.py);
+the loader keeps unchanged single and list files. Calendars and feeds go from memory straight to
+the served folder; a calendar whose only difference is its DTSTAMP (the moment the file was made,
+RFC 5545 3.8.7.2) is not written again — the served file is that calendar, made earlier.
 
 Open data (`api/`, `open-data/hsds/`) and the site search index (`search/`) describe every
 record and take seconds at 10 000 services: they are made after the build returns, in a forked
