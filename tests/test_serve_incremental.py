@@ -173,3 +173,68 @@ def test_unchanged_rebuild_renders_no_record(serve, tmp_path: Path):
     rebuild()
     assert stats(site)["rendered"] == 0 and stats(site)["deleted"] == 0
     assert_same(site, project, tmp_path)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name}: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _listing_entry(site: Path, ident: str) -> str:
+    """The services directory's entry of one service (its first group)."""
+    page = (site / "services" / "index.html").read_text(encoding="utf-8")
+    start = page.index(f'href="{ident}/"')
+    return page[page.rindex("<li", 0, start):page.index("</li>", start)]
+
+
+def test_edits_that_a_kept_entry_or_calendar_would_miss_equal_a_clean_build(serve, tmp_path: Path):
+    """What the rebuild keeps from the last one (directory entries by service, VEVENTs and event
+    calendars by event, served calendars whose only difference is DTSTAMP) is made again
+    whenever anything it shows changed — not only the record's own file."""
+    project, site, rebuild = serve
+    data = project / "data"
+    rebuild()
+    # a service moves to another organisation: its directory entry shows the new one
+    _edit(data / "services" / "igroterapiya.yml", "organization_id: primer-centr-pomoshchi-seme",
+          "organization_id: sovet-nko")
+    rebuild()
+    assert "Совет НКО г. Нижнего Тагила" in _listing_entry(site, "igroterapiya")
+    # an organisation is renamed (organizations.yml; no service or event file changes): the entries of
+    # its services and the calendars of its events show the new name
+    _edit(data / "organizations.yml", "name: Центр социальной помощи семье и детям (пример)",
+          "name: Центр помощи семье — новое имя (пример)")
+    rebuild()
+    assert "новое имя" in _listing_entry(site, "sluzhba-sos")
+    assert "новое имя" in (site / "events" / "roditelskoe-sobranie-2026-12.ics").read_text(encoding="utf-8")
+    # an event of a series moves: its calendar, the calendar of all events and the series' calendar change
+    _edit(data / "events" / "bazovaya-programma-2.yml", 'start: "2016-11-30 10:00"\nend: "2016-11-30 16:00"',
+          'start: "2016-12-01 11:00"\nend: "2016-12-01 17:00"')
+    rebuild()
+    for calendar in ("events/bazovaya-programma-2.ics", "events/calendar.ics", "events/series/bazovaya-programma.ics"):
+        assert "DTSTART;TZID=Asia/Yekaterinburg:20161201T110000" in (site / calendar).read_text(encoding="utf-8"), calendar
+    # a service goes and another comes in one rebuild
+    (data / "services" / "zelenaya-komnata.yml").unlink()
+    (data / "services" / "novaya-sluzhba.yml").write_text(
+        (data / "services" / "igroterapiya.yml").read_text(encoding="utf-8")
+        .replace("id: igroterapiya", "id: novaya-sluzhba", 1).replace("\nname: ", "\nname: Новая ", 1), encoding="utf-8")
+    rebuild()
+    assert "Новая" in _listing_entry(site, "novaya-sluzhba")
+    assert 'href="zelenaya-komnata/"' not in (site / "services" / "index.html").read_text(encoding="utf-8")
+    assert_same(site, project, tmp_path)
+
+
+def test_a_calendar_that_did_not_change_is_not_written_again(serve, tmp_path: Path):
+    """DTSTAMP is when a calendar file was made (RFC 5545 3.8.7.2, with METHOD): after a service edit
+    the served calendars stay the files made before (same DTSTAMP, not replaced); an edited event's
+    own calendar is made again."""
+    project, site, rebuild = serve
+    rebuild()
+    kept, moved = site / "events" / "roditelskoe-sobranie-2026-12.ics", site / "events" / "bazovaya-programma-2.ics"
+    before = {path: (path.stat().st_ino, path.read_bytes()) for path in (kept, moved)}
+    _edit(project / "data" / "services" / "igroterapiya.yml", "\nname: ", "\nname: Изменено ")
+    _edit(project / "data" / "events" / "bazovaya-programma-2.yml", 'start: "2016-11-30 10:00"', 'start: "2016-11-30 09:00"')
+    rebuild()
+    assert (kept.stat().st_ino, kept.read_bytes()) == before[kept]
+    assert moved.read_bytes() != before[moved][1] and b"20161130T090000" in moved.read_bytes()
+    assert_same(site, project, tmp_path)

@@ -420,11 +420,12 @@ class _Loader:
             self.errors.append(DataError(file=self.display(path), line=None, field="",
                                          message="нет обязательного файла", hint=f"создайте {name} по образцу из README"))
             return None
-        doc = self.read(path)
-        if doc is None:
+        known = self._read_valid(path, model, lambda doc: [self.validate(model, doc.data, doc, ())])
+        if known is None:
             return None
+        doc, (record,) = known
         self.origins[("file", name)] = Origin(doc, self.display(path), ())
-        return self.validate(model, doc.data, doc, ())
+        return record
 
     def listing(self, name: str, kind: str) -> dict[str, Any]:
         model = m.LIST_FILES[name]
@@ -435,20 +436,45 @@ class _Loader:
                 self.errors.append(DataError(file=self.display(path), line=None, field="",
                                              message="нет обязательного файла", hint=f"создайте {name} (список записей)"))
             return out
-        doc = self.read(path)
-        if doc is None:
+        def validate(doc: SourceDoc) -> list[Any] | None:
+            if not isinstance(doc.data, list):
+                self.errors.append(DataError(file=self.display(path), line=1, field="", message="нужен список записей",
+                                             hint="каждая запись начинается с «- id: …»"))
+                return None
+            return [self.validate(model, item, doc, (i,)) for i, item in enumerate(doc.data)]
+
+        known = self._read_valid(path, model, validate)
+        if known is None:
             return out
-        if not isinstance(doc.data, list):
-            self.errors.append(DataError(file=self.display(path), line=1, field="", message="нужен список записей",
-                                         hint="каждая запись начинается с «- id: …»"))
-            return out
-        for i, item in enumerate(doc.data):
+        doc, records = known
+        for i, (item, record) in enumerate(zip(doc.data, records, strict=True)):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 self.present.add((kind, item["id"]))
-            record = self.validate(model, item, doc, (i,))
             if record is not None:
                 self.add(out, kind, record, Origin(doc, self.display(path), (i,)))
         return out
+
+    def _read_valid(self, path: Path, model: Any, validate) -> tuple[SourceDoc, list[Any]] | None:
+        """A single or list file, parsed, and `validate(doc)`: its records. A file whose bytes were read
+        and validated without an error before in this process (`mkdocs serve`) is not parsed again:
+        the same document and the same record objects (records are not changed once loaded)."""
+        raw = read_source(path, self.display(path), self.errors, self.data_dir.parent)
+        if raw is None:
+            return None
+        key = (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model)
+        known = _VALID_FILES.get(key)
+        if known is not None:
+            return known
+        errors = len(self.errors)
+        doc = self.read(path, raw)
+        records = validate(doc) if doc is not None else None
+        if doc is None or records is None:
+            return None
+        if len(self.errors) == errors:  # a file with an error is read again (and reported again) next time
+            if len(_VALID_FILES) > 1000:
+                _VALID_FILES.clear()
+            _VALID_FILES[key] = (doc, records)
+        return doc, records
 
     def directory(self, name: str, kind: str) -> dict[str, Any]:
         model = m.RECORD_DIRS[name]
@@ -457,9 +483,12 @@ class _Loader:
         if not folder.is_dir():
             return out
         paths = []
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
+        with os.scandir(folder) as listing:  # as sorted(folder.iterdir()) and is_dir(), without a Path and a stat per file
+            entries = sorted((entry.name, entry) for entry in listing if not entry.name.startswith("."))
+        for name, entry in entries:
+            if entry.is_dir():
                 continue
+            path = folder / name
             if path.suffix not in (".yml", ".yaml"):
                 self.errors.append(_not_yaml(path, self.display(path)))
                 continue
@@ -589,6 +618,8 @@ def _rename_hint(path: Path, ident: str, owner: Path | None, display: Any) -> st
 # Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and
 # re-reads only the files that changed. A pure memo (immutable records keyed by their exact bytes).
 _VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc | Path, Any]] = {}
+# (path, blake2b of its bytes, model) → (document, records) of a single or list file read without an error
+_VALID_FILES: dict[tuple[str, bytes, Any], tuple[SourceDoc, list[Any]]] = {}
 # path → (its state on disk, its `_VALID_RECORDS` key) when it was last read: a file in the same
 # state (same inode, size, modification and change times) is not read again
 _SEEN_FILES: dict[str, tuple[tuple, tuple]] = {}

@@ -158,6 +158,7 @@ class CalendarWriter:
         self.years = (min(years), max(years) + 2)
         self._zones: dict[str, str] = {}
         self._stamp_line = f"DTSTAMP:{_utc_stamp(self.stamp)}\r\n"
+        self.vevents: dict[str, tuple[m.Event, tuple, tuple[list[str], list[str], frozenset[str]]]] = {}
 
     def vtimezone(self, tzid: str) -> str:
         if tzid not in self._zones:
@@ -170,9 +171,24 @@ class CalendarWriter:
         return self.site_url + path
 
     # -- components
+    def _context(self, event: m.Event) -> tuple:
+        """What an event's VEVENT shows besides the event (the same context: the same lines)."""
+        return (self.page_url(f"events/{event.id}.md"), self.host, self.data.campaign.timezone,
+                tuple(self.data.organizations[o].name for o in event.organizer_ids))
+
     def vevent(self, event: m.Event) -> Component:
+        context = self._context(event)
+        known = self.vevents.get(event.id) or _VEVENTS.get(event.id)
+        if known is None or known[0] is not event or known[1] != context:
+            part = self._vevent(event, context[0])
+            known = (event, context, (part.lines[:part.lines.index(self._stamp_line)],
+                                      part.lines[part.lines.index(self._stamp_line) + 1:], frozenset(part.tzids)))
+        self.vevents[event.id] = known
+        head, tail, tzids = known[2]
+        return Component([*head, self._stamp_line, *tail], set(tzids))
+
+    def _vevent(self, event: m.Event, url: str) -> Component:
         times = event_times(event, self.data.campaign)
-        url = self.page_url(f"events/{event.id}.md")
         if times.all_day:
             start: dt.date = times.start_date
             end: dt.date | None = times.end_date_exclusive
@@ -236,16 +252,37 @@ class CalendarWriter:
         return "".join(lines).encode()
 
 
+# `mkdocs serve`: the last build's VEVENTs and event calendars in this process, by event id, with what
+# they were made from (`CalendarWriter._context`); an unchanged event's are not made again (its
+# DTSTAMP is this build's). A record is the same object from build to build while its file is unchanged.
+_VEVENTS: dict[str, tuple[m.Event, tuple, tuple[list[str], list[str], frozenset[str]]]] = {}
+_EVENT_FILES: dict[str, tuple[m.Event, tuple, bytes]] = {}
+
+
 def calendar_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str], site_url: str,
                    plan_deadlines: Iterable[tuple[m.Task, m.Activity, dt.date, str]] = ()) -> dict[str, bytes]:
     """Every calendar of the site: {path relative to the site root: file content}."""
+    global _VEVENTS, _EVENT_FILES
     writer = CalendarWriter(data, now, page_url, site_url)
     campaign = data.campaign
     files: dict[str, bytes] = {}
+    event_files: dict[str, tuple[m.Event, tuple, bytes]] = {}
+    stamp = writer._stamp_line.encode()
     for event in data.events.values():
-        files[event_path(event.id)] = writer.calendar(
-            event_path(event.id), event.title, " ".join(event.description.split()), f"events/{event.id}.md",
-            [writer.vevent(event)], feed=False)
+        # an event's own calendar: its VEVENT, and the zone and the years the writer covers
+        context = (writer._context(event), writer.site_url, writer.years)
+        known = _EVENT_FILES.get(event.id)
+        if known is not None and known[0] is event and known[1] == context:
+            blob = known[2]
+            start = blob.index(b"\r\nDTSTAMP:") + 2  # its one DTSTAMP (a line; a folded line goes on with a space)
+            blob = blob[:start] + stamp + blob[blob.index(b"\r\n", start) + 2:]  # this build's
+        else:
+            blob = writer.calendar(
+                event_path(event.id), event.title, " ".join(event.description.split()), f"events/{event.id}.md",
+                [writer.vevent(event)], feed=False)
+        files[event_path(event.id)] = blob
+        event_files[event.id] = (event, context, blob)
+    _EVENT_FILES = event_files
     files[ALL_EVENTS] = writer.calendar(
         ALL_EVENTS, f"{campaign.name}: события", f"Семинары, собрания, тренинги и акции программы «{campaign.name}», "
         f"{campaign.place}. Время — {campaign.place} ({campaign.timezone}).", "events/index.md",
@@ -255,6 +292,7 @@ def calendar_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str
         files[series_path(series.id)] = writer.calendar(
             series_path(series.id), series.title, " ".join((series.description or series.title).split()),
             f"events/series/{series.id}.md", [writer.vevent(e) for e in sessions], feed=True)
+    _VEVENTS = writer.vevents
     deadlines = list(plan_deadlines)
     if deadlines:
         files[PLAN] = writer.calendar(

@@ -209,8 +209,9 @@ class PageBuilder:
         link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
         file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
         text = tpl.render(page_path=path, link=link, file_link=file_link, **context)
-        return GeneratedPage(path, re.sub(r"\n{3,}", "\n\n", text), prerendered=template.endswith(".html.j2"),
-                             record=record)
+        if "\n\n\n" in text:  # (a quick look first: the services directory is 10 MB)
+            text = re.sub(r"\n{3,}", "\n\n", text)
+        return GeneratedPage(path, text, prerendered=template.endswith(".html.j2"), record=record)
 
     def event_times(self, event: m.Event) -> EventTimes:
         return event_times(event, self.data.campaign)
@@ -244,13 +245,12 @@ class PageBuilder:
                           key=lambda e: (self.event_times(e).effective_start, e.id))
         past = [e for e in reversed(events) if not self.is_upcoming(e)]
         news = list(data.news.values())
+        in_use = {category for service in data.services.values() for category in service.categories}
         pages = [
-            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3]),
+            self.render("index.md.j2", Site.HOME, upcoming=upcoming[:3], latest_news=news[:3],
+                        categories_in_use=[c for c in data.categories.values() if c.id in in_use]),
             self.render("helplines.md.j2", Site.HELPLINES),
-            self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(),
-                        facets=(facets := directory.facets(data.services.values())),
-                        districts=[d for d in self.districts() if d in facets.districts],
-                        everywhere=directory.serves_everywhere),
+            self.services_index(),
             self.render("algorithms_index.md.j2", Site.ALGORITHMS),
             self.render("events_index.html.j2", Site.EVENTS, upcoming=upcoming, past=past,
                         event_types={e.type.value for e in events},
@@ -271,6 +271,37 @@ class PageBuilder:
             pages.append(self.render("series.md.j2", Site.series(series.id), series=series, sessions=sessions))
         pages += [self.render("news_post.md.j2", Site.news_post(p.id), post=p) for p in news]
         return pages
+
+    def services_index(self) -> GeneratedPage:
+        """The services directory: every service in each of its groups (10 MB at 10,000 services).
+        Each service's entry is rendered once (`service_row`); the rest of the page is small."""
+        global _ROWS
+        loader = self.env.loader
+        assert loader is not None
+        source = "\0".join(loader.get_source(self.env, name)[0] for name in ("_directory.j2", "_parts.j2"))
+        key = (self.site.directory_urls, source)
+        previous = _ROWS[1] if _ROWS[0] == key else {}
+        rows: dict[str, tuple[m.Service, str, Markup]] = {}
+        macro = self.env.get_template("_directory.j2").module.service_row  # type: ignore[attr-defined]
+
+        def service_rows(services: list[m.Service]) -> Markup:  # a group's entries, a line each
+            return Markup("\n".join([service_row(service) for service in services]))
+
+        def service_row(service: m.Service) -> Markup:
+            organization = self.data.organizations[service.organization_id].name
+            known = rows.get(service.id) or previous.get(service.id)
+            if known is None or known[0] is not service or known[1] != organization:
+                href = self.site.link(Site.SERVICES, Site.service(service.id))
+                known = (service, organization, macro(service, href, organization,
+                                                      directory.serves_everywhere(service.district)))
+            rows[service.id] = known
+            return known[2]
+
+        facets = directory.facets(self.data.services.values())
+        page = self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(), facets=facets,
+                           districts=[d for d in self.districts() if d in facets.districts], service_rows=service_rows)
+        _ROWS = (key, rows)  # `mkdocs serve`: the next build renders again only the entries whose service changed
+        return page
 
     def record_paths(self) -> list[str]:
         """Paths of the record pages: one per service and per event, in a stable order."""
@@ -316,12 +347,18 @@ class PageBuilder:
         return listed + sorted(present - set(listed))
 
     def service_groups(self) -> list[tuple[m.Category, list[m.Service]]]:
-        groups = []
-        for category in self.data.categories.values():
-            members = [s for s in self.data.services.values() if category.id in s.categories]
-            if members:
-                groups.append((category, members))
-        return groups
+        members: dict[str, list[m.Service]] = {c: [] for c in self.data.categories}
+        for service in self.data.services.values():  # in the directory's order
+            for category in dict.fromkeys(service.categories):
+                if category in members:
+                    members[category].append(service)
+        return [(category, members[category.id]) for category in self.data.categories.values() if members[category.id]]
+
+
+# The directory's entries of the last build in this process: ((directory_urls, templates), {service id →
+# (the service object, its organisation's name, the entry)}). A service object is the same from build to
+# build only while its file is unchanged (helpsite/data/load.py); the entry shows nothing else.
+_ROWS: tuple[tuple, dict[str, tuple[m.Service, str, Markup]]] = ((), {})
 
 
 def programme_period(programme: m.Programme) -> str:

@@ -27,9 +27,12 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("ё", "е").split())
 
 
+_EVERYWHERE_NORM = frozenset(_norm(v) for v in EVERYWHERE)
+
+
 def serves_everywhere(district: str) -> bool:
     """True for «весь город», «вся область», «онлайн»…: a service for every district."""
-    return _norm(district) in {_norm(v) for v in EVERYWHERE}
+    return _norm(district) in _EVERYWHERE_NORM
 
 
 def serves_age(service: m.Service, age: int) -> bool:

@@ -44,7 +44,24 @@ def event_tz(event: m.Event, campaign: m.Campaign) -> ZoneInfo:
     return ZoneInfo(event.timezone) if event.timezone else campaign.tz
 
 
+# event id → (the event object, the campaign's zone, its times): asked ≈ 20 times a build for each event
+# (pages, calendars, pictures, feeds), and in `mkdocs serve` from build to build while the event's file
+# is unchanged (the loader hands back the same object). A record is not changed once loaded.
+_TIMES: dict[str, tuple[m.Event, str, EventTimes]] = {}
+
+
 def event_times(event: m.Event, campaign: m.Campaign) -> EventTimes:
+    known = _TIMES.get(event.id)
+    if known is not None and known[0] is event and known[1] == campaign.timezone:
+        return known[2]
+    times = _event_times(event, campaign)
+    if len(_TIMES) > 100_000:  # ids of deleted events, over a long session
+        _TIMES.clear()
+    _TIMES[event.id] = (event, campaign.timezone, times)
+    return times
+
+
+def _event_times(event: m.Event, campaign: m.Campaign) -> EventTimes:
     tz = event_tz(event, campaign)
     start = localize(event.start, tz)
     end = localize(event.end, tz, end=True) if event.end else None

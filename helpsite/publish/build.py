@@ -12,6 +12,7 @@ from typing import Any
 from helpsite.data.load import CampaignData, load
 from helpsite.outputs.opendata import open_data_files
 from helpsite.pages.builder import TEMPLATE_CODE, GeneratedPage, PageBuilder
+from helpsite.pages.site import Site
 from helpsite.outputs.searchindex import page_keywords, record_entries
 
 
@@ -21,10 +22,16 @@ class ContentBuild:
     pages: list[GeneratedPage]
     now: dt.datetime
     files: dict[str, bytes] = field(default_factory=dict)  # calendars, feed: path in the site → content
-    search_entries: list[dict[str, Any]] = field(default_factory=list)  # one per record page
     search_keywords: dict[str, list[str]] = field(default_factory=dict)  # hand-written page URL → front matter keywords
     builder: PageBuilder | None = None  # renders the record pages when they are written (not in `pages`)
     og: dict[str, str] = field(default_factory=dict)  # link previews: campaign card, feed (helpsite/outputs/announce)
+    site: Site = field(default_factory=Site)  # page addresses
+
+    @cached_property
+    def search_entries(self) -> list[dict[str, Any]]:
+        """One search entry per record page (made where the search index is written: in `mkdocs serve`,
+        by the process that writes it after the build returns)."""
+        return record_entries(self.data, self.site)
 
     @cached_property
     def record_paths(self) -> list[str]:
@@ -79,10 +86,10 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}
     pages = builder.build(records=not defer_records)
     return ContentBuild(data=data, pages=pages, now=now, files=files,
-                        search_entries=record_entries(data, builder.site),
                         search_keywords=page_keywords(docs_dir or Path(data_dir).parent / "docs", builder.site,
                                                       ((p.path, p.markdown) for p in pages if not p.record)),
-                        builder=builder if defer_records else None, og=builder.announce.theme_context())
+                        builder=builder if defer_records else None, og=builder.announce.theme_context(),
+                        site=builder.site)
 
 
 def check_content(content: ContentBuild, docs_dir: Path, log) -> None:

@@ -14,7 +14,13 @@ rebuilds (the hooks file is loaded again for each rebuild, the core is not):
 A rebuild still runs the engine (it writes its pages into the staging folder, a few dozen) and
 renders the listings and the home page again (they show every record), but renders only the
 record pages whose inputs changed; then `update` moves into the served folder only files whose
-bytes changed, and deletes what is no longer produced (a deleted service, an old id).
+bytes changed, and deletes what is no longer produced (a deleted service, an old id). What the
+core keeps from build to build besides, each by record object and what else it shows (so an
+edit of organizations.yml is seen too): the services directory's entries
+(`PageBuilder.services_index`), each event's times, VEVENT and calendar (helpsite/outputs/calendar.py);
+the loader keeps unchanged single and list files. Calendars and feeds go from memory straight to
+the served folder; a calendar whose only difference is its DTSTAMP (the moment the file was made,
+RFC 5545 3.8.7.2) is not written again — the served file is that calendar, made earlier.
 
 Open data (`api/`, `open-data/hsds/`) and the site search index (`search/`) describe every
 record and take seconds at 10 000 services: they are made after the build returns, in a forked
@@ -33,6 +39,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +54,18 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "pages" / "templates"
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+# A calendar's DTSTAMP is the moment its file was made (RFC 5545 3.8.7.2, with METHOD): a calendar
+# whose every other line is as served is the same calendar, and the served file (made earlier) stays.
+_DTSTAMP = re.compile(rb"\r\nDTSTAMP:[0-9]{8}T[0-9]{6}Z\r\n")
+
+
+def _served_digest(rel: str, data: bytes) -> bytes:
+    """What says a served file need not be replaced: its bytes, a calendar's without its DTSTAMPs."""
+    if rel.endswith(".ics"):
+        data = _DTSTAMP.sub(b"\r\nDTSTAMP:\r\n", data)
+    return _digest(data)
 
 
 @dataclass
@@ -225,7 +244,7 @@ def start(site_dir: Path, content, key: bytes, files=(), stable_dirs: Iterable[P
     records = {_output_of(site, p) for p in content.record_paths} if site else set()
     for rel, path in _files(site_dir).items():
         if rel not in records and not _deferred(rel):
-            found.outputs[rel] = _digest(path.read_bytes())
+            found.outputs[rel] = _served_digest(rel, path.read_bytes())
     found.records = record_inputs(content, key)
     _SESSIONS[str(site_dir)] = found
     return found
@@ -238,7 +257,6 @@ def update(found: Session, staging: Path, content, shells: dict, site: Site, sit
     from helpsite.outputs import searchindex
 
     builder = content.builder
-    atomic.write_files(staging, content.files)  # calendars, feeds
     inputs = record_inputs(content, key)
     previous = found.records
     changed = [path for path, value in inputs.items() if previous.get(path) != value]
@@ -272,7 +290,7 @@ def update(found: Session, staging: Path, content, shells: dict, site: Site, sit
     written = 0
     new_outputs: dict[str, bytes] = {}
     for rel, path in _files(staging).items():
-        if _deferred(rel):
+        if _deferred(rel) or rel in content.files:  # calendars, feeds: below, from memory (the engine's are replaced)
             continue
         blob = path.read_bytes()
         target = found.site_dir / rel
@@ -283,11 +301,25 @@ def update(found: Session, staging: Path, content, shells: dict, site: Site, sit
             except OSError:
                 pass
         else:
-            digest = new_outputs[rel] = _digest(blob)
+            digest = new_outputs[rel] = _served_digest(rel, blob)
             if found.outputs.get(rel) == digest:
                 continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
+        written += 1
+    for rel, blob in content.files.items():  # calendars, feeds: written only where their bytes changed
+        if rel.startswith("/") or ".." in rel.split("/"):
+            raise ValueError(f"path outside the site: {rel}")
+        digest = new_outputs[rel] = _served_digest(rel, blob)
+        if found.outputs.get(rel) == digest:
+            continue
+        if b"hsshell" in blob.lower() or b"__shell" in blob.lower():  # as `shell.leftover_sentinels`
+            raise shell.ShellError(rel)
+        target = found.site_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(blob)
+        os.replace(tmp, target)
         written += 1
     for rel in found.kept:  # not copied again: still served as it was
         if rel not in new_outputs and rel in found.outputs and not _deferred(rel):

@@ -13,6 +13,7 @@ first build, or a CI job that starts from nothing) every entry is dated by the b
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
+@functools.lru_cache(maxsize=4096)  # the same text from build to build (`mkdocs serve`)
 def _html(text: str, image: str) -> str:
     """The ready text as HTML for readers that show content: paragraphs, links, the picture."""
     paragraphs = []

@@ -54,12 +54,14 @@ def _card_json(card: Card) -> bytes:
     return json.dumps(dataclasses.asdict(card), ensure_ascii=False, sort_keys=True).encode()
 
 
+@functools.lru_cache(maxsize=1 << 15)  # a card is a value: thousands a build, the same from build to build
 def card_key(card: Card) -> str:
     """The part of a picture's published name that changes when what it says changes (a new URL,
     so VK and Telegram fetch the picture again). Data only: the same on every machine."""
     return hashlib.sha256(_card_json(card)).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def cache_key(card: Card) -> str:
     """The cached file's key: what it says and the code, font and libraries that draw it."""
     return hashlib.sha256(code_version().encode() + b"\0" + _card_json(card)).hexdigest()[:24]
@@ -86,6 +88,9 @@ class Announcer:
         self.site_url = site_url if site_url.endswith("/") else site_url + "/"
         self.site = site
         self._campaign_image_path: str | None = None
+        # asked several times a build for each event (its page, the pictures, the kit, the feeds): made once
+        self._cards: dict[tuple[str, str], tuple[m.Event, Card]] = {}
+        self._texts: dict[str, tuple[m.Event, str]] = {}
 
     # -- addresses
     def page_url(self, md_path: str) -> str:
@@ -112,6 +117,12 @@ class Announcer:
                     **self._helpline())
 
     def event_card(self, event: m.Event, kind: str = "og") -> Card:
+        known = self._cards.get((event.id, kind))
+        if known is None or known[0] is not event:
+            known = self._cards[(event.id, kind)] = (event, self._event_card(event, kind))
+        return known[1]
+
+    def _event_card(self, event: m.Event, kind: str) -> Card:
         times = event_times(event, self.data.campaign)
         online = event.place is None or event.status is m.EventStatus.moved_online
         w = words.when(event, self.data, times=times, moscow=online)  # online: people join from other zones
@@ -173,7 +184,10 @@ class Announcer:
                    text_path=f"{folder}/{KIT_TEXT}", text=self.text(event))
 
     def text(self, event: m.Event) -> str:
-        return words.post_text(event, self.data, self.event_url(event), self.now)
+        known = self._texts.get(event.id)
+        if known is None or known[0] is not event:
+            known = self._texts[event.id] = (event, words.post_text(event, self.data, self.event_url(event), self.now))
+        return known[1]
 
     def kit_events(self) -> list[m.Event]:
         """Events with a kit, soonest first."""
