@@ -112,7 +112,14 @@ def map_url(address: m.Address) -> str:
     if address.latitude is not None and address.longitude is not None:
         lat, lon = address.latitude, address.longitude
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    return "https://yandex.ru/maps/?text=" + quote(f"{address.city}, {address.address_1}")
+    return "https://yandex.ru/maps/?text=" + _query(f"{address.city}, {address.address_1}")
+
+
+def _query(text: str) -> str:
+    """`text` for a URL's query: letters beyond ASCII (Cyrillic) as they are — an href may hold them, the browser
+    encodes them when it follows the link — everything else percent-encoded as `quote` does. «Нижний Тагил» is
+    2 bytes a letter instead of 6 (≈ 0.1 KB a service page)."""
+    return "".join(c if ord(c) > 127 and c.isalpha() else quote(c) for c in text)
 
 
 def plural_ru(n: int, one: str, few: str, many: str) -> str:
