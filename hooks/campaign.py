@@ -40,6 +40,11 @@ from helpsite.publish.safety import (
 
 log = logging.getLogger("mkdocs.plugins.helpsite")
 ENGINE_LOGGERS = ("", "mkdocs", "properdocs")  # the root and each engine's logger tree
+# Material's files no page loads, not published: its stylesheets (material.css replaces the main one, the palette
+# one applies nothing with `primary: custom`; overrides/main.html links neither) and the source maps (read only by a
+# developer's browser tools) — ≈ 1.3 MB
+UNUSED_THEME_FILES = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css(\.map)?"
+                                r"|assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js\.map")
 
 
 class ProblemCounter(logging.Handler):
@@ -241,6 +246,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=blob))
     for path, source in announced.copies:
         files.append(File.generated(config, path, abs_src_path=str(source)))
+    for unused in [f for f in files if not f.generated_by and UNUSED_THEME_FILES.fullmatch(f.src_uri)]:
+        files.remove(unused)
     state.files = files
     if state.serving and content.builder is not None and \
             (session := serving.session(state.site_dir, config.use_directory_urls)) is not None:

@@ -75,6 +75,25 @@ def test_directory_filters_by_category(visit):
     assert visible_groups.first.get_attribute("data-category") == category
 
 
+def test_directory_filter_reads_each_service_once(visit, built_site):
+    """A service stands in the group of each of its categories; its facts for the filter are on one of its
+    entries (services_index.html.j2): the filter still counts each service once, with its facts."""
+    html = (built_site / "services" / "index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<li class="hs-service"[^>]*>\s*<a class="hs-service__name" href="([^"]+)"', html)
+    with_facts = re.findall(r'<li class="hs-service" data-categories="[^>]*>\s*<a class="hs-service__name" href="([^"]+)"', html)
+    assert len(entries) > len(set(entries)) and sorted(with_facts) == sorted(set(entries))
+    page = visit("services/")
+    audiences = page.eval_on_selector_all("#hs-filter-audience option", "els => els.map(o => o.value).filter(v => v)")
+    assert audiences
+    for audience in audiences:
+        page.select_option("#hs-filter-audience", audience)
+        want = sum(any(a.value in (audience, "everyone") for a in s.audience) for s in DATA.services.values())
+        assert page.locator(".hs-filter__count").inner_text() == f"Найдено служб: {want}", audience
+        visible = page.eval_on_selector_all(".hs-service:not([hidden]) a.hs-service__name",
+                                            "els => els.map(a => a.getAttribute('href'))")
+        assert len(set(visible)) == want
+
+
 def test_quick_exit_by_three_shift_presses_replaces_history(visit, site_url):
     page = visit("")
     page.locator(".md-content a[href='services/']").first.click()

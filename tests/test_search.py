@@ -207,9 +207,30 @@ def test_search_by_keyboard(visit):
 
 def test_the_search_box_carries_no_query_name(built_site: Path):
     html = (built_site / "index.html").read_text(encoding="utf-8")
-    box = re.search(r'<div class="md-search" data-hs-search.*?</form>', html, re.DOTALL).group(0)
-    assert 'name="query"' not in box and "<input" in box and " name=" not in box.split("<input", 1)[1].split(">")[0]
+    assert re.search(r'<div class="md-search" data-hs-search', html)
     assert 'data-md-component="search' not in html  # Material's own search is not mounted
+    # search.js makes the box (overrides/partials/search.html): its field has no name
+    script = (built_site / "assets" / "javascripts" / "search.js").read_text(encoding="utf-8")
+    field = re.search(r'<input [^>]*class="md-search__input"[^>]*>', script).group(0)
+    assert " name=" not in field
+
+
+@browser
+def test_the_search_box_is_made_by_the_script_and_hidden_without_it(visit, browser, site_url):
+    page = visit("")
+    field = page.locator("input.md-search__input")
+    assert field.count() == 1 and field.get_attribute("name") is None
+    assert page.locator(".md-search__form").get_attribute("action") == "#"
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(site_url)
+        assert plain.locator("input.md-search__input").count() == 0
+        assert not plain.locator("label.md-header__button[for=__search]").is_visible()
+        plain.set_viewport_size({"width": 1280, "height": 800})
+        assert not plain.locator("label.md-header__button[for=__search]").is_visible()
+    finally:
+        context.close()
 
 
 @browser

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from icalendar import Timezone
 
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import EventTimes, event_times
+from helpsite.pages.site import query_keeping_letters
 from helpsite.data.load import CampaignData
 
 ALL_EVENTS = "events/calendar.ics"
@@ -324,7 +325,7 @@ def google_url(event: m.Event, data: CampaignData, url: str) -> str:
         dates = f"{_utc(times.effective_start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
     params = {"action": "TEMPLATE", "text": summary(event), "dates": dates, "details": _details(event, url),
               "location": location(event) or "", "ctz": times.tz.key}
-    return "https://calendar.google.com/calendar/render?" + urlencode(params)
+    return "https://calendar.google.com/calendar/render?" + query_keeping_letters(params)
 
 
 def outlook_url(event: m.Event, data: CampaignData, url: str) -> str:
@@ -340,4 +341,4 @@ def outlook_url(event: m.Event, data: CampaignData, url: str) -> str:
     params = {"path": "/calendar/action/compose", "rru": "addevent", "subject": summary(event),
               "startdt": start, "enddt": end, "allday": all_day, "body": _details(event, url),
               "location": location(event) or ""}
-    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(params)
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + query_keeping_letters(params)

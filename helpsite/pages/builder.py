@@ -281,20 +281,21 @@ class PageBuilder:
         source = "\0".join(loader.get_source(self.env, name)[0] for name in ("_directory.j2", "_parts.j2"))
         key = (self.site.directory_urls, source)
         previous = _ROWS[1] if _ROWS[0] == key else {}
-        rows: dict[str, tuple[m.Service, str, Markup]] = {}
+        rows: dict[tuple[str, bool], tuple[m.Service, str, Markup]] = {}
         macro = self.env.get_template("_directory.j2").module.service_row  # type: ignore[attr-defined]
 
-        def service_rows(services: list[m.Service]) -> Markup:  # a group's entries, a line each
-            return Markup("\n".join([service_row(service) for service in services]))
+        def service_rows(services: list[m.Service], category: str) -> Markup:  # a group's entries, a line each
+            return Markup("\n".join([service_row(service, category == service.categories[0]) for service in services]))
 
-        def service_row(service: m.Service) -> Markup:
+        def service_row(service: m.Service, facts: bool) -> Markup:
+            """The entry of `service`; with the filter's facts only in the group of its first category."""
             organization = self.data.organizations[service.organization_id].name
-            known = rows.get(service.id) or previous.get(service.id)
+            known = rows.get((service.id, facts)) or previous.get((service.id, facts))
             if known is None or known[0] is not service or known[1] != organization:
                 href = self.site.link(Site.SERVICES, Site.service(service.id))
                 known = (service, organization, macro(service, href, organization,
-                                                      directory.serves_everywhere(service.district)))
-            rows[service.id] = known
+                                                      directory.serves_everywhere(service.district), facts))
+            rows[(service.id, facts)] = known
             return known[2]
 
         facets = directory.facets(self.data.services.values())
@@ -358,7 +359,7 @@ class PageBuilder:
 # The directory's entries of the last build in this process: ((directory_urls, templates), {service id →
 # (the service object, its organisation's name, the entry)}). A service object is the same from build to
 # build only while its file is unchanged (helpsite/data/load.py); the entry shows nothing else.
-_ROWS: tuple[tuple, dict[str, tuple[m.Service, str, Markup]]] = ((), {})
+_ROWS: tuple[tuple, dict[tuple[str, bool], tuple[m.Service, str, Markup]]] = ((), {})
 
 
 def programme_period(programme: m.Programme) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Iterable
-from urllib.parse import quote
 
 from markupsafe import Markup
 from helpsite.data import model as m
+from helpsite.pages.site import quote_keeping_letters
 
 MONTHS_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
                    "октября", "ноября", "декабря"]
@@ -112,7 +112,7 @@ def map_url(address: m.Address) -> str:
     if address.latitude is not None and address.longitude is not None:
         lat, lon = address.latitude, address.longitude
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    return "https://yandex.ru/maps/?text=" + quote(f"{address.city}, {address.address_1}")
+    return "https://yandex.ru/maps/?text=" + quote_keeping_letters(f"{address.city}, {address.address_1}")
 
 
 def plural_ru(n: int, one: str, few: str, many: str) -> str:

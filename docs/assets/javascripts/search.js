@@ -266,10 +266,62 @@
   var toggle = document.getElementById("__search");
   var box = document.querySelector("[data-hs-search]");
   if (!toggle || !box) return;
+  build();
   var input = box.querySelector(".md-search__input"), form = box.querySelector("form");
   var status = box.querySelector(".md-search-result__meta"), list = box.querySelector(".md-search-result__list");
   var empty = box.querySelector(".hs-search-empty"), more = box.querySelector(".hs-search-more");
   var PAGE = 10, engine = null, loading = null, sequence = 0, shown = [], current = null, timer = 0;
+
+  // The box's inside, made here rather than in every page (overrides/partials/search.html): Material's markup
+  // for its search box, with the magnifier of the header's button and Material's arrow and cross. An empty
+  // result shows the helplines: the main one as the bar at the top of the page has it (name, numbers, terms),
+  // then what the page keeps in the box (emergency numbers, the link to all helplines).
+  function build() {
+    var inner = box.querySelector(".md-search__inner"), magnifier = document.querySelector("label.md-header__button[for=__search] svg");
+    var icon = function (path) { return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="' + path + '"/></svg>'; };
+    var overlay = document.createElement("label");
+    overlay.className = "md-search__overlay"; overlay.htmlFor = "__search";
+    box.insertBefore(overlay, inner);
+    inner.innerHTML = '<form class="md-search__form" action="#" autocomplete="off">' +
+      '<input type="text" class="md-search__input" aria-label="Поиск по сайту" placeholder="Поиск: что случилось?" autocapitalize="off" autocorrect="off" autocomplete="off" spellcheck="false" enterkeyhint="search">' +
+      '<label class="md-search__icon md-icon" for="__search">' + (magnifier ? magnifier.outerHTML : "") +
+      icon("M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z") + "</label>" +
+      '<nav class="md-search__options" aria-label="Поиск"><button type="reset" class="md-search__icon md-icon" title="Очистить" aria-label="Очистить" tabindex="-1">' +
+      icon("M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z") + "</button></nav></form>" +
+      '<div class="md-search__output"><div class="md-search__scrollwrap" tabindex="0" data-md-scrollfix><div class="md-search-result">' +
+      '<div class="md-search-result__meta" role="status"></div><ol class="md-search-result__list" role="presentation"></ol>' +
+      '<button type="button" class="hs-search-more md-button" hidden>Показать ещё</button></div></div></div>';
+    var result = inner.querySelector(".md-search-result"), emptyBox = box.querySelector(".hs-search-empty") || document.createElement("div");
+    emptyBox.className = "hs-search-empty"; emptyBox.hidden = true;
+    var intro = document.createElement("p"), line = document.createElement("p"), bar = document.querySelector(".hs-helpline-bar");
+    intro.textContent = "Попробуйте написать по-другому — или позвоните, там выслушают и помогут:";
+    line.className = "hs-search-empty__line";
+    if (bar) {
+      var phones = bar.querySelectorAll("a.hs-phone"), name = bar.querySelector("span"), terms = bar.querySelector(".hs-helpline-bar__terms");
+      Array.prototype.forEach.call(phones, function (a, i) {
+        if (i) line.appendChild(document.createTextNode(" или "));
+        var copy = document.createElement("a");
+        copy.className = "hs-phone"; copy.href = a.getAttribute("href"); copy.textContent = a.textContent;
+        line.appendChild(copy);
+      });
+      var text = name ? name.textContent.replace(/:\s*$/, "") : "";
+      var more = terms ? terms.textContent.replace(/^\s*—\s*/, "") : "";
+      line.appendChild(document.createTextNode(" — " + text + (more ? ": " + more : "")));
+    }
+    if (bar) emptyBox.insertBefore(line, emptyBox.firstChild);
+    emptyBox.insertBefore(intro, emptyBox.firstChild);
+    result.insertBefore(emptyBox, result.querySelector(".md-search-result__list"));
+    // Material's scroll fix for iOS (its `data-md-scrollfix`), which it gives only to what is there when it starts
+    var wrap = inner.querySelector("[data-md-scrollfix]");
+    wrap.removeAttribute("data-md-scrollfix");
+    if (/(iPad|iPhone|iPod)/.test(navigator.userAgent)) {
+      wrap.addEventListener("touchstart", function () {
+        var top = wrap.scrollTop;
+        if (top === 0) wrap.scrollTop = 1;
+        else if (top + wrap.offsetHeight === wrap.scrollHeight) wrap.scrollTop = top - 1;
+      });
+    }
+  }
 
   function fetchJSON(path) {
     return fetch(new URL(path, base).href, { credentials: "same-origin", cache: path === "meta.json" ? "no-cache" : "default" })

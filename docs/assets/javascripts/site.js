@@ -66,25 +66,27 @@
 
   var SELECTS = ["category", "audience", "district", "age"], CHECKS = ["open", "free"];
 
-  /* Each service once (a service stands in every group of its categories), with its facts. */
+  /* Each service once (a service stands in every group of its categories), with its facts: they are on one of
+     its entries, the one with data-categories (services_index.html.j2). */
   function readServices(now) {
     var byHref = {}, list = [];
     document.querySelectorAll(".hs-service").forEach(function (item) {
       var href = item.querySelector("a").getAttribute("href");
       var service = byHref[href];
       if (!service) {
-        service = byHref[href] = {
-          items: [],
-          categories: (item.getAttribute("data-categories") || "").split(" "),
-          audience: (item.getAttribute("data-audience") || "").split(" "),
-          district: item.getAttribute("data-district") || "",
-          everywhere: item.getAttribute("data-area") === "all",
-          minAge: ageNumber(item.getAttribute("data-min-age")),
-          maxAge: ageNumber(item.getAttribute("data-max-age")),
-          free: item.getAttribute("data-free") === "yes",
-          open: isOpen(item.getAttribute("data-hours"), now)
-        };
+        service = byHref[href] = { items: [], categories: [], audience: [], district: "", everywhere: false,
+                                   minAge: null, maxAge: null, free: false, open: false };
         list.push(service);
+      }
+      if (item.hasAttribute("data-categories")) {
+        service.categories = item.getAttribute("data-categories").split(" ");
+        service.audience = (item.getAttribute("data-audience") || "").split(" ");
+        service.district = item.getAttribute("data-district") || "";
+        service.everywhere = item.getAttribute("data-area") === "all";
+        service.minAge = ageNumber(item.getAttribute("data-min-age"));
+        service.maxAge = ageNumber(item.getAttribute("data-max-age"));
+        service.free = item.getAttribute("data-free") === "yes";
+        service.open = isOpen(item.getAttribute("data-hours"), now);
       }
       service.items.push(item);
     });
