@@ -392,9 +392,9 @@ def on_post_build(config: MkDocsConfig) -> None:
             serving.forget(state.site_dir)
         if state.kept_copies:  # the served folder went away during the build: staging lacks its theme files
             raise _fail(state, "Папка просмотра исчезла во время сборки; следующая сборка будет полной.")
-        publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
-                              config.site_url or "", lambda text: harden_html(text, state.policy))
-        leftovers = shell.leftover_sentinels(state.staging)
+        checked = publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
+                                        config.site_url or "", lambda text: harden_html(text, state.policy))
+        leftovers = shell.leftover_sentinels(state.staging, checked=checked)  # record pages: checked as written
         if leftovers:
             raise _fail(state, "Сайт не опубликован: в готовых файлах осталась служебная метка страницы-образца "
                                f"({', '.join(leftovers[:5])}). Шаблон темы в overrides/ меняет заголовок или "

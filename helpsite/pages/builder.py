@@ -152,6 +152,9 @@ class MemoryBytecodeCache(BytecodeCache):
 TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's (hooks: on_env)
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 class _PageEnvironment(Environment):
     """The page builder's environment: its globals are all set before the first template loads,
     so each template gets them as a plain dict. (Jinja gives a live ChainMap over the
@@ -209,8 +212,9 @@ class PageBuilder:
         link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
         file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
         text = tpl.render(page_path=path, link=link, file_link=file_link, **context)
-        return GeneratedPage(path, re.sub(r"\n{3,}", "\n\n", text), prerendered=template.endswith(".html.j2"),
-                             record=record)
+        if "\n\n\n" in text:  # most pages have no such run: the search for one is cheaper than a `re.sub` pass
+            text = _BLANK_LINES.sub("\n\n", text)
+        return GeneratedPage(path, text, prerendered=template.endswith(".html.j2"), record=record)
 
     def event_times(self, event: m.Event) -> EventTimes:
         return event_times(event, self.data.campaign)
