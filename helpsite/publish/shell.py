@@ -240,14 +240,22 @@ def holds_sentinel(name: str, data: bytes) -> bool:
     return b"hsshell" in low or b"__shell" in low
 
 
-def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | None = None) -> list[str]:
+def site_text_files(root: Path) -> list[tuple[tuple[str, ...], Path]]:
+    """(path parts, path) of every file of a site that `leftover_sentinels` looks into (pages, data,
+    scripts…), in path order: one walk of the site for that check and for counting its pages."""
+    return _files_with_suffix(root, _CHECKED_SUFFIXES, with_parts=True)
+
+
+def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | None = None,
+                       files: list[tuple[tuple[str, ...], Path]] | None = None) -> list[str]:
     """Files of a finished site that still hold a trace of a prototype page (at most `limit`).
 
     `checked`: {path under `root`: `holds_sentinel`} of files checked as they were written (the
-    record pages, open data — `publish.complete_site`): those are not read back."""
+    record pages, open data — `publish.complete_site`): those are not read back. `files`: the
+    site's `site_text_files`, if the caller has them."""
     found = []
     checked = checked or {}
-    for parts, path in _files_with_suffix(root, _CHECKED_SUFFIXES, with_parts=True):
+    for parts, path in site_text_files(root) if files is None else files:
         name = "/".join(parts)
         known = checked.get(name)
         if known if known is not None else holds_sentinel(name, path.read_bytes()):
