@@ -416,9 +416,10 @@ def on_post_build(config: MkDocsConfig) -> None:
             serving.forget(state.site_dir)
         if state.kept_copies:  # the served folder went away during the build: staging lacks its theme files
             raise _fail(state, "Папка просмотра исчезла во время сборки; следующая сборка будет полной.")
-        publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
-                              config.site_url or "", lambda text: harden_html(text, state.policy))
-        leftovers = shell.leftover_sentinels(state.staging)
+        checked = publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
+                                        config.site_url or "", lambda text: harden_html(text, state.policy))
+        files = shell.site_text_files(state.staging)
+        leftovers = shell.leftover_sentinels(state.staging, checked=checked, files=files)  # record pages: checked as written
         if leftovers:
             raise _fail(state, "Сайт не опубликован: в готовых файлах осталась служебная метка страницы-образца "
                                f"({', '.join(leftovers[:5])}). Шаблон темы в overrides/ меняет заголовок или "
@@ -429,7 +430,8 @@ def on_post_build(config: MkDocsConfig) -> None:
             serving.start(state.site_dir, state.content, key, state.files or (),
                           [default_cache_dir(Path(config.config_file_path).parent)])
         summary = engine.install_log_filter()  # the build's last line, in Russian: where and how many pages
-        summary.site_dir, summary.pages = str(state.site_dir), sum(1 for _ in state.site_dir.rglob("*.html"))
+        # the pages published: the .html files of the staged site (now the site), counted from the walk above
+        summary.site_dir, summary.pages = str(state.site_dir), sum(1 for parts, _ in files if parts[-1].endswith(".html"))
     except OSError as exc:
         raise _fail(state, _write_error(exc, state)) from None
     except Exception:

@@ -376,3 +376,22 @@ def test_reading_errors_are_reported_on_every_run(data_copy):
     for _ in range(2):
         (error,) = errors_for(data_copy)
         assert error.startswith(f"data/services/crisis-help.yml:{line_of(path, 'name:')}: name: знак «#» после пробела")
+
+
+def test_plain_scalars_get_the_safe_loaders_tags_also_from_the_memo():
+    """The reader looks a short plain scalar's tag up once per text (`yamlsource._Loader`): the
+    same tags as PyYAML's safe loader, the first time and from the memo."""
+    import yaml
+
+    from helpsite.data import yamlsource
+
+    text = ("a: yes\nb: 12:30\nc: null\nd: ~\ne: true\nf: 1e3\ng: 0x1F\nh: 2017-02-30\ni: '12'\nj: \"-\"\nk: .5\n"
+            "l: Служба\nm: =SUM(A1)\nn: ''\no: 1_000\np: .inf\nq: No\nr: 0o17\n")
+
+    def tags(loader: type) -> list[tuple[str, str]]:
+        node = yaml.compose(text, Loader=loader)
+        return [(k.tag, v.tag) for k, v in node.value]
+
+    expected = tags(yaml.SafeLoader)
+    assert tags(yamlsource._LOADER) == expected
+    assert tags(yamlsource._LOADER) == expected  # now from the memo

@@ -386,6 +386,38 @@ def test_sentinel_left_in_output_fails_the_build(good):
     assert shell.SENTINEL_TRACE.search(b"xx hsShellTitle yy")
 
 
+def test_sentinel_in_a_record_page_fails_the_build(good):
+    """Record pages and open data are checked as they are written (not read back): a sentinel in one
+    is caught all the same, and the file is named."""
+    project, snapshot = good
+    path = project / "data" / "services" / "sluzhba-sos.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "  Служба экстренного реагирования" in text
+    path.write_text(text.replace("  Служба экстренного реагирования", "  HsShellTitle7f3a. Служба экстренного реагирования", 1),
+                    encoding="utf-8")
+    try:
+        result = run_build(project)
+    finally:
+        path.write_text(text, encoding="utf-8")
+    assert result.returncode != 0
+    assert "служебная метка" in result.stdout and "services/sluzhba-sos/index.html" in result.stdout
+    assert_complete(project / "site", snapshot)
+    assert_clean(project)
+
+
+def test_files_checked_as_written_are_not_read_back(tmp_path):
+    from helpsite.publish import atomic, shell
+    jobs = [lambda: [("a/index.html", b"<p>HSSHELL</p>"), ("b/index.html", b"<p>ok</p>"), ("c.zip", b"hsshell")],
+            lambda: [("d/data.json", b'{"x": "__shell"}')]]
+    checked = atomic.write_jobs(tmp_path, jobs, shell.holds_sentinel)
+    assert checked == {"a/index.html": True, "b/index.html": False, "c.zip": False, "d/data.json": True}
+    assert shell.leftover_sentinels(tmp_path) == ["a/index.html", "d/data.json"]
+    assert shell.leftover_sentinels(tmp_path, checked=checked) == ["a/index.html", "d/data.json"]
+    (tmp_path / "b" / "index.html").write_bytes(b"hsshell")  # changed after it was checked: trusted as checked
+    (tmp_path / "e.txt").write_bytes(b"HsShell")  # not checked when written: read
+    assert shell.leftover_sentinels(tmp_path, checked=checked) == ["a/index.html", "d/data.json", "e.txt"]
+
+
 def test_a_theme_override_that_does_not_render_is_a_russian_message(good):
     project, snapshot = good
     main = project / "overrides" / "main.html"

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from helpsite.data import model as m
+from helpsite.data import phones as phone_rules
 from helpsite.data.errors import DataError, DataErrors
 from helpsite.data.yamlsource import SourceDoc, format_loc, read_source, read_yaml
 
@@ -545,15 +546,21 @@ class _Loader:
             import gc
             import multiprocessing
 
-            chunks = [[p for p, _ in todo[i::workers * 2]] for i in range(workers * 2)]
+            # this process reads one share itself meanwhile: only the other shares' records are pickled
+            # back (that and each worker's start cost CPU seconds the serial read does not spend)
+            chunks = [[p for p, _ in todo[i::workers]] for i in range(workers)]
+            _FORK_RAWS.update(raws)  # the bytes read (and checked) above: the workers inherit them
             gc.freeze()  # the workers' collections do not scan (and so copy, page by page) what they inherit
             try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    results = pool.map(_read_chunk, [(self.data_dir, chunk, model) for chunk in chunks])
+                with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+                    pending = pool.map_async(_read_chunk, [(self.data_dir, chunk, model) for chunk in chunks[1:]])
+                    results = [_read_chunk((self.data_dir, chunks[0], model)), *pending.get()]
             finally:
                 gc.unfreeze()
-            for records, errors in results:
+                _FORK_RAWS.clear()
+            for records, errors, numbers in results:
                 self.errors.extend(errors)
+                phone_rules.remember(numbers)
                 for path_text, record in records:
                     done[Path(path_text)] = (Path(path_text), record)
         else:
@@ -721,17 +728,23 @@ def _workers(files: int) -> int:
     return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
 
 
-def _read_chunk(args: tuple[Path, list[Path], type]) -> tuple[list[tuple[str, Any]], list[DataError]]:
-    """In a worker process: validate some record files; the records and errors go back."""
+# The bytes of the files a parallel read hands to its workers (inherited through fork, not pickled).
+_FORK_RAWS: dict[Path, bytes] = {}
+
+
+def _read_chunk(args: tuple[Path, list[Path], type]) -> tuple[list[tuple[str, Any]], list[DataError], list]:
+    """In a worker process: validate some record files; the records, the errors and the phone
+    numbers parsed on the way (for the parent's memo) go back."""
     data_dir, paths, model = args
     loader = _Loader(data_dir)
     records = []
+    known = phone_rules.parsed_count()
     for path in paths:
-        doc = loader.read(path)
+        doc = loader.read(path, _FORK_RAWS.get(path))
         record = loader.validate(model, doc.data, doc, ()) if doc is not None else None
         if record is not None:
             records.append((str(path), record))
-    return records, loader.errors
+    return records, loader.errors, phone_rules.parsed_after(known)
 
 
 # labels/: print stock, read by helpsite.printing

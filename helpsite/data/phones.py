@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
@@ -50,9 +49,37 @@ def _dialled(display: str) -> str:
     return "7" + digits[1:] if display.lstrip().startswith("8") and len(digits) == 11 else digits
 
 
-@lru_cache(maxsize=None)
+# Every number that parsed, as written (a pure memo: the same text always parses the same way).
+# Numbers parsed in the loader's forked workers are brought back into it (`remember`): the record
+# pages and the open data, made later in other forked workers, then parse none of them again.
+_PARSED: dict[str, ParsedPhone] = {}
+
+
 def parse(written: str) -> ParsedPhone:
     """Parse a number as an editor writes it; ValueError (Russian text) if it is not a number."""
+    found = _PARSED.get(written)
+    if found is None:
+        found = _PARSED[written] = _parse(written)
+    return found
+
+
+def parsed_count() -> int:
+    """How many numbers the memo holds: `parsed_after(parsed_count())` later gives the ones added since."""
+    return len(_PARSED)
+
+
+def parsed_after(count: int) -> list[ParsedPhone]:
+    """The numbers parsed after the memo held `count` (entries are only ever added, in order)."""
+    return list(_PARSED.values())[count:]
+
+
+def remember(parsed: list[ParsedPhone]) -> None:
+    """Put numbers parsed elsewhere (a forked worker) into this process's memo."""
+    for phone in parsed:
+        _PARSED.setdefault(phone.written, phone)
+
+
+def _parse(written: str) -> ParsedPhone:
     text = written.strip()
     if split_extension(text)[1]:
         raise ValueError("phone_extension")

@@ -102,7 +102,10 @@ def front_matter_string(value: Any) -> Markup:
     are replaced by look-alikes that no tag can be made of. JSON strings are valid YAML.
     """
     text = " ".join(str(value).split()).replace("<", "‹").replace(">", "›")
-    return Markup(json.dumps(html.escape(text, quote=True), ensure_ascii=False))
+    return Markup(_JSON_TEXT(html.escape(text, quote=True)))
+
+
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode  # `json.dumps(…, ensure_ascii=False)`, one encoder for all calls
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -150,6 +153,9 @@ class MemoryBytecodeCache(BytecodeCache):
 
 
 TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's (hooks: on_env)
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 class _PageEnvironment(Environment):
@@ -201,6 +207,7 @@ class PageBuilder:
         from helpsite.outputs.announce import EVENTS_FEED, Announcer, series_feed_path  # link previews, event kits, feeds
 
         self.announce = Announcer(data, self.now, self.site_url, self.site)
+        self._record_paths: list[str] | None = None
         self.env.globals.update(announce=self.announce, EVENTS_FEED=EVENTS_FEED, series_feed_path=series_feed_path)
 
     # -- helpers used by templates
@@ -209,8 +216,8 @@ class PageBuilder:
         link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
         file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
         text = tpl.render(page_path=path, link=link, file_link=file_link, **context)
-        if "\n\n\n" in text:  # (a quick look first: the services directory is 10 MB)
-            text = re.sub(r"\n{3,}", "\n\n", text)
+        if "\n\n\n" in text:  # most pages have no such run: the search for one is cheaper than a `re.sub` pass
+            text = _BLANK_LINES.sub("\n\n", text)
         return GeneratedPage(path, text, prerendered=template.endswith(".html.j2"), record=record)
 
     def event_times(self, event: m.Event) -> EventTimes:
@@ -311,7 +318,9 @@ class PageBuilder:
     def record_pages(self, part: int = 0, parts: int = 1) -> list[GeneratedPage]:
         """The record pages (every `parts`-th from `part`: the build renders them on all cores)."""
         out = []
-        for path in self.record_paths()[part::parts]:
+        if self._record_paths is None:  # once, not again for each of the parts
+            self._record_paths = self.record_paths()
+        for path in self._record_paths[part::parts]:
             kind, ident = path[:-3].split("/")
             if kind == "services":
                 out.append(self.render("service.html.j2", path, record=True, service=self.data.services[ident]))

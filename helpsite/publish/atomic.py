@@ -21,7 +21,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 
 class PublishError(Exception):
@@ -172,26 +172,63 @@ def swap_in(staging: Path, site_dir: Path) -> None:
         os.replace(staging, site_dir)
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
-    """Write files under `root` (paths relative to it): a dict, or pairs produced one at a time."""
-    root = root.resolve()
+    """Write files under `root` (paths relative to it): a dict, or pairs produced one at a time.
+
+    Tens of thousands of files: each folder is made once (one `makedirs`, not one `mkdir` per
+    file), each file written with `os.open`/`os.write` (no Path, no buffered file object)."""
+    base = str(root.resolve())
+    made: set[str] = set()
     for rel, content in (files.items() if isinstance(files, dict) else files):
         if rel.startswith("/") or ".." in rel.split("/"):
             raise ValueError(f"path outside the site: {rel}")
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        folder = rel.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(os.path.join(base, folder) if folder else base, exist_ok=True)
+            made.add(folder)
+        fd = os.open(os.path.join(base, rel), _WRITE_FLAGS, 0o666)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
 
 # The jobs of the running `write_jobs` call: set just before its worker processes are forked,
 # so each worker sees them without pickling; cleared when the call returns.
 _JOBS: list[Callable[[], Iterable[tuple[str, bytes]]]] = []
 _JOB_ROOT: list[Path] = []
+_JOB_CHECK: list[Callable[[str, bytes], bool]] = []
 
 
-def _run_job(index: int) -> int:
-    write_files(_JOB_ROOT[0], _JOBS[index]())
-    return index
+def _checked(files: Iterable[tuple[str, bytes]], check: Callable[[str, bytes], bool] | None,
+             results: dict[str, bool]) -> Iterator[tuple[str, bytes]]:
+    for rel, content in files:
+        if check is not None:
+            results[rel] = check(rel, content)
+        yield rel, content
+
+
+_JOB_NEXT: list[Any] = []  # the index of the next job to take: shared by the processes of one `write_jobs` call
+
+
+def _run_jobs(_: int = 0) -> dict[str, bool]:
+    """Take the next job not yet taken and write it, until none is left (in each process of a
+    `write_jobs` call, this one included)."""
+    results: dict[str, bool] = {}
+    check = _JOB_CHECK[0] if _JOB_CHECK else None
+    following = _JOB_NEXT[0]
+    while True:
+        with following.get_lock():
+            index = following.value
+            following.value = index + 1
+        if index >= len(_JOBS):
+            return results
+        write_files(_JOB_ROOT[0], _checked(_JOBS[index](), check, results))
 
 
 def _worker_init(parent: int) -> None:
@@ -205,28 +242,45 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
 
-def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]) -> None:
-    """Write what each job yields; jobs run in forked worker processes, one per core, longest
-    first (put it first). Without fork, or with one core, they run here one after another."""
+def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]],
+               check: Callable[[str, bytes], bool] | None = None) -> dict[str, bool]:
+    """Write what each job yields, on every core: this process and a forked worker per other core
+    each take the next job not yet taken, longest first (put it first). Without fork, or with one
+    core, they run here one after another.
+
+    This process works too (rather than waiting for one worker per core): a page of the build that
+    two processes write to is copied once, not once per worker — copy-on-write faults were most of
+    what the parallel writing cost in CPU seconds over writing in one process.
+
+    With `check`, each file's bytes are also checked as they are written (in the process that has
+    them): {path: check(path, bytes)} of every file written."""
+    results: dict[str, bool] = {}
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8, len(jobs))
     if workers < 2 or not hasattr(os, "fork"):
         for job in jobs:
-            write_files(root, job())
-        return
+            write_files(root, _checked(job(), check, results))
+        return results
     import multiprocessing
 
     import gc
 
-    _JOBS[:], _JOB_ROOT[:] = jobs, [root]
+    context = multiprocessing.get_context("fork")
+    _JOBS[:], _JOB_ROOT[:], _JOB_CHECK[:] = jobs, [root], [check] if check is not None else []
+    _JOB_NEXT[:] = [context.Value("i", 0)]
     gc.freeze()  # the workers' collections do not scan (and so copy, page by page) the build they inherit
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-            for _ in pool.imap_unordered(_run_job, range(len(jobs))):
-                pass
+        with context.Pool(workers - 1, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+            pending = pool.map_async(_run_jobs, range(workers - 1))
+            results.update(_run_jobs())
+            for checked in pending.get():
+                results.update(checked)
     finally:
         gc.unfreeze()
         _JOBS.clear()
         _JOB_ROOT.clear()
+        _JOB_CHECK.clear()
+        _JOB_NEXT.clear()
+    return results
 
 
 def discard(staging: Path) -> None:
@@ -242,25 +296,30 @@ def write_sitemap(root: Path, sitemap: str) -> None:
 
 
 def complete_site(staging: Path, content, shells: dict, site, site_url: str,
-                  harden: Callable[[str], str] = lambda text: text) -> None:
+                  harden: Callable[[str], str] = lambda text: text) -> dict[str, bool]:
     """Everything the engine does not write itself, into the staged site: calendars, feeds and
     open data (`content.files`), the record pages filled into their frames (prototypes removed),
     the sitemap with the records, and the site search's index (pages and one entry per record).
-    Every record page goes through `harden` (the CSP and safe links, as every page)."""
+    Every record page goes through `harden` (the CSP and safe links, as every page).
+
+    Returns {path: holds a prototype's sentinel} of the record pages and open data, checked as
+    they were written (`shell.leftover_sentinels(staging, checked=…)` need not read them back)."""
     from helpsite.outputs import searchindex
 
     write_files(staging, content.files)
     builder = content.builder
+    checked: dict[str, bool] = {}
     if builder is not None:  # else the records were rendered by the engine as normal pages
-        _write_records(staging, content, builder, shells, site, site_url, harden)
+        checked = _write_records(staging, content, builder, shells, site, site_url, harden)
     # the site search: the engine's page index + one entry per record → our split index (searchindex.py);
     # record pages are out of the engine's index however they are rendered (search: exclude)
     searchindex.write_site_index(staging, staging / "search" / "search_index.json", content.search_entries,
                                  content.search_keywords, [g.words for g in content.data.synonyms.groups])
+    return checked
 
 
 def _write_records(staging: Path, content, builder, shells: dict, site, site_url: str,
-                   harden: Callable[[str], str]) -> None:
+                   harden: Callable[[str], str]) -> dict[str, bool]:
     from helpsite.publish import shell
     from helpsite.outputs.opendata import open_data_files
 
@@ -271,7 +330,7 @@ def _write_records(staging: Path, content, builder, shells: dict, site, site_url
 
     jobs: list[Callable[[], Iterable[tuple[str, bytes]]]] = [lambda: open_data_files(builder).items()]
     jobs += [functools.partial(record_job, part) for part in range(chunks)]
-    write_jobs(staging, jobs)
+    checked = write_jobs(staging, jobs, shell.holds_sentinel)
     for folder in shells:  # the prototypes were only frames
         for prototype in shell.PROTOTYPES:
             discard(staging / site.url_of(shell.prototype_path(folder, prototype)))
@@ -279,3 +338,4 @@ def _write_records(staging: Path, content, builder, shells: dict, site, site_url
     if sitemap.exists():
         records = [site.url_of(path) for path in content.record_paths]
         write_sitemap(staging, shell.sitemap_with_records(sitemap.read_text(encoding="utf-8"), site_url, records))
+    return checked

@@ -221,29 +221,54 @@ def sitemap_with_records(sitemap: str, site_url: str, record_urls: list[str]) ->
     return sitemap.replace("</urlset>", entries + "\n</urlset>", 1)
 
 
-def leftover_sentinels(root: Path, limit: int = 20) -> list[str]:
-    """Files of a finished site that still hold a trace of a prototype page (at most `limit`)."""
+_CHECKED_SUFFIXES = (".html", ".xml", ".json", ".js", ".txt", ".ics", ".atom", ".csv", ".gz")
+
+
+def holds_sentinel(name: str, data: bytes) -> bool:
+    """Whether the file `name` (a path; only text files and .gz are looked into) with bytes `data`
+    holds a trace of a prototype page."""
+    dot = name.rfind(".")
+    if name.rfind("/") + 1 >= dot or name[dot:] not in _CHECKED_SUFFIXES:  # as `Path.suffix`
+        return False
+    if name.endswith(".gz"):
+        import gzip
+        try:
+            data = gzip.decompress(data)
+        except OSError:
+            return False
+    low = data.lower()  # 7× faster than a case-insensitive regex on 100 MB of pages
+    return b"hsshell" in low or b"__shell" in low
+
+
+def site_text_files(root: Path) -> list[tuple[tuple[str, ...], Path]]:
+    """(path parts, path) of every file of a site that `leftover_sentinels` looks into (pages, data,
+    scripts…), in path order: one walk of the site for that check and for counting its pages."""
+    return _files_with_suffix(root, _CHECKED_SUFFIXES, with_parts=True)
+
+
+def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | None = None,
+                       files: list[tuple[tuple[str, ...], Path]] | None = None) -> list[str]:
+    """Files of a finished site that still hold a trace of a prototype page (at most `limit`).
+
+    `checked`: {path under `root`: `holds_sentinel`} of files checked as they were written (the
+    record pages, open data — `publish.complete_site`): those are not read back. `files`: the
+    site's `site_text_files`, if the caller has them."""
     found = []
-    for path in _files_with_suffix(root, (".html", ".xml", ".json", ".js", ".txt", ".ics", ".atom", ".csv", ".gz")):
-        data = path.read_bytes()
-        if path.suffix == ".gz":
-            import gzip
-            try:
-                data = gzip.decompress(data)
-            except OSError:
-                continue
-        low = data.lower()  # 7× faster than a case-insensitive regex on 100 MB of pages
-        if b"hsshell" in low or b"__shell" in low:
+    checked = checked or {}
+    for parts, path in site_text_files(root) if files is None else files:
+        name = "/".join(parts)
+        known = checked.get(name)
+        if known if known is not None else holds_sentinel(name, path.read_bytes()):
             found.append(str(path.relative_to(root)))
             if len(found) >= limit:
                 break
     return found
 
 
-def _files_with_suffix(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
+def _files_with_suffix(root: Path, suffixes: tuple[str, ...], with_parts: bool = False) -> list:
     """`[p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in suffixes]` with os.scandir
     (pathlib makes and sorts a Path for each of tens of thousands of entries): the same walk (no
-    descent into a linked folder), the same order (by path parts)."""
+    descent into a linked folder), the same order (by path parts). `with_parts`: (parts, path) pairs."""
     import os
 
     found: list[tuple[tuple[str, ...], Path]] = []
@@ -266,4 +291,5 @@ def _files_with_suffix(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
             dot = name.rfind(".")
             if 0 < dot < len(name) - 1 and name[dot:] in suffixes and entry.is_file():
                 found.append((parts + (name,), Path(entry.path)))
-    return [path for _, path in sorted(found, key=lambda item: item[0])]
+    found.sort(key=lambda item: item[0])
+    return found if with_parts else [path for _, path in found]

@@ -340,11 +340,16 @@ class ApiBuilder:
             ))
         return out
 
-    def file(self, name: str) -> dict[str, Any]:
+    def file_model(self, name: str) -> ApiModel:
         items = getattr(self, name)()
-        model = FILE_MODELS[name].model_validate(dict(schema_url=self.site_url + SCHEMAS[name], version=API_VERSION,
-                                                      campaign=self.campaign, count=len(items), items=items))
-        return model.model_dump(mode="json", by_alias=True)
+        return FILE_MODELS[name].model_validate(dict(schema_url=self.site_url + SCHEMAS[name], version=API_VERSION,
+                                                     campaign=self.campaign, count=len(items), items=items))
+
+    def file_bytes(self, name: str) -> bytes:
+        """The file as published: compact UTF-8 JSON written by pydantic's own encoder — the bytes of
+        `_dumps(model.model_dump(mode="json"))` at half the CPU time (only a float below 1e-4 or from 1e16 on,
+        which no coordinate is, would be written differently: «1e-5» for «1e-05», the same number)."""
+        return self.file_model(name).model_dump_json(by_alias=True).encode("utf-8") + b"\n"
 
 
 def json_schema(name: str, site_url: str) -> dict[str, Any]:
@@ -360,7 +365,7 @@ def _dumps(value: Any, indent: int | None = None) -> bytes:
 
 def api_files(data: CampaignData, page_url: Callable[[str], str], site_url: str) -> dict[str, bytes]:
     builder = ApiBuilder(data, page_url, site_url)
-    out = {path: _dumps(builder.file(name)) for name, path in FILES.items()}
+    out = {path: builder.file_bytes(name) for name, path in FILES.items()}
     out.update({path: _dumps(json_schema(name, site_url), indent=1) for name, path in SCHEMAS.items()})
     return out
 

@@ -33,11 +33,12 @@ def hsds_id(kind: str, ident: str) -> str:
     `uuid.uuid5` builds a UUID object per call, and a large directory needs hundreds of thousands."""
     if _UUID.match(ident):
         return ident
-    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{ident}".encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    x = digest.hex()
-    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
+    x = hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{ident}".encode("utf-8")).hexdigest()
+    # the version (5) replaces the 13th hex digit; the variant (RFC 4122: 10xx) the top bits of the 17th
+    return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def is_uuid(value: str) -> bool:

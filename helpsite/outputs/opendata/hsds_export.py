@@ -36,7 +36,7 @@ from typing import Any, Callable
 from helpsite.data import model as m
 from helpsite.data import phones as phone_rules
 from helpsite.data.load import CampaignData
-from helpsite.outputs.opendata.csvcell import safe_cell
+from helpsite.outputs.opendata.csvcell import FORMULA_START, safe_cell
 from helpsite.outputs.opendata import hsds as h
 
 PREFIX = "open-data/hsds/"
@@ -284,9 +284,19 @@ class HsdsExport:
                 continue
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
-            writer.writerow([c.name for c in columns])
-            for row in rows:
-                writer.writerow([_cell(row.get(c.name)) for c in columns])
+            names = [c.name for c in columns]
+            writer.writerow(names)
+            for row in rows:  # `_cell` of each column, without the call for the usual empty cell or plain text
+                cells = []
+                for name in names:
+                    value = row.get(name)
+                    if value is None:
+                        cells.append("")
+                    elif type(value) is str and not value.startswith(FORMULA_START):
+                        cells.append(value)
+                    else:
+                        cells.append(_cell(value))
+                writer.writerow(cells)
             out[path] = buffer.getvalue().encode("utf-8")
         return out
 
