@@ -187,7 +187,13 @@ def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]
             raise ValueError(f"path outside the site: {rel}")
         folder = rel.rpartition("/")[0]
         if folder not in made:
-            os.makedirs(os.path.join(base, folder) if folder else base, exist_ok=True)
+            path = os.path.join(base, folder) if folder else base
+            try:
+                os.mkdir(path)  # its parent is usually there already: one system call, not makedirs' walk
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(path, exist_ok=True)
             made.add(folder)
         fd = os.open(os.path.join(base, rel), _WRITE_FLAGS, 0o666)
         try:
