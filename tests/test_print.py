@@ -839,6 +839,20 @@ def test_cache_key_follows_every_input(data, tmp_path):
     assert moved.rendered > 0  # the site's address is in QR codes and on paper
 
 
+def test_cache_key_of_a_record_follows_every_field(data):
+    """A record in a key stands for all of its fields, nested ones too (pydantic's JSON of it): a
+    change anywhere is another key; the same content in another object is the same key."""
+    from helpsite.outputs.printing import cache
+
+    service = next(s for s in data.services.values() if s.phones)
+    phone = service.phones[0].model_copy(update={"description": "только для детей"})
+    changed = service.model_copy(update={"phones": [phone, *service.phones[1:]]})
+    same = service.model_copy(deep=True)
+    assert cache.key(service) != cache.key(changed)
+    assert cache.key(service) == cache.key(same)
+    assert cache.key(service) != cache.key(service.model_copy(update={"free": not service.free}))
+
+
 def test_service_descriptions_end_at_a_sentence_or_a_word():
     from helpsite.outputs.printing.leaflet import _first_sentence
 

@@ -418,6 +418,29 @@ def test_files_checked_as_written_are_not_read_back(tmp_path):
     assert shell.leftover_sentinels(tmp_path, checked=checked) == ["a/index.html", "d/data.json", "e.txt"]
 
 
+def test_cached_files_are_linked_and_never_written_through(tmp_path, monkeypatch):
+    """Print files and pictures are hard-linked from the content-addressed cache: a later build
+    putting another cached file at the same place replaces the link; the cached file behind the
+    old link keeps its bytes. Where linking fails (another file system) the file is copied."""
+    from helpsite.publish import atomic
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    cache.mkdir()
+    (cache / "a-card.png").write_bytes(b"picture A")
+    (cache / "b-card.png").write_bytes(b"picture B")
+    dest = str(site / "announce" / "card.png")
+    atomic.link_or_copy(str(cache / "a-card.png"), dest)
+    assert os.path.samefile(dest, cache / "a-card.png")
+    atomic.link_or_copy(str(cache / "b-card.png"), dest)  # the next build: another picture there
+    assert Path(dest).read_bytes() == b"picture B" and (cache / "a-card.png").read_bytes() == b"picture A"
+
+    def no_link(src, dst):
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(os, "link", no_link)
+    atomic.link_or_copy(str(cache / "a-card.png"), dest)
+    assert Path(dest).read_bytes() == b"picture A" and not os.path.samefile(dest, cache / "a-card.png")
+    assert (cache / "b-card.png").read_bytes() == b"picture B"
+
+
 def test_a_theme_override_that_does_not_render_is_a_russian_message(good):
     project, snapshot = good
     main = project / "overrides" / "main.html"

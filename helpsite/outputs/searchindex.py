@@ -328,7 +328,7 @@ def _shard(term: str) -> str:
 
 
 def _hashed(folder: str, name: str, payload: Any) -> tuple[str, bytes]:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
     return f"{folder}/{name}.{hashlib.sha256(body).hexdigest()[:10]}.json", body
 
 

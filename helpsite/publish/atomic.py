@@ -187,7 +187,13 @@ def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]
             raise ValueError(f"path outside the site: {rel}")
         folder = rel.rpartition("/")[0]
         if folder not in made:
-            os.makedirs(os.path.join(base, folder) if folder else base, exist_ok=True)
+            path = os.path.join(base, folder) if folder else base
+            try:
+                os.mkdir(path)  # its parent is usually there already: one system call, not makedirs' walk
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(path, exist_ok=True)
             made.add(folder)
         fd = os.open(os.path.join(base, rel), _WRITE_FLAGS, 0o666)
         try:
@@ -196,6 +202,24 @@ def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
+
+
+def link_or_copy(source: str, dest: str) -> None:
+    """A file of a content-addressed cache (print files, pictures) into the site: a hard link when
+    both are on one file system (no bytes copied), else a copy.
+
+    Safe because such a cache file is never changed in place (written whole under a temporary
+    name, then renamed; pruning unlinks it). `dest` is unlinked first: writing into an existing
+    `dest` (an earlier build's link, `mkdocs serve`) would change the cached file behind it."""
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    try:
+        os.unlink(dest)
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, dest)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(source, dest)
 
 
 # The jobs of the running `write_jobs` call: set just before its worker processes are forked,
