@@ -18,6 +18,7 @@ import time
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -35,6 +36,16 @@ def build_cmd(project: Path, engine: str = "mkdocs", strict: bool = True) -> lis
 def run_build(project: Path, engine: str = "mkdocs", strict: bool = True, **env) -> subprocess.CompletedProcess:
     return subprocess.run(build_cmd(project, engine, strict), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, env=dict(ENV, **env), cwd=project, timeout=600)
+
+
+def build_edited(project: Path, path: Path, edit: Callable[[str], str]) -> subprocess.CompletedProcess:
+    """A build with the file `path` changed by `edit` (its text → the new text); the file is put back after."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(edit(text), encoding="utf-8")
+    try:
+        return run_build(project)
+    finally:
+        path.write_text(text, encoding="utf-8")
 
 
 def stable_snapshot(site: Path) -> dict[str, bytes]:
@@ -138,13 +149,8 @@ def test_kill_between_the_fallback_renames_is_repaired_by_the_next_build(good):
     result = run_build(project, HELPSITE_TEST_KILL_AT="between-renames", HELPSITE_TEST_NO_EXCHANGE="1")
     assert result.returncode == -signal.SIGKILL
     assert not (project / "site").exists() and (project / "site.previous").is_dir()
-    about = project / "docs" / "about.md"
-    text = about.read_text(encoding="utf-8")
-    about.write_text(text + "\n[нет такой страницы](missing.md)\n", encoding="utf-8")
-    try:
-        assert run_build(project).returncode != 0
-    finally:
-        about.write_text(text, encoding="utf-8")
+    assert build_edited(project, project / "docs" / "about.md",
+                        lambda text: text + "\n[нет такой страницы](missing.md)\n").returncode != 0
     assert_complete(project / "site", snapshot)
     assert_clean(project)
 
@@ -372,13 +378,7 @@ def test_sentinel_left_in_output_fails_the_build(good):
     """The last line of defence: a sentinel that got through everything else is never published."""
     from helpsite.publish import shell
     project, snapshot = good
-    (project / "docs" / "about.md").write_text(
-        (project / "docs" / "about.md").read_text(encoding="utf-8") + "\nHSSHELLTITLE7f3a\n", encoding="utf-8")
-    try:
-        result = run_build(project)
-    finally:
-        text = (project / "docs" / "about.md").read_text(encoding="utf-8")
-        (project / "docs" / "about.md").write_text(text.replace("\nHSSHELLTITLE7f3a\n", ""), encoding="utf-8")
+    result = build_edited(project, project / "docs" / "about.md", lambda text: text + "\nHSSHELLTITLE7f3a\n")
     assert result.returncode != 0
     assert "служебная метка" in result.stdout and "about/index.html" in result.stdout
     assert_complete(project / "site", snapshot)
@@ -391,14 +391,9 @@ def test_sentinel_in_a_record_page_fails_the_build(good):
     is caught all the same, and the file is named."""
     project, snapshot = good
     path = project / "data" / "services" / "sluzhba-sos.yml"
-    text = path.read_text(encoding="utf-8")
-    assert "  Служба экстренного реагирования" in text
-    path.write_text(text.replace("  Служба экстренного реагирования", "  HsShellTitle7f3a. Служба экстренного реагирования", 1),
-                    encoding="utf-8")
-    try:
-        result = run_build(project)
-    finally:
-        path.write_text(text, encoding="utf-8")
+    assert "  Служба экстренного реагирования" in path.read_text(encoding="utf-8")
+    result = build_edited(project, path, lambda text: text.replace(
+        "  Служба экстренного реагирования", "  HsShellTitle7f3a. Служба экстренного реагирования", 1))
     assert result.returncode != 0
     assert "служебная метка" in result.stdout and "services/sluzhba-sos/index.html" in result.stdout
     assert_complete(project / "site", snapshot)
@@ -445,14 +440,9 @@ def test_a_theme_override_that_does_not_render_is_a_russian_message(good):
     project, snapshot = good
     main = project / "overrides" / "main.html"
     text = main.read_text(encoding="utf-8")
-    main.write_text(text.replace('<meta name="referrer" content="no-referrer">',
-                                 '<meta name="referrer" content="no-referrer">'
-                                 '<meta property="og:description" content="{{ page.meta.description }}">', 1),
-                    encoding="utf-8")
-    try:
-        result = run_build(project)
-    finally:
-        main.write_text(text, encoding="utf-8")
+    result = build_edited(project, main, lambda text: text.replace(
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="referrer" content="no-referrer"><meta property="og:description" content="{{ page.meta.description }}">', 1))
     assert result.returncode != 0
     line = text[:text.index('<meta name="referrer"')].count("\n") + 1  # the line of the broken tag
     assert "Ошибка в шаблоне темы" in result.stdout and f"overrides/main.html:{line}" in result.stdout, result.stdout

@@ -175,6 +175,12 @@ def swap_in(staging: Path, site_dir: Path) -> None:
 _WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
+def check_inside(rel: str) -> None:
+    """A path of a file to write, relative to the site: ValueError if it would land outside."""
+    if rel.startswith("/") or ".." in rel.split("/"):
+        raise ValueError(f"path outside the site: {rel}")
+
+
 def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
     """Write files under `root` (paths relative to it): a dict, or pairs produced one at a time.
 
@@ -183,8 +189,7 @@ def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]
     base = str(root.resolve())
     made: set[str] = set()
     for rel, content in (files.items() if isinstance(files, dict) else files):
-        if rel.startswith("/") or ".." in rel.split("/"):
-            raise ValueError(f"path outside the site: {rel}")
+        check_inside(rel)
         folder = rel.rpartition("/")[0]
         if folder not in made:
             path = os.path.join(base, folder) if folder else base
@@ -227,6 +232,7 @@ def link_or_copy(source: str, dest: str) -> None:
 _JOBS: list[Callable[[], Iterable[tuple[str, bytes]]]] = []
 _JOB_ROOT: list[Path] = []
 _JOB_CHECK: list[Callable[[str, bytes], bool]] = []
+_JOB_NEXT: list[Any] = []  # the index of the next job to take: shared by the processes of one `write_jobs` call
 
 
 def _checked(files: Iterable[tuple[str, bytes]], check: Callable[[str, bytes], bool] | None,
@@ -235,9 +241,6 @@ def _checked(files: Iterable[tuple[str, bytes]], check: Callable[[str, bytes], b
         if check is not None:
             results[rel] = check(rel, content)
         yield rel, content
-
-
-_JOB_NEXT: list[Any] = []  # the index of the next job to take: shared by the processes of one `write_jobs` call
 
 
 def _run_jobs(_: int = 0) -> dict[str, bool]:

@@ -308,12 +308,11 @@ def update(found: Session, staging: Path, content, shells: dict, site: Site, sit
         os.replace(path, target)
         written += 1
     for rel, blob in content.files.items():  # calendars, feeds: written only where their bytes changed
-        if rel.startswith("/") or ".." in rel.split("/"):
-            raise ValueError(f"path outside the site: {rel}")
+        atomic.check_inside(rel)
         digest = new_outputs[rel] = _served_digest(rel, blob)
         if found.outputs.get(rel) == digest:
             continue
-        if b"hsshell" in blob.lower() or b"__shell" in blob.lower():  # as `shell.leftover_sentinels`
+        if shell.holds_sentinel(rel, blob):  # as the site's last check (`shell.leftover_sentinels`)
             raise shell.ShellError(rel)
         target = found.site_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)

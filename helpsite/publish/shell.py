@@ -257,8 +257,10 @@ def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | N
     checked = checked or {}
     for parts, path in site_text_files(root) if files is None else files:
         name = "/".join(parts)
-        known = checked.get(name)
-        if known if known is not None else holds_sentinel(name, path.read_bytes()):
+        holds = checked.get(name)
+        if holds is None:  # not checked as it was written: read it
+            holds = holds_sentinel(name, path.read_bytes())
+        if holds:
             found.append(str(path.relative_to(root)))
             if len(found) >= limit:
                 break
