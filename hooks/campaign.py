@@ -88,6 +88,7 @@ class BuildState:
     data_dir: Path | None = None
     serving: bool = False  # `mkdocs serve`: after its first build, only what changed is redone (publish/serving.py)
     kept_copies: bool = False  # serve: files already served were not copied into staging again
+    early: publish.BackgroundWrite | None = None  # open data, written by a forked process from on_config on
 
 
 class _RecordLinkNotice(logging.Filter):
@@ -114,7 +115,10 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def _fail(state: BuildState | None, message: str, *cleanup) -> Abort:
-    """Remove the staging folder, end the lock and the counter; the Abort to raise."""
+    """Stop the open data's writer, remove the staging folder, end the lock and the counter; the Abort to raise."""
+    if state is not None and state.early is not None:
+        state.early.cancel()
+        state.early = None
     for item in cleanup if state is None else (state.staging, state.lock, state.problems):
         if isinstance(item, Path):
             publish.discard(item)
@@ -180,6 +184,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                        record_frame=record_frame, html_pages=html_pages,
                                        data_dir=data_dir, serving=serve)
     _LAST[:] = [config.helpsite_state]  # type: ignore[attr-defined]  # on_build_error gets no config
+    if record_frame and not serve:  # open data needs only the data: written while the engine renders its pages
+        config.helpsite_state.early = publish.start_open_data(staging, content)  # type: ignore[attr-defined]
     config.site_dir = str(staging)
     return config
 
@@ -428,8 +434,9 @@ def on_post_build(config: MkDocsConfig) -> None:
             serving.forget(state.site_dir)
         if state.kept_copies:  # the served folder went away during the build: staging lacks its theme files
             raise _fail(state, "Папка просмотра исчезла во время сборки; следующая сборка будет полной.")
+        early, state.early = state.early, None
         checked = publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
-                                        config.site_url or "", lambda text: harden_html(text, state.policy))
+                                        config.site_url or "", lambda text: harden_html(text, state.policy), early)
         files = shell.site_text_files(state.staging)
         leftovers = shell.leftover_sentinels(state.staging, checked=checked, files=files)  # record pages: checked as written
         if leftovers:

@@ -404,28 +404,26 @@ def _snippet(text: str) -> str:
     return text if len(text) <= SNIPPET else text[:SNIPPET].rsplit(" ", 1)[0] + "…"
 
 
-def write_site_index(site_dir: Path, engine_index: Path, entries: list[dict[str, Any]],
-                     keywords: dict[str, list[str]], synonyms: list[list[str]]) -> dict[str, bytes]:
-    """Replace the engine's search index (Material's `search/search_index.json`, read for the
-    text of the hand-written pages) with ours; returns the files written (path under search/)."""
+def site_index_files(engine_index: Path, entries: list[dict[str, Any]], keywords: dict[str, list[str]],
+                     synonyms: list[list[str]]) -> dict[str, bytes]:
+    """The site's search index (path under search/ → bytes): the hand-written pages' text from the
+    engine's own index (Material's `search/search_index.json`) and one entry per record."""
     engine_docs = json.loads(engine_index.read_bytes())["docs"] if engine_index.exists() else []
     # hundreds of thousands of small lists and dicts, none cyclic: without the pause a full collection
     # scans the whole build's model as well (≈ 0.5 s at 10,000 services)
     paused = gc.isenabled()
     gc.disable()
     try:
-        files = build_index(documents(engine_docs, entries, keywords), synonyms)
+        return build_index(documents(engine_docs, entries, keywords), synonyms)
     finally:
         if paused:
             gc.enable()
-    folder = site_dir / "search"
-    for path, body in files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
+
+
+def drop_engine_index(site_dir: Path, engine_index: Path) -> None:
+    """The engine's own index and search scripts, once ours is made from it."""
     engine_index.unlink(missing_ok=True)  # not used: nothing in the site fetches it
     drop_engine_search(site_dir)
-    return files
 
 
 def drop_engine_search(site_dir: Path) -> None:

@@ -294,6 +294,7 @@ def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]
     context = multiprocessing.get_context("fork")
     _JOBS[:], _JOB_ROOT[:], _JOB_CHECK[:] = jobs, [root], [check] if check is not None else []
     _JOB_NEXT[:] = [context.Value("i", 0)]
+    frozen = gc.get_freeze_count() > 0  # by a `BackgroundWrite` still running: it unfreezes when done
     gc.freeze()  # the workers' collections do not scan (and so copy, page by page) the build they inherit
     try:
         with context.Pool(workers - 1, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
@@ -302,12 +303,113 @@ def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]
             for checked in pending.get():
                 results.update(checked)
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
         _JOBS.clear()
         _JOB_ROOT.clear()
         _JOB_CHECK.clear()
         _JOB_NEXT.clear()
     return results
+
+
+class BackgroundWrite:
+    """One job written into the staged site by a forked process while the build goes on — open
+    data, which needs only the data, is written while the engine renders its pages on one core.
+
+    `join()` waits for it and returns {path: check(path, bytes)} as `write_jobs` does, or raises
+    what the job raised (an OSError as itself: disk full keeps its message). `cancel()` stops it
+    (a failed build: nothing may write into the staging folder while it is removed). Without fork
+    or with one core, the job runs in `join()`."""
+
+    def __init__(self, root: Path, job: Callable[[], Iterable[tuple[str, bytes]]],
+                 check: Callable[[str, bytes], bool] | None = None) -> None:
+        self.root, self.job, self.check = root, job, check
+        self.pid: int | None = None
+        self.fd = -1
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        if cores < 2 or not hasattr(os, "fork"):
+            return
+        import gc
+        import pickle
+
+        parent = os.getpid()
+        read, write = os.pipe()
+        # what both processes hold is out of both collectors until the child is done: a collection
+        # would touch every object's header, and so copy every page of the build, on either side
+        gc.freeze()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            gc.unfreeze()
+            return
+        if pid == 0:  # the child: write, report, and leave without running the parent's clean-up
+            code = 0
+            try:
+                os.close(read)
+                _worker_init(parent)
+                try:
+                    results: dict[str, bool] = {}
+                    write_files(root, _checked(job(), check, results))
+                    payload = pickle.dumps((True, results))
+                except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+                    try:
+                        payload = pickle.dumps((False, exc))
+                    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text
+                        payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(write, view):]
+            except BaseException:  # noqa: BLE001 - the parent sees no report and says so
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.fd = pid, read
+
+    def join(self) -> dict[str, bool]:
+        if self.pid is None:
+            results: dict[str, bool] = {}
+            write_files(self.root, _checked(self.job(), self.check, results))
+            return results
+        import pickle
+
+        chunks = []
+        try:
+            while chunk := os.read(self.fd, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(self.fd)
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+            _unfreeze()
+        if not chunks:
+            raise RuntimeError(f"фоновая запись в {self.root} прервалась (код {status})")
+        done, value = pickle.loads(b"".join(chunks))
+        if not done:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        if self.pid is None:
+            return
+        import signal
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.fd)
+        os.waitpid(self.pid, 0)
+        self.pid = None
+        _unfreeze()
+
+
+def _unfreeze() -> None:
+    import gc
+
+    gc.unfreeze()
 
 
 def discard(staging: Path) -> None:
@@ -323,30 +425,61 @@ def write_sitemap(root: Path, sitemap: str) -> None:
 
 
 def complete_site(staging: Path, content, shells: dict, site, site_url: str,
-                  harden: Callable[[str], str] = lambda text: text) -> dict[str, bool]:
+                  harden: Callable[[str], str] = lambda text: text,
+                  early: BackgroundWrite | None = None) -> dict[str, bool]:
     """Everything the engine does not write itself, into the staged site: calendars, feeds and
     open data (`content.files`), the record pages filled into their frames (prototypes removed),
     the sitemap with the records, and the site search's index (pages and one entry per record).
-    Every record page goes through `harden` (the CSP and safe links, as every page).
+    Every record page goes through `harden` (the CSP and safe links, as every page). `early`: the
+    open data, already being written by a forked process (`start_open_data`): waited for here.
 
-    Returns {path: holds a prototype's sentinel} of the record pages and open data, checked as
-    they were written (`shell.leftover_sentinels(staging, checked=…)` need not read them back)."""
+    Returns {path: holds a prototype's sentinel} of the record pages, open data, calendars and
+    search index, checked as they were written (`shell.leftover_sentinels(staging, checked=…)`
+    need not read them back)."""
     from helpsite.outputs import searchindex
 
-    write_files(staging, content.files)
-    builder = content.builder
-    checked: dict[str, bool] = {}
-    if builder is not None:  # else the records were rendered by the engine as normal pages
-        checked = _write_records(staging, content, builder, shells, site, site_url, harden)
+    engine_index = staging / "search" / "search_index.json"
     # the site search: the engine's page index + one entry per record → our split index (searchindex.py);
     # record pages are out of the engine's index however they are rendered (search: exclude)
-    searchindex.write_site_index(staging, staging / "search" / "search_index.json", content.search_entries,
-                                 content.search_keywords, [g.words for g in content.data.synonyms.groups])
+    def search_job() -> Iterable[tuple[str, bytes]]:
+        files = searchindex.site_index_files(engine_index, content.search_entries, content.search_keywords,
+                                             [g.words for g in content.data.synonyms.groups])
+        return ((f"search/{name}", body) for name, body in files.items())
+
+    builder = content.builder
+    checked: dict[str, bool] = {}
+    try:
+        if builder is not None:  # else the records were rendered by the engine as normal pages
+            checked = _write_records(staging, content, builder, shells, site, site_url, harden,
+                                     [search_job, lambda: content.files.items()], early is None)
+        else:
+            write_files(staging, content.files)
+            write_files(staging, search_job())
+        if early is not None:
+            checked.update(early.join())
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
+    searchindex.drop_engine_index(staging, engine_index)
     return checked
 
 
+def start_open_data(staging: Path, content) -> BackgroundWrite | None:
+    """The open data of a content build whose records are deferred, written into `staging` by a
+    forked process from now on (`complete_site(early=…)` waits for it)."""
+    from helpsite.outputs.opendata import open_data_files
+    from helpsite.publish import shell
+
+    builder = content.builder
+    if builder is None:
+        return None
+    return BackgroundWrite(staging, lambda: open_data_files(builder).items(), shell.holds_sentinel)
+
+
 def _write_records(staging: Path, content, builder, shells: dict, site, site_url: str,
-                   harden: Callable[[str], str]) -> dict[str, bool]:
+                   harden: Callable[[str], str], more: list[Callable[[], Iterable[tuple[str, bytes]]]],
+                   with_open_data: bool) -> dict[str, bool]:
     from helpsite.publish import shell
     from helpsite.outputs.opendata import open_data_files
 
@@ -355,7 +488,8 @@ def _write_records(staging: Path, content, builder, shells: dict, site, site_url
     def record_job(part: int) -> Iterable[tuple[str, bytes]]:
         return shell.record_pages_output(builder.record_pages(part, chunks), shells, site, harden)
 
-    jobs: list[Callable[[], Iterable[tuple[str, bytes]]]] = [lambda: open_data_files(builder).items()]
+    jobs: list[Callable[[], Iterable[tuple[str, bytes]]]] = [lambda: open_data_files(builder).items()] if with_open_data else []
+    jobs += more
     jobs += [functools.partial(record_job, part) for part in range(chunks)]
     checked = write_jobs(staging, jobs, shell.holds_sentinel)
     for folder in shells:  # the prototypes were only frames
