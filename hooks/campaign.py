@@ -7,6 +7,7 @@ the engine's logger name or its internal handlers.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import posixpath
@@ -128,6 +129,10 @@ def _fail(state: BuildState | None, message: str, *cleanup) -> Abort:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # a build makes millions of long-lived objects (the records, their pages): with the default
+    # thresholds the collector runs ≈ 500 young and 40 middle collections over them at 10,000
+    # services (≈ 0.6 s); every 50,000 allocations is enough for the few cycles a build leaves
+    gc.set_threshold(50_000, 20, 10)
     problems = ProblemCounter().install()
     for name in ("mkdocs.structure.pages", "properdocs.structure.pages"):
         pages_log = logging.getLogger(name)
@@ -466,8 +471,6 @@ def on_shutdown() -> None:
     model, pages, caches) is frozen out of the collector: the interpreter's exit would otherwise run
     full collections over all of it (≈ 1.3 s CPU at 10,000 services) just before the OS frees the
     memory anyway. A next build in this process unfreezes it first (`build_content`)."""
-    import gc
-
     gc.freeze()
 
 
