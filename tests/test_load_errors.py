@@ -486,3 +486,44 @@ def test_the_readers_tags_are_the_safe_loaders_for_every_kind_of_node():
     assert len(expected) > 30
     assert tags(yamlsource._LOADER) == expected
     assert tags(yamlsource._LOADER) == expected  # now from the memo
+
+
+def test_a_number_written_with_8_parses_as_phonenumbers_parses_it():
+    """`phones._parse` makes «8 (3435) 12-34-56» into +7 and the ten digits itself instead of calling
+    `phonenumbers.parse` (`phones._trunk_eight_is_plain`): for thousands of random numbers of that shape,
+    valid, invalid, too short or long, with a leading zero or the «810» prefix, with any city code,
+    the result (or the error) is the one of `phonenumbers.parse`."""
+    import random
+
+    from helpsite.data import phones
+
+    assert phones._PLAIN_TRUNK_EIGHT  # else the shortcut is off: the numbers all go through phonenumbers
+    rng = random.Random(18)
+
+    def digits(count: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(count))
+
+    shapes = [lambda: f"8 ({digits(4)}) {digits(2)}-{digits(2)}-{digits(2)}", lambda: f"8 ({digits(3)}) {digits(3)}-{digits(2)}-{digits(2)}",
+              lambda: f"8-{digits(3)}-{digits(3)}-{digits(2)}-{digits(2)}", lambda: f"8{digits(10)}", lambda: f"8 {digits(3)} {digits(7)}",
+              lambda: f"8({digits(5)}){digits(5)}", lambda: f"8 (0{digits(3)}) {digits(6)}", lambda: f"8 10 {digits(8)}",
+              lambda: f"8 ({digits(4)}) {digits(rng.choice([4, 5, 7]))}", lambda: f"8  (( {digits(4)} )) - {digits(6)}",
+              lambda: f"8 (9{digits(2)}) {digits(3)}-{digits(2)}-{digits(2)}", lambda: f"8 (800) {digits(3)}-{digits(2)}-{digits(2)}",
+              lambda: f"8 (3{digits(3)}) {digits(2)}-{digits(2)}-{digits(2)}", lambda: "8 " + " " * 30 + digits(10)]
+    numbers = list(dict.fromkeys(rng.choice(shapes)() for _ in range(6000)))
+
+    def outcome(number: str) -> object:
+        try:
+            return phones._parse(number)
+        except ValueError as exc:
+            return str(exc)
+
+    fast = [outcome(number) for number in numbers]
+    phones._PLAIN_TRUNK_EIGHT = False
+    try:
+        full = [outcome(number) for number in numbers]
+    finally:
+        phones._PLAIN_TRUNK_EIGHT = True
+    assert sum(isinstance(result, phones.ParsedPhone) for result in full) > 1000
+    assert len({result for result in full if isinstance(result, str)}) >= 2  # invalid numbers too
+    for number, got, expected in zip(numbers, fast, full, strict=True):
+        assert got == expected, number
