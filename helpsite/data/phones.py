@@ -59,7 +59,8 @@ def _trunk_eight_is_plain() -> bool:
     try:
         meta = phonenumbers.PhoneMetadata.metadata_for_region("RU")
         general = meta.general_desc if meta is not None else None
-        return (meta is not None and general is not None and meta.country_code == 7 and meta.national_prefix_for_parsing == "8" and meta.international_prefix == "810"
+        return (meta is not None and general is not None and meta.country_code == 7
+                and meta.national_prefix_for_parsing == "8" and meta.international_prefix == "810"
                 and meta.national_prefix_transform_rule is None and 10 in general.possible_length
                 and 10 not in (general.possible_length_local_only or ()) and 11 not in general.possible_length)
     except Exception:  # noqa: BLE001 - other metadata than expected: parse every number in full
