@@ -87,3 +87,23 @@ def test_other_code_version_is_not_trusted(project: Path, monkeypatch):
     monkeypatch.setattr(load_module, "_CODE_VERSION", ["another version of the code"])
     build_content(project / "data", now=NOW, cache_dir=cache)
     assert [p for p in parsed if p.parent.name == "services"]
+
+
+def test_a_record_comes_back_from_a_pickle_as_it_was():
+    """Records are pickled (`model.Record.__reduce__`) from the loader's worker and into the cache: every
+    kind of record, nested ones too, comes back equal, with the same fields set and the same JSON."""
+    import pickle
+
+    data = load_module.load(FIXTURE_DATA)
+    records = [data.campaign, data.plan, data.synonyms]
+    for table in (data.organizations, data.helplines, data.categories, data.services, data.algorithms, data.series,
+                  data.events, data.news, data.results, data.programmes):
+        records += table.values()
+    assert len({type(r) for r in records}) >= 10
+    for record in records:
+        for protocol in (2, pickle.HIGHEST_PROTOCOL):
+            back = pickle.loads(pickle.dumps(record, protocol=protocol))
+            assert type(back) is type(record) and back == record
+            assert back.__pydantic_fields_set__ == record.__pydantic_fields_set__
+            assert back.model_dump_json() == record.model_dump_json()
+            assert back.__pydantic_extra__ == record.__pydantic_extra__ and back.__pydantic_private__ == record.__pydantic_private__
