@@ -107,3 +107,35 @@ def test_a_record_comes_back_from_a_pickle_as_it_was():
             assert back.__pydantic_fields_set__ == record.__pydantic_fields_set__
             assert back.model_dump_json() == record.model_dump_json()
             assert back.__pydantic_extra__ == record.__pydantic_extra__ and back.__pydantic_private__ == record.__pydantic_private__
+
+
+def test_records_a_worker_read_go_into_the_cache_as_it_pickled_them(project: Path, monkeypatch):
+    """With the loader's worker processes (forced on the fixture's few files), the worker's records reach
+    the cache in the pickle that brought them back (`RecordCache.put_pickled`), this process's own
+    share is pickled at saving: the next build parses no record file and has the same records. A file
+    with a reading error that a worker validated anyway is not cached: reported again next time."""
+    import os
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform: files are read in one process")
+    monkeypatch.setattr(load_module, "PARALLEL_READ_FROM", 1)
+    monkeypatch.setattr(load_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(load_module, "_VALID_RECORDS", {})
+    cache = project / "cache"
+    first = build_content(project / "data", now=NOW, cache_dir=cache)
+    parsed = _fresh_process(monkeypatch)
+    again = build_content(project / "data", now=NOW, cache_dir=cache)
+    assert not [p for p in parsed if p.parent.name in ("services", "events")], parsed
+    assert again.data.services == first.data.services and again.data.events == first.data.events
+    assert list(again.data.services) == list(first.data.services)
+
+    worker_read = sorted((project / "data" / "services").glob("*.yml"))[1]  # the second share: the worker's
+    text = worker_read.read_text(encoding="utf-8")
+    name = next(line for line in text.splitlines() if line.startswith("name: "))
+    worker_read.write_text(text.replace(name, name + " #5", 1), encoding="utf-8")
+    shutil.rmtree(cache)  # both files read again: the edited one by the worker
+    for _ in range(2):
+        _fresh_process(monkeypatch)
+        with pytest.raises(DataErrors) as info:
+            build_content(project / "data", now=NOW, cache_dir=cache)
+        assert any(e.file.endswith(worker_read.name) and "«#»" in e.message for e in info.value.errors)
