@@ -99,6 +99,11 @@ class _Composer:
         self.text = text
         self.lines: dict[Path_, int] = {}
         self.count = 0  # values converted, «*alias» references counted each time they are expanded
+        # a text within MAX_TEXT_CHARS with no direction mark and no «\» (an escape could write one) has no
+        # value too long or with a direction mark: a value is at most its text; without « #» or «\t#» no
+        # value is cut by a comment (`_comment_cut`)
+        self.plain_text = bool(text) and len(text) <= MAX_TEXT_CHARS and "\\" not in text and not _BIDI.search(text)
+        self.blank_hash = " #" in text or "\t#" in text
 
     def convert(self, node: yaml.Node, loc: Path_, depth: int = 0, key: bool = False) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
@@ -211,9 +216,10 @@ class _Composer:
             if node.tag not in _COLLECTION_TAGS:
                 raise _Fallback
             result: dict[Any, Any] = {}
+            plain, blank_hash, within = self.plain_text, self.blank_hash, depth < MAX_DEPTH
             for key_node, value_node in node.value:
-                if key_node.tag == _STR_TAG and type(key_node) is yaml.ScalarNode and self.count < MAX_VALUES \
-                        and depth < MAX_DEPTH and len(key_node.value) <= MAX_TEXT_CHARS and not _BIDI.search(key_node.value):
+                if key_node.tag == _STR_TAG and type(key_node) is yaml.ScalarNode and self.count < MAX_VALUES and within \
+                        and (plain or len(key_node.value) <= MAX_TEXT_CHARS and not _BIDI.search(key_node.value)):
                     self.count += 1
                     name = key_node.value
                 elif key_node.tag == "tag:yaml.org,2002:merge":
@@ -224,6 +230,12 @@ class _Composer:
                         name = str(name)
                 if name in result:
                     raise _Fallback
+                if value_node.tag == _STR_TAG and type(value_node) is yaml.ScalarNode and self.count < MAX_VALUES and within \
+                        and (plain or len(value_node.value) <= MAX_TEXT_CHARS and not _BIDI.search(value_node.value)) \
+                        and (value_node.style or not blank_hash or not self._comment_cut(value_node)):
+                    self.count += 1  # a text: what `_simple` gives, inline
+                    result[name] = value_node.value
+                    continue
                 simple = self._simple(value_node, depth)
                 if simple is not _NOT_SIMPLE:
                     self.count += 1
@@ -235,7 +247,14 @@ class _Composer:
             if node.tag not in _COLLECTION_TAGS:
                 raise _Fallback
             items = []
+            plain, blank_hash, within = self.plain_text, self.blank_hash, depth < MAX_DEPTH
             for item in node.value:
+                if item.tag == _STR_TAG and type(item) is yaml.ScalarNode and self.count < MAX_VALUES and within \
+                        and (plain or len(item.value) <= MAX_TEXT_CHARS and not _BIDI.search(item.value)) \
+                        and (item.style or not blank_hash or not self._comment_cut(item)):
+                    self.count += 1  # a text: what `_simple` gives, inline
+                    items.append(item.value)
+                    continue
                 simple = self._simple(item, depth)
                 if simple is not _NOT_SIMPLE:
                     self.count += 1
