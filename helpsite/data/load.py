@@ -384,10 +384,10 @@ class _Loader:
             return text
 
     def validate(self, model: type[m.Record], data: Any, doc: SourceDoc, loc: tuple[str | int, ...]) -> Any:
-        origin = Origin(doc, self.display(doc.path), loc)
         try:
             return model.model_validate(data)
         except ValidationError as exc:
+            origin = Origin(doc, self.display(doc.path), loc)
             errs = exc.errors(include_url=False)
             moved = _misplaced_keys(errs, model, data)
             for err in errs:
