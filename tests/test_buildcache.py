@@ -139,3 +139,33 @@ def test_records_a_worker_read_go_into_the_cache_as_it_pickled_them(project: Pat
         with pytest.raises(DataErrors) as info:
             build_content(project / "data", now=NOW, cache_dir=cache)
         assert any(e.file.endswith(worker_read.name) and "«#»" in e.message for e in info.value.errors)
+
+
+def test_a_files_state_from_its_reading_is_what_file_state_gives(tmp_path: Path):
+    """`read_records` takes a file's state (`mkdocs serve` reads an untouched file not again) from the
+    lstat and fstat its reading makes anyway: the same tuple `_file_state` gives, for a file and for a
+    link to one; a file changed within the last 2 s is not trusted either way."""
+    import os
+    import time
+
+    from helpsite.data.yamlsource import read_source
+
+    folder = tmp_path / "data" / "services"
+    folder.mkdir(parents=True)
+    target = folder / "a.yml"
+    target.write_text("id: a\n", encoding="utf-8")
+    link = folder / "b.yml"
+    link.symlink_to(target)
+    past = time.time_ns() - 10_000_000_000
+    for path in (target, link):
+        os.utime(path, ns=(past, past), follow_symlinks=False)
+        stats: list = []
+        assert read_source(path, path.name, [], tmp_path, os.path.realpath(folder), stats) == b"id: a\n"
+        assert len(stats) == 2
+        from_reading = load_module._state(stats[0], stats[1], time.time_ns())
+        assert from_reading == load_module._file_state(path)
+    fresh = folder / "c.yml"
+    fresh.write_text("id: c\n", encoding="utf-8")
+    stats = []
+    read_source(fresh, fresh.name, [], tmp_path, os.path.realpath(folder), stats)
+    assert load_module._state(stats[0], stats[1], time.time_ns())[-1] is False == load_module._file_state(fresh)[-1]

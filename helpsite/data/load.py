@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping, Sequence
@@ -516,17 +517,22 @@ class _Loader:
         raws: dict[Path, bytes] = {}
         read: list[tuple[Path, tuple, tuple | None]] = []
         real_folders: dict[Path, str] = {}  # a record folder's real path, found once
+        now = time.time_ns()
         for path in paths:  # `mkdocs serve`: a file not touched since it validated is not read again
-            seen = _file_state(path)
-            known = _SEEN_FILES.get(str(path)) if seen is not None else None
-            if known is not None and known[0] == seen and known[1] in _VALID_RECORDS and known[1][2] is model:
+            known = _SEEN_FILES.get(str(path))
+            seen = _file_state(path) if known is not None else None
+            if known is not None and seen is not None and known[0] == seen and known[1] in _VALID_RECORDS \
+                    and known[1][2] is model:
                 done[path] = _VALID_RECORDS[known[1]]
             else:
                 if path.parent not in real_folders:
                     real_folders[path.parent] = os.path.realpath(path.parent)
-                raw = read_source(path, self.display(path), self.errors, self.data_dir.parent, real_folders[path.parent])
+                stats: list[os.stat_result] = []
+                raw = read_source(path, self.display(path), self.errors, self.data_dir.parent, real_folders[path.parent], stats)
                 if raw is None:
                     continue  # not a regular file inside the project, or too large: reported
+                if known is None:  # its state as `_file_state` gives it, from the reading's own lstat and fstat
+                    seen = _state(stats[0], stats[1], now) if len(stats) == 2 else None
                 read.append((path, (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model), seen))
                 raws[path] = raw
         # the disk cache is for a build that reads every file (or many), not for a few edits in serve
@@ -649,9 +655,11 @@ def _file_state(path: Path) -> tuple | None:
         link, st = os.lstat(path), os.stat(path)
     except OSError:
         return None
-    import time
+    return _state(link, st, time.time_ns())
 
-    settled = max(st.st_mtime_ns, st.st_ctime_ns, link.st_ctime_ns) < time.time_ns() - 2_000_000_000
+
+def _state(link: os.stat_result, st: os.stat_result, now: int) -> tuple:
+    settled = max(st.st_mtime_ns, st.st_ctime_ns, link.st_ctime_ns) < now - 2_000_000_000
     return (link.st_dev, link.st_ino, link.st_ctime_ns, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
             st.st_ctime_ns, settled)
 

@@ -385,11 +385,15 @@ def _realpath(path: str) -> str:
     return os.path.realpath(path)
 
 
-def _real_path(path: Path, real_folder: str | None) -> str:
-    """`os.path.realpath(path)`; given its folder's real path, one `lstat` instead of one per part of the path."""
+def _real_path(path: Path, real_folder: str | None, stats: list[os.stat_result] | None = None) -> str:
+    """`os.path.realpath(path)`; given its folder's real path, one `lstat` instead of one per part of the path
+    (its result appended to `stats`)."""
     if real_folder is not None:
         try:
-            if not stat.S_ISLNK(os.lstat(path).st_mode):
+            link = os.lstat(path)
+            if stats is not None:
+                stats.append(link)
+            if not stat.S_ISLNK(link.st_mode):
                 return os.path.join(real_folder, path.name)
         except OSError:
             pass
@@ -401,18 +405,20 @@ _FILE_KINDS = [(stat.S_ISDIR, "папка"), (stat.S_ISFIFO, "канал (FIFO)"
 
 
 def read_source(path: Path, display: str, errors: list[DataError], root: Path | None = None,
-                real_folder: str | None = None) -> bytes | None:
+                real_folder: str | None = None, stats: list[os.stat_result] | None = None) -> bytes | None:
     """The bytes of a data file, or None with the reason in `errors`.
 
     Only a regular file is read, at most `MAX_FILE_BYTES`, and (given `root`) only one whose real
     place is inside `root`: a symlink out of the project, to /dev/zero or to a FIFO is refused
     without opening it for long (non-blocking open, checked on the open descriptor). `real_folder`:
-    the real path of the file's folder, if the caller has it (one folder of thousands of records)."""
+    the real path of the file's folder, if the caller has it (one folder of thousands of records).
+    `stats`, if given, receives what the reading found out on the way, before reading: the link's
+    `lstat` (given `real_folder`) and the open file's `fstat`."""
     def refuse(message: str, hint: str) -> None:
         errors.append(DataError(file=display, line=None, field="", message=message, hint=hint))
 
     if root is not None:
-        real = _real_path(path, real_folder)
+        real = _real_path(path, real_folder, stats)
         inside = _realpath(str(root))
         if not real.startswith(inside.rstrip(os.sep) + os.sep):
             refuse(f"файл — ссылка на «{real}» вне проекта", "данные сайта берутся только из файлов проекта: "
@@ -428,6 +434,8 @@ def read_source(path: Path, display: str, errors: list[DataError], root: Path | 
         return None
     try:
         info = os.fstat(fd)
+        if stats is not None:
+            stats.append(info)
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "особый файл")
             refuse(f"это не обычный файл, а {kind}", f"в data/ лежат только файлы с данными: удалите «{path.name}»")
