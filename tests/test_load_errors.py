@@ -487,6 +487,13 @@ def test_the_readers_tags_are_the_safe_loaders_for_every_kind_of_node():
     expected = tags(yaml.SafeLoader)
     assert len(expected) > 30
     assert tags(yamlsource._LOADER) == expected
+    resolver = yaml.resolver.Resolver()  # and every first character of a plain scalar, with tails that make ints, bools…
+    for char in map(chr, [*range(0x20, 0x500), 0x2028, 0x3000, 0x1F600]):
+        for value in (char, char + "rue", char + "12", char + ".5", char + ":30", char + "ull", char + "1" * 70, char + "o"):
+            for implicit in ((True, False), (False, True)):
+                assert yamlsource._resolve(None, yaml.ScalarNode, value, implicit) == \
+                    resolver.resolve(yaml.ScalarNode, value, implicit), (value, implicit)
+    assert tags(yamlsource._LOADER) == expected
     assert tags(yamlsource._LOADER) == expected  # now from the memo
 
 

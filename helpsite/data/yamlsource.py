@@ -312,16 +312,20 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 # the tag of a plain scalar by its text (keys and short values repeat from file to file)
 _RESOLVED: dict[str, str] = {}
 _SAFE_RESOLVER = yaml.resolver.Resolver()  # the safe loader's implicit tags; it has no path resolvers
+# the first characters for which it has a rule (a plain scalar starting otherwise — a letter of a word,
+# mostly — is text), or None if it has a rule for any first character
+_RULED_FIRST: set[str] | None = None if None in _SAFE_RESOLVER.yaml_implicit_resolvers else \
+    set(_SAFE_RESOLVER.yaml_implicit_resolvers)
 
 
 def _resolve(self: Any, kind: Any, value: Any, implicit: Any) -> str:
     """The safe loader's tag for a node without an explicit one, with the tag of each short plain
     scalar looked up once per text: PyYAML's resolver tries its regular expressions on each of the
     ~600 000 scalars of 10,000 records. The same answer: the safe loader has no path resolvers, so a
-    plain scalar's tag depends on its text alone, a quoted one (or one tagged «!») is text, and a
-    mapping or a list has the default tag."""
+    plain scalar's tag depends on its text alone, a quoted one (or one tagged «!») is text, so is a
+    plain one whose first character no rule starts with, and a mapping or a list has the default tag."""
     if kind is yaml.ScalarNode:
-        if not implicit[0]:
+        if not implicit[0] or _RULED_FIRST is not None and value and value[0] not in _RULED_FIRST:
             return _STR_TAG
         if len(value) <= 64:
             tag = _RESOLVED.get(value)
