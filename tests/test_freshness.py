@@ -108,3 +108,22 @@ def test_report_command(tmp_path: Path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("Отчёт для редакторов на 2027-10-15: линий помощи 1, служб 2.")
     assert "hotline-room" in run.stdout
+
+
+def test_a_stale_record_read_by_a_loader_worker_is_named_with_its_line(tmp_path, monkeypatch):
+    """A record read in the loader's worker process (its origin is just the path) is placed at its line
+    as one read in the build process is."""
+    import os
+
+    import helpsite.data.load as load_module
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform: files are read in one process")
+    shutil.copytree(FIXTURE_DATA, tmp_path / "data")
+    monkeypatch.setattr(load_module, "PARALLEL_READ_FROM", 1)
+    monkeypatch.setattr(load_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(load_module, "_VALID_RECORDS", {})
+    data = load_module.load(tmp_path / "data")
+    assert any(isinstance(origin.doc, Path) for origin in data.origins.values())  # some read by the worker
+    errors = freshness.stale_errors(data, LATER, max_age_days=30)
+    assert len(errors) == 3 and all(e.line for e in errors), [str(e) for e in errors]

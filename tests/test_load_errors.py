@@ -395,3 +395,144 @@ def test_plain_scalars_get_the_safe_loaders_tags_also_from_the_memo():
     expected = tags(yaml.SafeLoader)
     assert tags(yamlsource._LOADER) == expected
     assert tags(yamlsource._LOADER) == expected  # now from the memo
+
+
+# A set of broken (and a few unusual but valid) values, each put into a real record file in several places:
+# every branch of `yamlsource._Composer.convert` that reports something or stops at a limit, and values it
+# reads in a special way.
+_BROKEN_VALUES = [
+    "name: Служба школы #5", "free: yes", "anonymous: No", "opens_at: 12:30", "x: 1:30:00.5", "x: 190:20:30",
+    "assured_date: 2017-02-30", "x: 2017-02-30 10:00", "x: 0x1F", "x: 0o17", "x: 1_000", "x: 1e400", "x: .inf",
+    "x: ~", "x: ''", "x: !!python/object:os.system ls", "x: !custom value", "x: !!binary aGVsbG8=", "x: !!set {a, b}",
+    "x: !!omap [a: 1]", "x: !custom {a: 1}", "x: !!float abc", "x: !!int 12a", "x: !!timestamp 2017-13-45",
+    "x: ! 12", "x: !!str 12:30", "<<: {a: 1}", "x: &a [1, 2]\ny: *a", "? [a, b]\n: c", "? {a: 1}\n: c", "12: x",
+    "yes: x", "true: x", "~: x", "2017-01-01: x", "x: \"a\u202eb\"", "x\u200f: y", "x: " + "я" * 20_001,
+    "\u202ekey: value", "x: [a, [b, [c]]]", "x: {a: {b: {c: d}}}", "x: 'текст # не комментарий'",
+    "x: текст # комментарий", "- список", "x: |\n  текст # внутри", "x: a, b # c", "x: .5", "x: -", "x: =SUM(A1)",
+    'x: "a\\u202eb"', '"k\\u200f": v', 'x: "C:\\\\путь"', "x: текст\t# комментарий", "x: [текст #5]", "x: {a: текст #5}",
+    "x: " + "я" * 19_000, "x: >-\n  текст\n  # не комментарий\n  дальше",
+]
+
+
+def _mutations(text: str) -> list[str]:
+    """The record's text with each broken value at the top, after the first line, doubled (a duplicate key)
+    and indented under the first mapping value."""
+    lines = text.split("\n")
+    out = []
+    for value in _BROKEN_VALUES:
+        out.append(value + "\n" + text)
+        out.append("\n".join(lines[:3] + [value] + lines[3:]))
+        out.append(text + "\n" + value + "\n" + value + "\n")
+        nested = "\n".join("  " + line for line in value.split("\n"))
+        out.append(text + "\nlocation:\n" + nested + "\n  city: Город\n")
+    out.append("x: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n" + "".join(f"y{i}: [*a, *a, *a, *a, *a]\n" for i in range(500)))
+    out.append("x:" + "".join("\n" + "  " * depth + f"k{depth}:" for depth in range(1, 40)) + " v\n")
+    return out
+
+
+def test_reading_without_the_line_map_gives_what_reading_with_it_gives(tmp_path, monkeypatch):
+    """A file is first read without its map «field → line» (`_Composer.values`); only when something is
+    to be reported is it read with the map from the start (`_Composer.convert`), and the map of a file read
+    without it is made when asked for. Data, lines and errors (file, line, field, message, hint) are
+    those of a reading with the map from the start, for every record file of the example data and
+    hundreds of broken variants of them."""
+    from helpsite.data import yamlsource
+
+    root = Path(__file__).resolve().parent.parent / "data"
+    texts = [path.read_text(encoding="utf-8") for path in sorted(root.rglob("*.yml"))]
+    texts += [variant for path in sorted((root / "services").glob("*.yml"))[:2]
+              for variant in _mutations(path.read_text(encoding="utf-8"))]
+    path = tmp_path / "record.yml"
+
+    def read(text: str) -> tuple:
+        path.write_text(text, encoding="utf-8")
+        errors: list = []
+        doc = yamlsource.read_yaml(path, "data/record.yml", errors)
+        return (doc.data, dict(doc.lines)) if doc is not None else None, errors
+
+    fast = [read(text) for text in texts]
+
+    def always_fall_back(self, node, depth=0, key=False):
+        raise yamlsource._Fallback
+
+    monkeypatch.setattr(yamlsource._Composer, "values", always_fall_back)
+    with_lines = [read(text) for text in texts]
+    assert sum(1 for _, errors in with_lines if errors) > 200  # the variants do break something
+    for text, got, expected in zip(texts, fast, with_lines, strict=True):
+        assert repr(got) == repr(expected), text
+
+
+def test_the_readers_tags_are_the_safe_loaders_for_every_kind_of_node():
+    """`yamlsource._Loader` gives each node without an explicit tag what PyYAML's safe loader gives:
+    plain and quoted scalars, «!»-tagged ones, keys, long values (not memoised), mappings and lists."""
+    import yaml
+
+    from helpsite.data import yamlsource
+
+    text = ("a: yes\n'b': \"12:30\"\nc: ! 12\nd: [1, '2', \"no\", {e: ~}]\n? [f, 1.5]\n: {g: 2017-01-01}\n"
+            f"h: {'1' * 100}\ni: {'word ' * 30}\nj: !!str 12\nk: |\n  текст\nl: >\n  12\n12: 0x1F\nyes: ~\n")
+
+    def tags(loader: type) -> list[tuple[str, str]]:
+        out = []
+
+        def walk(node: yaml.Node) -> None:
+            out.append((type(node).__name__, node.tag, node.value if isinstance(node, yaml.ScalarNode) else ""))
+            for child in node.value if isinstance(node, yaml.SequenceNode) else \
+                    [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else []:
+                walk(child)
+
+        walk(yaml.compose(text, Loader=loader))
+        return out
+
+    expected = tags(yaml.SafeLoader)
+    assert len(expected) > 30
+    assert tags(yamlsource._LOADER) == expected
+    resolver = yaml.resolver.Resolver()  # and every first character of a plain scalar, with tails that make ints, bools…
+    for char in map(chr, [*range(0x20, 0x500), 0x2028, 0x3000, 0x1F600]):
+        for value in (char, char + "rue", char + "12", char + ".5", char + ":30", char + "ull", char + "1" * 70, char + "o"):
+            for implicit in ((True, False), (False, True)):
+                assert yamlsource._resolve(None, yaml.ScalarNode, value, implicit) == \
+                    resolver.resolve(yaml.ScalarNode, value, implicit), (value, implicit)
+    assert tags(yamlsource._LOADER) == expected
+    assert tags(yamlsource._LOADER) == expected  # now from the memo
+
+
+def test_a_number_written_with_8_parses_as_phonenumbers_parses_it():
+    """`phones._parse` makes «8 (3435) 12-34-56» into +7 and the ten digits itself instead of calling
+    `phonenumbers.parse` (`phones._trunk_eight_is_plain`): for thousands of random numbers of that shape,
+    valid, invalid, too short or long, with a leading zero or the «810» prefix, with any city code,
+    the result (or the error) is the one of `phonenumbers.parse`."""
+    import random
+
+    from helpsite.data import phones
+
+    assert phones._PLAIN_TRUNK_EIGHT  # else the shortcut is off: the numbers all go through phonenumbers
+    rng = random.Random(18)
+
+    def digits(count: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(count))
+
+    shapes = [lambda: f"8 ({digits(4)}) {digits(2)}-{digits(2)}-{digits(2)}", lambda: f"8 ({digits(3)}) {digits(3)}-{digits(2)}-{digits(2)}",
+              lambda: f"8-{digits(3)}-{digits(3)}-{digits(2)}-{digits(2)}", lambda: f"8{digits(10)}", lambda: f"8 {digits(3)} {digits(7)}",
+              lambda: f"8({digits(5)}){digits(5)}", lambda: f"8 (0{digits(3)}) {digits(6)}", lambda: f"8 10 {digits(8)}",
+              lambda: f"8 ({digits(4)}) {digits(rng.choice([4, 5, 7]))}", lambda: f"8  (( {digits(4)} )) - {digits(6)}",
+              lambda: f"8 (9{digits(2)}) {digits(3)}-{digits(2)}-{digits(2)}", lambda: f"8 (800) {digits(3)}-{digits(2)}-{digits(2)}",
+              lambda: f"8 (3{digits(3)}) {digits(2)}-{digits(2)}-{digits(2)}", lambda: "8 " + " " * 30 + digits(10)]
+    numbers = list(dict.fromkeys(rng.choice(shapes)() for _ in range(6000)))
+
+    def outcome(number: str) -> object:
+        try:
+            return phones._parse(number)
+        except ValueError as exc:
+            return str(exc)
+
+    fast = [outcome(number) for number in numbers]
+    phones._PLAIN_TRUNK_EIGHT = False
+    try:
+        full = [outcome(number) for number in numbers]
+    finally:
+        phones._PLAIN_TRUNK_EIGHT = True
+    assert sum(isinstance(result, phones.ParsedPhone) for result in full) > 1000
+    assert len({result for result in full if isinstance(result, str)}) >= 2  # invalid numbers too
+    for number, got, expected in zip(numbers, fast, full, strict=True):
+        assert got == expected, number

@@ -52,8 +52,7 @@ def _where(data: CampaignData, kind: str, ident: str, field: tuple[str | int, ..
     origin = data.origins.get((kind, ident))
     if origin is None:
         return ("", None)
-    doc = origin.doc
-    return origin.display, doc.line_of(origin.loc + field) if hasattr(doc, "line_of") else None
+    return origin.display, origin.line_of(origin.loc + field)  # a record read in a worker: its file is read again
 
 
 def stale_errors(data: CampaignData, today: dt.date, max_age_days: int | None = None) -> list[DataError]:

@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping, Sequence
@@ -384,10 +385,10 @@ class _Loader:
             return text
 
     def validate(self, model: type[m.Record], data: Any, doc: SourceDoc, loc: tuple[str | int, ...]) -> Any:
-        origin = Origin(doc, self.display(doc.path), loc)
         try:
             return model.model_validate(data)
         except ValidationError as exc:
+            origin = Origin(doc, self.display(doc.path), loc)
             errs = exc.errors(include_url=False)
             moved = _misplaced_keys(errs, model, data)
             for err in errs:
@@ -516,17 +517,22 @@ class _Loader:
         raws: dict[Path, bytes] = {}
         read: list[tuple[Path, tuple, tuple | None]] = []
         real_folders: dict[Path, str] = {}  # a record folder's real path, found once
+        now = time.time_ns()
         for path in paths:  # `mkdocs serve`: a file not touched since it validated is not read again
-            seen = _file_state(path)
-            known = _SEEN_FILES.get(str(path)) if seen is not None else None
-            if known is not None and known[0] == seen and known[1] in _VALID_RECORDS and known[1][2] is model:
+            known = _SEEN_FILES.get(str(path))
+            seen = _file_state(path) if known is not None else None
+            if known is not None and seen is not None and known[0] == seen and known[1] in _VALID_RECORDS \
+                    and known[1][2] is model:
                 done[path] = _VALID_RECORDS[known[1]]
             else:
                 if path.parent not in real_folders:
                     real_folders[path.parent] = os.path.realpath(path.parent)
-                raw = read_source(path, self.display(path), self.errors, self.data_dir.parent, real_folders[path.parent])
+                stats: list[os.stat_result] = []
+                raw = read_source(path, self.display(path), self.errors, self.data_dir.parent, real_folders[path.parent], stats)
                 if raw is None:
                     continue  # not a regular file inside the project, or too large: reported
+                if known is None:  # its state as `_file_state` gives it, from the reading's own lstat and fstat
+                    seen = _state(stats[0], stats[1], now) if len(stats) == 2 else None
                 read.append((path, (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model), seen))
                 raws[path] = raw
         # the disk cache is for a build that reads every file (or many), not for a few edits in serve
@@ -542,27 +548,36 @@ class _Loader:
             else:
                 todo.append((path, key))
         workers = _workers(len(todo))
+        from_disk_blob: set[Path] = set()  # records already in `disk` as a worker pickled them
         if workers > 1:
             import gc
             import multiprocessing
+            import pickle
 
             # this process reads one share itself meanwhile: only the other shares' records are pickled
             # back (that and each worker's start cost CPU seconds the serial read does not spend)
-            chunks = [[p for p, _ in todo[i::workers]] for i in range(workers)]
+            chunks = [[(p, key[1]) for p, key in todo[i::workers]] for i in range(workers)]
             _FORK_RAWS.update(raws)  # the bytes read (and checked) above: the workers inherit them
             gc.freeze()  # the workers' collections do not scan (and so copy, page by page) what they inherit
             try:
                 with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-                    pending = pool.map_async(_read_chunk, [(self.data_dir, chunk, model) for chunk in chunks[1:]])
-                    results = [_read_chunk((self.data_dir, chunks[0], model)), *pending.get()]
+                    pending = pool.map_async(_read_chunk, [(self.data_dir, chunk, model, True) for chunk in chunks[1:]])
+                    results = [_read_chunk((self.data_dir, chunks[0], model, False)), *pending.get()]
             finally:
                 gc.unfreeze()
                 _FORK_RAWS.clear()
-            for records, errors, numbers in results:
+            for chunk, (valid, indices, others, errors, numbers) in zip(chunks, results, strict=True):
                 self.errors.extend(errors)
                 phone_rules.remember(numbers)
-                for path_text, record in records:
-                    done[Path(path_text)] = (Path(path_text), record)
+                if isinstance(valid, bytes):  # a worker's records, pickled once: for the way back and for the disk cache
+                    blob, valid = valid, pickle.loads(valid)
+                    if disk is not None:
+                        disk.put_pickled(blob, [(name, digest) for name, digest, _ in valid])
+                        from_disk_blob.update(chunk[i][0] for i in indices)
+                for i, (_, _, record) in zip(indices, valid, strict=True):
+                    done[chunk[i][0]] = (chunk[i][0], record)
+                for i, record in others:
+                    done[chunk[i][0]] = (chunk[i][0], record)
         else:
             for path, _ in todo:
                 doc = self.read(path, raws[path])
@@ -575,7 +590,7 @@ class _Loader:
         for path, key in todo:                     # reported again on the next run, never remembered as valid
             if path in done and self.display(path) not in reported:
                 _VALID_RECORDS[key] = done[path]
-                if disk is not None:
+                if disk is not None and path not in from_disk_blob:
                     disk.put(path, key[1], done[path][1])
         if disk is not None:
             disk.save(paths)
@@ -640,9 +655,11 @@ def _file_state(path: Path) -> tuple | None:
         link, st = os.lstat(path), os.stat(path)
     except OSError:
         return None
-    import time
+    return _state(link, st, time.time_ns())
 
-    settled = max(st.st_mtime_ns, st.st_ctime_ns, link.st_ctime_ns) < time.time_ns() - 2_000_000_000
+
+def _state(link: os.stat_result, st: os.stat_result, now: int) -> tuple:
+    settled = max(st.st_mtime_ns, st.st_ctime_ns, link.st_ctime_ns) < now - 2_000_000_000
     return (link.st_dev, link.st_ino, link.st_ctime_ns, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
             st.st_ctime_ns, settled)
 
@@ -663,24 +680,33 @@ class RecordCache:
         self.file = cache_dir / "records" / f"{model.__name__}.pickle"
         self.data_dir = data_dir
         self.entries: dict[tuple[str, bytes], Any] = {}
+        self.pickled: list[tuple[bytes, list[tuple[str, bytes]]]] = []  # parts pickled by the loader's workers
         self.changed = False
         try:
             import pickle
 
-            version, entries = pickle.loads(self.file.read_bytes())
-            if version == _validation_code() and isinstance(entries, dict):
-                self.entries = entries
+            version, parts = pickle.loads(self.file.read_bytes())
+            if version == _validation_code() and isinstance(parts, list):
+                for part in parts:  # each a pickled list of (file, digest, record)
+                    self.entries.update(((name, digest), record) for name, digest, record in pickle.loads(part))
         except Exception:  # noqa: BLE001 - missing, damaged, other format: start empty
             self.entries = {}
 
     def _name(self, path: Path) -> str:
-        return os.path.relpath(path, self.data_dir)
+        return _cache_name(path, self.data_dir)
 
     def get(self, path: Path, digest: bytes) -> Any:
         return self.entries.get((self._name(path), digest))
 
     def put(self, path: Path, digest: bytes, record: Any) -> None:
         self.entries[(self._name(path), digest)] = record
+        self.changed = True
+
+    def put_pickled(self, part: bytes, keys: list[tuple[str, bytes]]) -> None:
+        """Records a worker pickled (a list of (file, digest, record)) under `keys`: stored as they are."""
+        self.pickled.append((part, keys))
+        for key in keys:
+            self.entries.pop(key, None)
         self.changed = True
 
     def save(self, paths: list[Path]) -> None:
@@ -693,7 +719,10 @@ class RecordCache:
 
         from helpsite.data.buildcache import write_atomic
         try:
-            blob = pickle.dumps((_validation_code(), kept), protocol=pickle.HIGHEST_PROTOCOL)
+            rest = pickle.dumps([(name, digest, record) for (name, digest), record in kept.items()],
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            blob = pickle.dumps((_validation_code(), [part for part, keys in self.pickled if all(k[0] in present for k in keys)] + [rest]),
+                                protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - a record that cannot be pickled: no cache, no harm
             return
         write_atomic(self.file, blob)
@@ -732,19 +761,44 @@ def _workers(files: int) -> int:
 _FORK_RAWS: dict[Path, bytes] = {}
 
 
-def _read_chunk(args: tuple[Path, list[Path], type]) -> tuple[list[tuple[str, Any]], list[DataError], list]:
-    """In a worker process: validate some record files; the records, the errors and the phone
-    numbers parsed on the way (for the parent's memo) go back."""
-    data_dir, paths, model = args
+def _read_chunk(args: tuple[Path, list[tuple[Path, bytes]], type, bool]) -> tuple[Any, list[int], list, list[DataError], list]:
+    """Validate some record files (`(path, blake2b digest of its bytes)`), in a worker process or this one.
+
+    Back go: the records of the files read without any error as (name in the disk cache, digest,
+    record), pickled in a worker (`pickled`: once, for the way back and the disk cache both); their
+    places in `chunk`; (place, record) of files validated despite a reported reading error (a «#» cut,
+    a duplicate key: never remembered as valid); the errors; the phone numbers parsed on the way (for
+    the parent's memo)."""
+    data_dir, chunk, model, pickled = args
     loader = _Loader(data_dir)
-    records = []
+    valid: list[tuple[str, bytes, Any]] = []
+    indices: list[int] = []
+    others: list[tuple[int, Any]] = []
     known = phone_rules.parsed_count()
-    for path in paths:
+    for i, (path, digest) in enumerate(chunk):
+        errors = len(loader.errors)
         doc = loader.read(path, _FORK_RAWS.get(path))
         record = loader.validate(model, doc.data, doc, ()) if doc is not None else None
-        if record is not None:
-            records.append((str(path), record))
-    return records, loader.errors, phone_rules.parsed_after(known)
+        if record is None:
+            continue
+        if len(loader.errors) == errors:
+            valid.append((_cache_name(path, data_dir), digest, record))
+            indices.append(i)
+        else:
+            others.append((i, record))
+    if pickled:
+        import pickle
+
+        return pickle.dumps(valid, protocol=pickle.HIGHEST_PROTOCOL), indices, others, loader.errors, phone_rules.parsed_after(known)
+    return valid, indices, others, loader.errors, phone_rules.parsed_after(known)
+
+
+def _cache_name(path: Path, data_dir: Path) -> str:
+    """`os.path.relpath(path, data_dir)` for a file inside `data_dir`, without its parsing (thousands of files)."""
+    text, prefix = str(path), str(data_dir)
+    if text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == os.sep and ".." not in text:
+        return text[len(prefix) + 1:]
+    return os.path.relpath(path, data_dir)
 
 
 # labels/: print stock, read by helpsite.printing

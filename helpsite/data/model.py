@@ -12,12 +12,13 @@ import datetime as dt
 import re
 import unicodedata
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
                       WithJsonSchema, field_validator, model_validator)
+from pydantic_core import PydanticUndefined
 
 from helpsite.data import phones as phone_rules
 
@@ -93,13 +94,23 @@ def _check_email(value: str) -> str:
 Email = Annotated[str, AfterValidator(_check_email), Field(json_schema_extra={"format": "email"})]
 
 
+_TIME = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*")
+_TIMES: dict[str, dt.time] = {}  # «10:00» → its time, parsed once (a time is immutable; records share it)
+
+
 def _parse_time(value: object) -> object:
     if isinstance(value, dt.time):
         return value
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*", value)
+        known = _TIMES.get(value)
+        if known is not None:
+            return known
+        m = _TIME.fullmatch(value)
         if m and int(m.group(1)) < 24 and int(m.group(2)) < 60:
-            return dt.time(int(m.group(1)), int(m.group(2)))
+            if len(_TIMES) > 10_000:
+                _TIMES.clear()
+            known = _TIMES[value] = dt.time(int(m.group(1)), int(m.group(2)))
+            return known
     raise ValueError("time")
 
 
@@ -154,6 +165,25 @@ CheckDate = Annotated[dt.date, AfterValidator(_not_in_future)]
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as pydantic's `__getstate__` has it, in one call to `_rebuild` instead of a state
+        dictionary for `__setstate__` per (nested) record: records go from the loader's worker to
+        the build, and into the build cache, ten thousand at a time."""
+        private = self.__pydantic_private__
+        if private:
+            private = {k: v for k, v in private.items() if v is not PydanticUndefined}
+        return _rebuild, (type(self), self.__dict__, self.__pydantic_fields_set__, self.__pydantic_extra__, private)
+
+
+def _rebuild(cls: type[Record], values: dict[str, Any], fields_set: set[str], extra: Any, private: Any) -> Record:
+    """A pickled record back: what pydantic's `__setstate__` sets, on a new instance."""
+    record = cls.__new__(cls)
+    object.__setattr__(record, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(record, "__pydantic_extra__", extra)
+    object.__setattr__(record, "__pydantic_private__", private)
+    object.__setattr__(record, "__dict__", values)
+    return record
 
 
 # ---------------------------------------------------------------- vocabularies (code: English, labels: Russian)

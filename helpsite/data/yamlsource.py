@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,19 +48,37 @@ class LimitExceeded(Exception):
         self.node, self.loc, self.message, self.hint = node, loc, message, hint
 
 
+class _Fallback(Exception):
+    """Raised by `_Composer.values` where `_Composer.convert` would report something or stop at a limit."""
+
+
 _YAML12_BOOLS = {"true", "false"}
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap",
                     "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"}
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 
 
-@dataclass
 class SourceDoc:
-    """One YAML document: its data and where each value stands in the file."""
+    """One YAML document: its data and where each value stands in the file.
 
-    path: Path
-    data: Any
-    lines: dict[Path_, int] = field(default_factory=dict)
+    The map «field path → line» is made when first asked for (an error or a warning names a
+    line): a file that validates, as nearly all do, is read without it. It is made from the same
+    text by the same conversion, so it is the map a reading with lines from the start gives."""
+
+    __slots__ = ("path", "data", "_lines", "_text")
+
+    def __init__(self, path: Path, data: Any, lines: dict[Path_, int] | None = None, text: str | None = None):
+        self.path = path
+        self.data = data
+        self._lines = lines
+        self._text = text  # what `lines` is made from when not given
+
+    @property
+    def lines(self) -> dict[Path_, int]:
+        if self._lines is None:
+            self._lines = _line_map(self.path, self._text or "")
+            self._text = None
+        return self._lines
 
     def line_of(self, loc: Path_) -> int | None:
         """Line (1-based) of the value at `loc`, or of its nearest enclosing value."""
@@ -82,6 +99,11 @@ class _Composer:
         self.text = text
         self.lines: dict[Path_, int] = {}
         self.count = 0  # values converted, «*alias» references counted each time they are expanded
+        # a text within MAX_TEXT_CHARS with no direction mark and no «\» (an escape could write one) has no
+        # value too long or with a direction mark: a value is at most its text; without « #» or «\t#» no
+        # value is cut by a comment (`_comment_cut`)
+        self.plain_text = bool(text) and len(text) <= MAX_TEXT_CHARS and "\\" not in text and not _BIDI.search(text)
+        self.blank_hash = " #" in text or "\t#" in text
 
     def convert(self, node: yaml.Node, loc: Path_, depth: int = 0, key: bool = False) -> Any:
         self.lines.setdefault(loc, node.start_mark.line + 1)
@@ -183,6 +205,81 @@ class _Composer:
             self.errors.append(self._error(node, loc, message, hint))
             return node.value
 
+    def values(self, node: yaml.Node, depth: int = 0, key: bool = False) -> Any:
+        """What `convert(node, …)` gives, without the line map, for a document with nothing to report:
+        the same steps and the same count of values, and `_Fallback` wherever `convert` would report a
+        problem or stop at a limit (the caller then reads the document with `convert`, which says what)."""
+        self.count += 1
+        if self.count > MAX_VALUES or depth > MAX_DEPTH:
+            raise _Fallback
+        if isinstance(node, yaml.MappingNode):
+            if node.tag not in _COLLECTION_TAGS:
+                raise _Fallback
+            result: dict[Any, Any] = {}
+            plain, blank_hash, within = self.plain_text, self.blank_hash, depth < MAX_DEPTH
+            for key_node, value_node in node.value:
+                if key_node.tag == _STR_TAG and type(key_node) is yaml.ScalarNode and self.count < MAX_VALUES and within \
+                        and (plain or len(key_node.value) <= MAX_TEXT_CHARS and not _BIDI.search(key_node.value)):
+                    self.count += 1
+                    name = key_node.value
+                elif key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Fallback
+                else:
+                    name = self.values(key_node, depth + 1, key=True)
+                    if not isinstance(name, (str, int)):
+                        name = str(name)
+                if name in result:
+                    raise _Fallback
+                if value_node.tag == _STR_TAG and type(value_node) is yaml.ScalarNode and self.count < MAX_VALUES and within \
+                        and (plain or len(value_node.value) <= MAX_TEXT_CHARS and not _BIDI.search(value_node.value)) \
+                        and (value_node.style or not blank_hash or not self._comment_cut(value_node)):
+                    self.count += 1  # a text: what `_simple` gives, inline
+                    result[name] = value_node.value
+                    continue
+                simple = self._simple(value_node, depth)
+                if simple is not _NOT_SIMPLE:
+                    self.count += 1
+                    result[name] = simple
+                else:
+                    result[name] = self.values(value_node, depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag not in _COLLECTION_TAGS:
+                raise _Fallback
+            items = []
+            plain, blank_hash, within = self.plain_text, self.blank_hash, depth < MAX_DEPTH
+            for item in node.value:
+                if item.tag == _STR_TAG and type(item) is yaml.ScalarNode and self.count < MAX_VALUES and within \
+                        and (plain or len(item.value) <= MAX_TEXT_CHARS and not _BIDI.search(item.value)) \
+                        and (item.style or not blank_hash or not self._comment_cut(item)):
+                    self.count += 1  # a text: what `_simple` gives, inline
+                    items.append(item.value)
+                    continue
+                simple = self._simple(item, depth)
+                if simple is not _NOT_SIMPLE:
+                    self.count += 1
+                    items.append(simple)
+                else:
+                    items.append(self.values(item, depth + 1))
+            return items
+        if not isinstance(node, yaml.ScalarNode) or len(node.value) > MAX_TEXT_CHARS or _BIDI.search(node.value):
+            raise _Fallback
+        if not node.style:
+            if node.tag == _BOOL_TAG and node.value.lower() not in _YAML12_BOOLS:
+                return node.value
+            if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and _SEXAGESIMAL.match(node.value):
+                return node.value
+            if not key and node.tag == _STR_TAG and self._comment_cut(node):
+                raise _Fallback
+        if node.tag == _STR_TAG:
+            return node.value
+        try:
+            return _CONSTRUCTOR.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value
+            raise _Fallback from None
+
     def _simple(self, node: yaml.Node, depth: int) -> Any:
         """What `convert(node, …, depth + 1)` gives for the most common values — a text or a true/false
         within every limit, with nothing to report — without the call; otherwise `_NOT_SIMPLE`."""
@@ -210,27 +307,59 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _YAML12_BOOL_VALUES = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
 _NOT_SIMPLE = object()
-# libyaml parses ten times faster and keeps line marks; the pure-Python parser is the fallback
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 # the tag of a plain scalar by its text (keys and short values repeat from file to file)
 _RESOLVED: dict[str, str] = {}
+_SAFE_RESOLVER = yaml.resolver.Resolver()  # the safe loader's implicit tags; it has no path resolvers
+# the first characters for which it has a rule (a plain scalar starting otherwise — a letter of a word,
+# mostly — is text), or None if it has a rule for any first character
+_RULED_FIRST: set[str] | None = None if None in _SAFE_RESOLVER.yaml_implicit_resolvers else \
+    set(_SAFE_RESOLVER.yaml_implicit_resolvers)
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[valid-type, misc]
-    """The safe loader, with the tag of each short plain scalar looked up once per text: PyYAML's
-    resolver tries its regular expressions on each of the ~600 000 scalars of 10,000 records.
-    The same answer (the safe loader has no path resolvers: a plain scalar's tag depends on its
-    text alone)."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 64:
+def _resolve(self: Any, kind: Any, value: Any, implicit: Any) -> str:
+    """The safe loader's tag for a node without an explicit one, with the tag of each short plain
+    scalar looked up once per text: PyYAML's resolver tries its regular expressions on each of the
+    ~600 000 scalars of 10,000 records. The same answer: the safe loader has no path resolvers, so a
+    plain scalar's tag depends on its text alone, a quoted one (or one tagged «!») is text, so is a
+    plain one whose first character no rule starts with, and a mapping or a list has the default tag."""
+    if kind is yaml.ScalarNode:
+        if not implicit[0] or _RULED_FIRST is not None and value and value[0] not in _RULED_FIRST:
+            return _STR_TAG
+        if len(value) <= 64:
             tag = _RESOLVED.get(value)
             if tag is None:
                 if len(_RESOLVED) > 100_000:
                     _RESOLVED.clear()
-                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+                tag = _RESOLVED[value] = _SAFE_RESOLVER.resolve(kind, value, implicit)
             return tag
-        return super().resolve(kind, value, implicit)
+        return _SAFE_RESOLVER.resolve(kind, value, implicit)
+    return _MAP_TAG if kind is yaml.MappingNode else _SEQ_TAG
+
+
+def _no_path_resolvers(self: Any, *args: Any) -> None:
+    """`descend_resolver` and `ascend_resolver`, called for every node, only serve path resolvers."""
+
+
+if hasattr(yaml, "CSafeLoader"):
+    class _Loader(yaml.cyaml.CParser):
+        """libyaml's parser and composer (ten times faster than PyYAML's, and they keep line marks) with
+        the safe loader's tags, and neither the constructor nor the resolver state the safe loader makes
+        for each file (`_Composer` makes the values)."""
+
+        resolve = _resolve
+        descend_resolver = _no_path_resolvers
+        ascend_resolver = _no_path_resolvers
+
+    _BASE_LOADER: type = yaml.CSafeLoader
+else:  # the pure-Python parser is the fallback
+    class _Loader(yaml.SafeLoader):  # type: ignore[no-redef]
+        resolve = _resolve
+        descend_resolver = _no_path_resolvers
+        ascend_resolver = _no_path_resolvers
+
+    _BASE_LOADER = yaml.SafeLoader
 
 
 _LOADER = _Loader
@@ -260,11 +389,15 @@ def _realpath(path: str) -> str:
     return os.path.realpath(path)
 
 
-def _real_path(path: Path, real_folder: str | None) -> str:
-    """`os.path.realpath(path)`; given its folder's real path, one `lstat` instead of one per part of the path."""
+def _real_path(path: Path, real_folder: str | None, stats: list[os.stat_result] | None = None) -> str:
+    """`os.path.realpath(path)`; given its folder's real path, one `lstat` instead of one per part of the path
+    (its result appended to `stats`)."""
     if real_folder is not None:
         try:
-            if not stat.S_ISLNK(os.lstat(path).st_mode):
+            link = os.lstat(path)
+            if stats is not None:
+                stats.append(link)
+            if not stat.S_ISLNK(link.st_mode):
                 return os.path.join(real_folder, path.name)
         except OSError:
             pass
@@ -276,18 +409,20 @@ _FILE_KINDS = [(stat.S_ISDIR, "папка"), (stat.S_ISFIFO, "канал (FIFO)"
 
 
 def read_source(path: Path, display: str, errors: list[DataError], root: Path | None = None,
-                real_folder: str | None = None) -> bytes | None:
+                real_folder: str | None = None, stats: list[os.stat_result] | None = None) -> bytes | None:
     """The bytes of a data file, or None with the reason in `errors`.
 
     Only a regular file is read, at most `MAX_FILE_BYTES`, and (given `root`) only one whose real
     place is inside `root`: a symlink out of the project, to /dev/zero or to a FIFO is refused
     without opening it for long (non-blocking open, checked on the open descriptor). `real_folder`:
-    the real path of the file's folder, if the caller has it (one folder of thousands of records)."""
+    the real path of the file's folder, if the caller has it (one folder of thousands of records).
+    `stats`, if given, receives what the reading found out on the way, before reading: the link's
+    `lstat` (given `real_folder`) and the open file's `fstat`."""
     def refuse(message: str, hint: str) -> None:
         errors.append(DataError(file=display, line=None, field="", message=message, hint=hint))
 
     if root is not None:
-        real = _real_path(path, real_folder)
+        real = _real_path(path, real_folder, stats)
         inside = _realpath(str(root))
         if not real.startswith(inside.rstrip(os.sep) + os.sep):
             refuse(f"файл — ссылка на «{real}» вне проекта", "данные сайта берутся только из файлов проекта: "
@@ -303,6 +438,8 @@ def read_source(path: Path, display: str, errors: list[DataError], root: Path | 
         return None
     try:
         info = os.fstat(fd)
+        if stats is not None:
+            stats.append(info)
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "особый файл")
             refuse(f"это не обычный файл, а {kind}", f"в data/ лежат только файлы с данными: удалите «{path.name}»")
@@ -436,6 +573,13 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
         errors.append(DataError(file=display, line=1, field="", message="файл пуст",
                                 hint="заполните файл или удалите его"))
         return None
+    try:  # nearly every file has nothing to report: its values first, without the line map
+        return SourceDoc(path, _Composer(path, errors, display, text).values(node), text=text)
+    except _Fallback:
+        pass
+    finally:  # PyYAML's constructor keeps every node it made (and the node's marks): not across files
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
     composer = _Composer(path, errors, display, text)
     try:
         data = composer.convert(node, ())
@@ -443,10 +587,21 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
         errors.append(DataError(file=display, line=exc.node.start_mark.line + 1, field=_format_loc(exc.loc[:1]),
                                 message=exc.message, hint=exc.hint))
         return None
-    finally:  # PyYAML's constructor keeps every node it made (and the node's marks): not across files
+    finally:
         _CONSTRUCTOR.constructed_objects.clear()
         _CONSTRUCTOR.recursive_objects.clear()
-    return SourceDoc(path=path, data=data, lines=composer.lines)
+    return SourceDoc(path, data, lines=composer.lines)
+
+
+def _line_map(path: Path, text: str) -> dict[Path_, int]:
+    """The map «field path → line» of a document read before without it (`SourceDoc.lines`)."""
+    composer = _Composer(path, [], str(path), text)
+    try:
+        composer.convert(yaml.compose(text, Loader=_LOADER), ())
+    finally:
+        _CONSTRUCTOR.constructed_objects.clear()
+        _CONSTRUCTOR.recursive_objects.clear()
+    return composer.lines
 
 
 # ------------------------------------------------------------------ YAML syntax errors in Russian
