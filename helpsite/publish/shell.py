@@ -217,7 +217,8 @@ def sitemap_with_records(sitemap: str, site_url: str, record_urls: list[str]) ->
     """MkDocs' sitemap without the prototype pages and with every record page."""
     ids = "|".join(re.escape(p.id) for p in PROTOTYPES)
     sitemap = re.sub(r"\s*<url>\s*<loc>[^<]*(?:" + ids + r")[^<]*</loc>.*?</url>", "", sitemap, flags=re.S)
-    entries = "".join(f"\n    <url>\n         <loc>{html.escape(site_url + url)}</loc>\n    </url>" for url in record_urls)
+    # one line a record (MkDocs indents its own entries: 20 bytes more each, 0.2 MB at 10,000 services)
+    entries = "".join(f"\n<url><loc>{html.escape(site_url + url)}</loc></url>" for url in record_urls)
     return sitemap.replace("</urlset>", entries + "\n</urlset>", 1)
 
 
