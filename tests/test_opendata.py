@@ -405,6 +405,18 @@ def test_api_files_match_their_published_schemas(api_build):
     assert helplines[0]["main"] is True and helplines[0]["page_url"].endswith("/helplines/#child-line")
 
 
+def test_api_files_are_what_their_models_write(api_build):
+    """The API files are written from plain dicts by the C JSON encoder: each must validate against its pydantic
+    model (no field missing, none extra, every type right) and be the very bytes the model's own encoder writes."""
+    from helpsite.pages.builder import PageBuilder
+    pages = PageBuilder(api_build.data, NOW)
+    builder = api.ApiBuilder(api_build.data, pages.page_url, pages.site_url)
+    for name, path in api.FILES.items():
+        model = builder.file_model(name)
+        assert model.model_dump_json(by_alias=True).encode("utf-8") + b"\n" == builder.file_bytes(name) == api_build.files[path]
+        assert model.count > 0
+
+
 def test_every_api_field_is_documented(api_build):
     page = next(p.markdown for p in api_build.pages if p.path == "open-data.md")
     for name in api.FILES:
