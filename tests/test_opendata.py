@@ -195,6 +195,29 @@ def test_tabular_package_is_consistent(exported: dict[str, bytes]):
     assert list(exported) == ["open-data/hsds/hsds.zip"]  # one copy of each form: in the archive
 
 
+def test_csv_tables_are_what_csv_writer_writes():
+    """The tables are joined a column at a time: the bytes must stay those of `csv.writer` (minimal quoting,
+    CRLF) with `_cell` applied, whatever a cell holds — commas, quotes, line breaks, formulas, numbers."""
+    from helpsite.outputs.opendata.hsds_export import HsdsExport, _cell
+    export = HsdsExport(load(FIXTURE_DATA), NOW, lambda p: PAGE_URL + p)
+    tricky = ["a,b", 'say "hi"', "two\nlines", "cr\rhere", "=HYPERLINK(1)", "+7 343 500-00-02", "-57.9", "@x", "", "plain",
+              '"', ",", "\r\n", "\tab", "Ёлка, «ёж»"]
+    export.tables["service"].extend({"id": h.hsds_id("service", f"t{i}"), "name": text, "description": text, "minimum_age": i,
+                                     "alert": text} for i, text in enumerate(tricky))
+    export.tables["location"].append({"id": h.hsds_id("location", "t"), "location_type": "physical", "latitude": -1e-05,
+                                      "longitude": 56.5, "description": "x"})
+    for table, (path, columns) in h.TABLES.items():
+        rows = export.tables.get(table, [])
+        if not rows:
+            continue
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([c.name for c in columns])
+        for row in rows:
+            writer.writerow(["" if row.get(c.name) is None else _cell(row[c.name]) for c in columns])
+        assert export.csv_files()[path] == buffer.getvalue().encode("utf-8"), table
+
+
 def test_ids_are_stable_uuids():
     first = _files(FIXTURE_DATA)
     later = hsds_files(load(FIXTURE_DATA), NOW.replace(year=2027), lambda p: PAGE_URL + p)
