@@ -218,6 +218,24 @@ def test_csv_tables_are_what_csv_writer_writes():
         assert export.csv_files()[path] == buffer.getvalue().encode("utf-8"), table
 
 
+def test_nested_json_keeps_text_that_looks_like_a_term():
+    """Each taxonomy term is encoded once and written where an attribute names it: text in a record that looks
+    like that key (in JSON its quotes are escaped) stays text, and every attribute has its term object."""
+    from helpsite.outputs.opendata.hsds_export import HsdsExport
+    data = load(FIXTURE_DATA)
+    sid = next(iter(data.services))
+    tricky = 'x","taxonomy_term":"' + h.term_id("flags", "example") + '"}'
+    data.services[sid] = data.services[sid].model_copy(update={"description": tricky, "name": '"taxonomy_term":"'})
+    export = HsdsExport(data, NOW, lambda p: PAGE_URL + p)
+    services = json.loads(export.nested_json(export.nested_services))
+    first = next(s for s in services if s["id"] == h.hsds_id("service", sid))
+    assert first["description"] == tricky and first["name"] == '"taxonomy_term":"'
+    terms = {row["id"]: row for row in export.tables["taxonomy_term"]}
+    for service in services:
+        for attribute in service["attributes"]:
+            assert attribute["taxonomy_term"] == terms[attribute["taxonomy_term"]["id"]]
+
+
 def test_ids_are_stable_uuids():
     first = _files(FIXTURE_DATA)
     later = hsds_files(load(FIXTURE_DATA), NOW.replace(year=2027), lambda p: PAGE_URL + p)

@@ -12,7 +12,7 @@ them, so they never disagree:
 
 All of them are published once, in one archive, `hsds.zip`: the two forms say the same thing, and
 loose they were 85 MB at 10,000 services (the nested JSON 53 MB, the tables 32 MB, again in the
-zip), zipped ≈ 12 MB. A program that wants one request and no archive reads `/api/services.json`
+zip), zipped ≈ 13 MB. A program that wants one request and no archive reads `/api/services.json`
 (`hsds_id` there is the same UUID).
 
 What HSDS has no field for (categories, audience, anonymous, referral, example, source,
@@ -275,13 +275,6 @@ class HsdsExport:
             out.append(rest)
         out.append("\n")
         return "".join(out).encode("utf-8")
-
-    def services_full(self) -> list[dict[str, Any]]:
-        """Every service in the nested «service_full» shape (the objects `nested_json` writes)."""
-        return json.loads(self.nested_json(self.nested_services))
-
-    def organizations_full(self) -> list[dict[str, Any]]:
-        return json.loads(self.nested_json(self.nested_organizations))
 
     # ------------------------------------------------------------------ tabular
     def csv_files(self) -> dict[str, bytes]:
