@@ -65,7 +65,7 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None and v != ""}
 
 
-_TERM_KEY = '"taxonomy_term":"'  # in compact JSON only a key can be followed by an unescaped «":"»
+_TERM_KEY = b'"taxonomy_term":"'  # in compact JSON only a key can be followed by an unescaped «":"»
 
 
 class HsdsExport:
@@ -265,16 +265,19 @@ class HsdsExport:
         """`items` as compact JSON with each attribute's taxonomy term inside: every term object is encoded once
         and written where an attribute names it (the same bytes as encoding the terms in place, in half the time:
         the terms are nearly half of services.json)."""
-        encoded = {key: json.dumps(term, ensure_ascii=False, separators=(",", ":")) for key, term in self.terms.items()}
-        pieces = json.dumps(items, ensure_ascii=False, separators=(",", ":"), check_circular=False).split(_TERM_KEY)
+        encoded = {key.encode("ascii"): json.dumps(term, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                   for key, term in self.terms.items()}
+        text = json.dumps(items, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
+        pieces = text.split(_TERM_KEY)  # each piece after the first starts with a term's id (36 characters) and «"»
         out = [pieces[0]]
         for piece in pieces[1:]:
-            term, quote, rest = piece.partition('"')
-            out.append('"taxonomy_term":')
-            out.append(encoded[term])  # KeyError: a «taxonomy_term» that is not one of ours — never written silently
-            out.append(rest)
-        out.append("\n")
-        return "".join(out).encode("utf-8")
+            if piece[36:37] != b'"':
+                raise ValueError(f"not a taxonomy term id: {piece[:40]!r}")
+            out.append(b'"taxonomy_term":')
+            out.append(encoded[piece[:36]])  # KeyError: a «taxonomy_term» that is not one of ours — never written silently
+            out.append(piece[37:])
+        out.append(b"\n")
+        return b"".join(out)
 
     # ------------------------------------------------------------------ tabular
     def csv_files(self) -> dict[str, bytes]:
