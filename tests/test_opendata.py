@@ -202,10 +202,11 @@ def test_csv_tables_are_what_csv_writer_writes():
     export = HsdsExport(load(FIXTURE_DATA), NOW, lambda p: PAGE_URL + p)
     tricky = ["a,b", 'say "hi"', "two\nlines", "cr\rhere", "=HYPERLINK(1)", "+7 343 500-00-02", "-57.9", "@x", "", "plain",
               '"', ",", "\r\n", "\tab", "Ёлка, «ёж»"]
-    export.tables["service"].extend({"id": h.hsds_id("service", f"t{i}"), "name": text, "description": text, "minimum_age": i,
-                                     "alert": text} for i, text in enumerate(tricky))
-    export.tables["location"].append({"id": h.hsds_id("location", "t"), "location_type": "physical", "latitude": -1e-05,
-                                      "longitude": 56.5, "description": "x"})
+    for i, text in enumerate(tricky):
+        export.add("service", {"id": h.hsds_id("service", f"t{i}"), "name": text, "description": text, "minimum_age": i,
+                               "alert": text})
+    export.add("location", {"id": h.hsds_id("location", "t"), "location_type": "physical", "latitude": -1e-05,
+                            "longitude": 56.5, "description": "x"}, {"organization_id": h.hsds_id("organization", "t")})
     for table, (path, columns) in h.TABLES.items():
         rows = export.tables.get(table, [])
         if not rows:
@@ -214,7 +215,8 @@ def test_csv_tables_are_what_csv_writer_writes():
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow([c.name for c in columns])
         for row in rows:
-            writer.writerow(["" if row.get(c.name) is None else _cell(row[c.name]) for c in columns])
+            assert len(row) == len(columns)
+            writer.writerow([_cell(value) for value in row])
         assert export.csv_files()[path] == buffer.getvalue().encode("utf-8"), table
 
 
@@ -230,7 +232,7 @@ def test_nested_json_keeps_text_that_looks_like_a_term():
     services = json.loads(export.nested_json(export.nested_services))
     first = next(s for s in services if s["id"] == h.hsds_id("service", sid))
     assert first["description"] == tricky and first["name"] == '"taxonomy_term":"'
-    terms = {row["id"]: row for row in export.tables["taxonomy_term"]}
+    terms = export.terms
     for service in services:
         for attribute in service["attributes"]:
             assert attribute["taxonomy_term"] == terms[attribute["taxonomy_term"]["id"]]

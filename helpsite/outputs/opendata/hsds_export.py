@@ -29,7 +29,6 @@ import json
 import zipfile
 from collections import defaultdict
 from functools import lru_cache
-from itertools import chain, repeat
 from typing import Any, Callable, Iterable
 
 
@@ -68,6 +67,10 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
 _TERM_KEY = b'"taxonomy_term":"'  # in compact JSON only a key can be followed by an unescaped «":"»
 
 
+# table → (its CSV columns' names, as many ""): `map(row.get, *_COLUMNS[table])` is the row's cells
+_COLUMNS = {table: ([c.name for c in columns], [""] * len(columns)) for table, (_, columns) in h.TABLES.items()}
+
+
 class HsdsExport:
     """One walk over the data makes every HSDS row: `tables` (the tabular form: each row with the ids that
     link it) and, from the same row objects, the nested form (`nested_services`, `nested_organizations`:
@@ -81,7 +84,7 @@ class HsdsExport:
         self.tz_hours = minutes / 60 if minutes % 60 else minutes // 60
         sign = "+" if minutes >= 0 else "-"
         self.tz_suffix = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-        self.tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.tables: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # table → its rows, in the CSV's column order
         self.terms: dict[str, dict[str, Any]] = {}  # taxonomy_term rows by id
         self.nested_services: list[dict[str, Any]] = []
         self.nested_organizations: list[dict[str, Any]] = []
@@ -90,14 +93,11 @@ class HsdsExport:
 
     # ------------------------------------------------------------------ tables
     def add(self, table: str, row: dict[str, Any], links: dict[str, str] | None = None) -> dict[str, Any]:
-        """Append `row` (empty fields left out) with its `links` to `table`; the row without the links back."""
+        """Append `row` with its `links` to `table` (as the tuple of its CSV columns: an absent field is "");
+        the row without the links and without its empty fields (None, "") back."""
         row = _clean(row)
-        if links:
-            full = row.copy()
-            full.update(links)
-            self.tables[table].append(full)
-        else:
-            self.tables[table].append(row)
+        full = {**row, **links} if links else row
+        self.tables[table].append(tuple(map(full.get, *_COLUMNS[table])))
         return row
 
     def _build(self) -> None:
@@ -163,9 +163,10 @@ class HsdsExport:
         nested = self.add("address", {"id": h.hsds_id("address", f"{owner}:{ident}"),
                                       "address_1": address.address_1, "city": address.city,
                                       "state_province": address.state_province or self.data.campaign.region,
-                                      "country": "RU", "address_type": "physical"}, {"location_id": location_id})
+                                      "country": "RU", "address_type": "physical", "postal_code": address.postal_code},
+                          {"location_id": location_id})
         # HSDS requires postal_code: an unknown one is an empty string rather than an invented code
-        nested["postal_code"] = self.tables["address"][-1]["postal_code"] = address.postal_code or ""
+        nested["postal_code"] = address.postal_code or ""
         return location_id, {**location, "addresses": [nested]}
 
     def _provenance(self, out: list[dict[str, Any]], kind: str, ident: str, link_id: str, record: m.Provenance) -> None:
@@ -291,18 +292,14 @@ class HsdsExport:
             if not rows:
                 continue
             cells: list[Iterable[str]] = []
-            present = set(chain.from_iterable(rows))  # most columns of a wide table are empty throughout
-            for column in columns:  # an absent field is an empty cell
-                if column.name not in present:
-                    cells.append(repeat("", len(rows)))
-                    continue
-                values = list(map(dict.get, rows, repeat(column.name), repeat("")))
-                if column.format != "uuid":  # UUIDs (ours, or a registry's checked by `hsds_id`) need neither
-                    # `_cell`, only for a number or text a spreadsheet could take for a formula
-                    values = [v if type(v) is str and not v.startswith(FORMULA_START) else _cell(v) for v in values]
+            for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+                # UUIDs (ours, or a registry's checked by `hsds_id`) and empty columns need neither
+                if column.format != "uuid" and values.count("") != len(values):
+                    # `_cell` only for a number or text a spreadsheet could take for a formula
+                    values = tuple([v if type(v) is str and not v.startswith(FORMULA_START) else _cell(v) for v in values])
                     everything = "\0".join(values)
                     if "," in everything or '"' in everything or "\n" in everything or "\r" in everything:
-                        values = [_quoted(v) if "," in v or '"' in v or "\n" in v or "\r" in v else v for v in values]
+                        values = tuple([_quoted(v) if "," in v or '"' in v or "\n" in v or "\r" in v else v for v in values])
                 cells.append(values)
             lines = [",".join(c.name for c in columns), *map(",".join, zip(*cells, strict=True)), ""]
             out[path] = "\r\n".join(lines).encode("utf-8")
