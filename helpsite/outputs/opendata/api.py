@@ -295,16 +295,18 @@ class ApiBuilder:
     def services(self) -> list[dict[str, Any]]:
         from helpsite.pages.site import Site
         data = self.data
+        # what many services share is one object, written wherever it appears (the same bytes)
+        organizations = {org.id: {"id": org.id, "hsds_id": h.hsds_id("organization", org.id), "name": org.name,
+                                  "kind": org.kind.value, "website": org.website} for org in data.organizations.values()}
+        categories = {c.id: {"id": c.id, "name": c.name} for c in data.categories.values()}
         out = []
         for s in data.services.values():
-            org = data.organizations[s.organization_id]
             out.append({
                 "id": s.id, "hsds_id": h.hsds_id("service", s.id), "name": s.name, "alternate_name": s.alternate_name,
                 "status": s.status.value, "status_label": m.SERVICE_STATUS_LABELS[s.status.value],
-                "organization": {"id": org.id, "hsds_id": h.hsds_id("organization", org.id), "name": org.name,
-                                 "kind": org.kind.value, "website": org.website},
+                "organization": organizations[s.organization_id],
                 "description": s.description,
-                "categories": [{"id": c, "name": data.categories[c].name} for c in s.categories],
+                "categories": [categories[c] for c in s.categories],
                 "audience": [a.value for a in s.audience], "audience_labels": [m.AUDIENCE_LABELS[a.value] for a in s.audience],
                 "minimum_age": s.minimum_age, "maximum_age": s.maximum_age, "district": s.district,
                 "location": api_address(s.location) if s.location else None, "phones": [api_phone(p) for p in s.phones],

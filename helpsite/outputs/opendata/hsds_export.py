@@ -37,6 +37,7 @@ from helpsite.data import phones as phone_rules
 from helpsite.data.load import CampaignData
 from helpsite.outputs.opendata.csvcell import FORMULA_START, safe_cell
 from helpsite.outputs.opendata import hsds as h
+from helpsite.pages.site import Site
 
 PREFIX = "open-data/hsds/"
 ZIP = PREFIX + "hsds.zip"  # everything: the nested JSON, datapackage.json and the CSV tables
@@ -88,7 +89,7 @@ class HsdsExport:
         self.terms: dict[str, dict[str, Any]] = {}  # taxonomy_term rows by id
         self.nested_services: list[dict[str, Any]] = []
         self.nested_organizations: list[dict[str, Any]] = []
-        self._organization_rows: dict[str, dict[str, Any]] = {}
+        self._organization_rows: dict[str, dict[str, Any]] = {}  # by our id
         self._build()
 
     # ------------------------------------------------------------------ tables
@@ -181,7 +182,7 @@ class HsdsExport:
         description = org.description or m.ORGANIZATION_KIND_LABELS[org.kind.value].capitalize()
         row = self.add("organization", {"id": oid, "name": org.name, "alternate_name": org.alternate_name,
                                         "description": description, "email": org.email, "website": org.website})
-        self._organization_rows[oid] = row
+        self._organization_rows[org.id] = row
         phones = self._phones("organization", org.id, org.phones, {"organization_id": oid})
         locations = [self._location("organization", org.id, org.address, oid)[1]] if org.address is not None else []
         attributes: list[dict[str, Any]] = []
@@ -195,7 +196,8 @@ class HsdsExport:
 
     def _service(self, s: m.Service) -> None:
         sid = h.hsds_id("service", s.id)
-        oid = h.hsds_id("organization", s.organization_id)
+        organization = self._organization_rows[s.organization_id]
+        oid = organization["id"]
         nested = self.add("service", {
             "id": sid, "organization_id": oid, "name": s.name, "alternate_name": s.alternate_name,
             "description": s.description, "url": s.url, "email": s.email, "status": s.status.value,
@@ -204,11 +206,10 @@ class HsdsExport:
             "maximum_age": s.maximum_age, "assured_date": s.assured_date.isoformat(),
             "alert": h.EXAMPLE_ALERT if s.example else None,
         }).copy()
-        nested["organization"] = self._organization_rows[oid]  # the organization's own fields (its phones etc. are in organizations.json)
+        nested["organization"] = organization  # the organization's own fields (its phones etc. are in organizations.json)
         link = {"service_id": sid}
         urls = []
         if self.page_url is not None:
-            from helpsite.pages.site import Site
             urls.append(self.add("url", {"id": h.hsds_id("url", f"service:{s.id}"), "label": h.PAGE_URL_LABEL,
                                          "url": self.page_url(Site.service(s.id))}, link))
         phones = self._phones("service", s.id, s.phones, link)
