@@ -60,6 +60,16 @@ def _international(written: str) -> str:
     return phone_rules.parse(written).international
 
 
+@lru_cache(maxsize=None)
+def _hhmm(value: dt.time) -> str:  # a few opening times recur in thousands of schedules
+    return f"{value:%H:%M}"
+
+
+@lru_cache(maxsize=None)
+def _byday(days: tuple[m.Weekday, ...]) -> str:
+    return ",".join(d.value.upper() for d in days)
+
+
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
     """The row without its empty fields (a row's values are text or numbers: None and "" are the empty ones)."""
     return {k: v for k, v in row.items() if v is not None and v != ""}
@@ -257,8 +267,8 @@ class HsdsExport:
             return [self.add("schedule", {"id": h.hsds_id("schedule", f"service:{s.id}:0"), **common}, link)]
         return [self.add("schedule", {
             "id": h.hsds_id("schedule", f"service:{s.id}:{i}"), **common, "freq": "WEEKLY",
-            "byday": ",".join(d.value.upper() for d in entry.byday),
-            "opens_at": f"{entry.opens_at:%H:%M}{self.tz_suffix}", "closes_at": f"{entry.closes_at:%H:%M}{self.tz_suffix}",
+            "byday": _byday(tuple(entry.byday)),
+            "opens_at": _hhmm(entry.opens_at) + self.tz_suffix, "closes_at": _hhmm(entry.closes_at) + self.tz_suffix,
             "description": entry.description,
         }, link) for i, entry in enumerate(hours.weekly)]
 
