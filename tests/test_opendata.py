@@ -195,6 +195,49 @@ def test_tabular_package_is_consistent(exported: dict[str, bytes]):
     assert list(exported) == ["open-data/hsds/hsds.zip"]  # one copy of each form: in the archive
 
 
+def test_csv_tables_are_what_csv_writer_writes():
+    """The tables are joined a column at a time: the bytes must stay those of `csv.writer` (minimal quoting,
+    CRLF) with `_cell` applied, whatever a cell holds — commas, quotes, line breaks, formulas, numbers."""
+    from helpsite.outputs.opendata.hsds_export import HsdsExport, _cell
+    export = HsdsExport(load(FIXTURE_DATA), NOW, lambda p: PAGE_URL + p)
+    tricky = ["a,b", 'say "hi"', "two\nlines", "cr\rhere", "=HYPERLINK(1)", "+7 343 500-00-02", "-57.9", "@x", "", "plain",
+              '"', ",", "\r\n", "\tab", "Ёлка, «ёж»"]
+    for i, text in enumerate(tricky):
+        export.add("service", {"id": h.hsds_id("service", f"t{i}"), "name": text, "description": text, "minimum_age": i,
+                               "alert": text})
+    export.add("location", {"id": h.hsds_id("location", "t"), "location_type": "physical", "latitude": -1e-05,
+                            "longitude": 56.5, "description": "x"}, {"organization_id": h.hsds_id("organization", "t")})
+    for table, (path, columns) in h.TABLES.items():
+        rows = export.tables.get(table, [])
+        if not rows:
+            continue
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([c.name for c in columns])
+        for row in rows:
+            assert len(row) == len(columns)
+            writer.writerow([_cell(value) for value in row])
+        assert export.csv_files()[path] == buffer.getvalue().encode("utf-8"), table
+
+
+def test_nested_json_keeps_text_that_looks_like_a_term():
+    """Each taxonomy term is encoded once and written where an attribute names it: text in a record that looks
+    like that key (in JSON its quotes are escaped) stays text, and every attribute has its term object."""
+    from helpsite.outputs.opendata.hsds_export import HsdsExport
+    data = load(FIXTURE_DATA)
+    sid = next(iter(data.services))
+    tricky = 'x","taxonomy_term":"' + h.term_id("flags", "example") + '"}'
+    data.services[sid] = data.services[sid].model_copy(update={"description": tricky, "name": '"taxonomy_term":"'})
+    export = HsdsExport(data, NOW, lambda p: PAGE_URL + p)
+    services = json.loads(export.nested_json(export.nested_services))
+    first = next(s for s in services if s["id"] == h.hsds_id("service", sid))
+    assert first["description"] == tricky and first["name"] == '"taxonomy_term":"'
+    terms = export.terms
+    for service in services:
+        for attribute in service["attributes"]:
+            assert attribute["taxonomy_term"] == terms[attribute["taxonomy_term"]["id"]]
+
+
 def test_ids_are_stable_uuids():
     first = _files(FIXTURE_DATA)
     later = hsds_files(load(FIXTURE_DATA), NOW.replace(year=2027), lambda p: PAGE_URL + p)
@@ -403,6 +446,18 @@ def test_api_files_match_their_published_schemas(api_build):
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:00", events["seminar-1"]["start"])
     helplines = json.loads(files["api/helplines.json"])["items"]
     assert helplines[0]["main"] is True and helplines[0]["page_url"].endswith("/helplines/#child-line")
+
+
+def test_api_files_are_what_their_models_write(api_build):
+    """The API files are written from plain dicts by the C JSON encoder: each must validate against its pydantic
+    model (no field missing, none extra, every type right) and be the very bytes the model's own encoder writes."""
+    from helpsite.pages.builder import PageBuilder
+    pages = PageBuilder(api_build.data, NOW)
+    builder = api.ApiBuilder(api_build.data, pages.page_url, pages.site_url)
+    for name, path in api.FILES.items():
+        model = builder.file_model(name)
+        assert model.model_dump_json(by_alias=True).encode("utf-8") + b"\n" == builder.file_bytes(name) == api_build.files[path]
+        assert model.count > 0
 
 
 def test_every_api_field_is_documented(api_build):

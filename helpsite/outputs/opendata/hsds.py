@@ -24,6 +24,7 @@ SPEC_URL = "https://docs.openreferral.org/en/latest/"
 
 
 _NAMESPACE_BYTES = NAMESPACE.bytes
+_KIND_HASHES: dict[str, "hashlib._Hash"] = {}  # SHA-1 state after namespace + «kind:», copied for each id
 
 
 def hsds_id(kind: str, ident: str) -> str:
@@ -31,9 +32,14 @@ def hsds_id(kind: str, ident: str) -> str:
 
     uuid5 (RFC 4122: SHA-1 of namespace + name, version and variant bits set), written out by hand:
     `uuid.uuid5` builds a UUID object per call, and a large directory needs hundreds of thousands."""
-    if _UUID.match(ident):
+    if len(ident) <= 37 and _UUID.match(ident):  # 36 characters (37 with the newline `$` lets through)
         return ident
-    x = hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{ident}".encode("utf-8")).hexdigest()
+    base = _KIND_HASHES.get(kind)
+    if base is None:
+        base = _KIND_HASHES[kind] = hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:".encode("utf-8"))
+    sha = base.copy()
+    sha.update(ident.encode("utf-8"))
+    x = sha.hexdigest()
     # the version (5) replaces the 13th hex digit; the variant (RFC 4122: 10xx) the top bits of the 17th
     return f"{x[:8]}-{x[8:12]}-5{x[13:16]}-{_VARIANT[x[16]]}{x[17:20]}-{x[20:32]}"
 
