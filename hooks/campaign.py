@@ -15,7 +15,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import TemplateError
 from markupsafe import Markup, escape
@@ -156,13 +156,36 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
     engine.install_log_filter()
     record_frame = os.environ.get("HELPSITE_RECORD_FRAME", "1") != "0"
+    early: list[publish.BackgroundWrite] = []
+
+    def open_data_now(builder) -> None:  # open data needs only the data: written while the pages are rendered
+        if record_frame and not serve:
+            early.append(publish.start_open_data(staging, builder))
+
+    try:
+        return _configure(config, site_dir, staging, lock, problems, theme_context, serve, data_dir, record_frame,
+                          early, open_data_now)
+    except BaseException:
+        for writer in early:  # nothing may write into the staging folder once the build has stopped
+            writer.cancel()
+        raise
+
+
+def _configure(config: MkDocsConfig, site_dir: Path, staging: Path, lock: publish.BuildLock, problems: ProblemCounter,
+               theme_context: dict, serve: bool, data_dir: Path, record_frame: bool,
+               early: list[publish.BackgroundWrite], open_data_now: Callable) -> MkDocsConfig:
+    """The rest of `on_config`: the data loaded and the site's pages made (open data started by
+    `open_data_now` as soon as the data is loaded), the engine's config completed, the build's state kept."""
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
                                 defer_records=record_frame, docs_dir=Path(config.docs_dir),
-                                cache_dir=build_cache_dir(data_dir.parent))
+                                cache_dir=build_cache_dir(data_dir.parent), loaded=open_data_now)
         # stale records, {{ campaign.… }} in docs/*.md, a live campaign's placeholders and examples
         check_content(content, Path(config.docs_dir), log)
     except DataErrors as exc:
+        for writer in early:
+            writer.cancel()
+        early.clear()
         for error in exc.errors:
             log.error(str(error))
         if engine.install_log_filter().serving:  # the browser shows the same messages; the site returns when fixed
@@ -189,8 +212,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                        record_frame=record_frame, html_pages=html_pages,
                                        data_dir=data_dir, serving=serve)
     _LAST[:] = [config.helpsite_state]  # type: ignore[attr-defined]  # on_build_error gets no config
-    if record_frame and not serve:  # open data needs only the data: written while the engine renders its pages
-        config.helpsite_state.early = publish.start_open_data(staging, content)  # type: ignore[attr-defined]
+    config.helpsite_state.early = early.pop() if early else None  # type: ignore[attr-defined]  # the state's from now on
     config.site_dir = str(staging)
     return config
 
@@ -202,6 +224,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         kept = [f for f in files if not f.is_documentation_page()]
         return Files([*kept, File.generated(config, "index.md", content=engine.error_page_markdown(errors, data_dir))])
     state = _state(config)
+    if state.early is not None:  # the engine has emptied the staging folder: open data may be written now
+        state.early.release()
     content = state.content
     docs = check_docs_pages(Path(config.docs_dir))  # front matter and raw HTML of the hand-written pages
     if docs.front_matter:  # MkDocs would show a broken front matter as text and pass

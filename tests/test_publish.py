@@ -511,3 +511,47 @@ def test_record_pages_hardened_in_place_equal_hardened_whole():
             whole = frames["services"].fill(title=f"Служба {page.path[9:-3]} <b>", description="Описание https://x.org",
                                             body=page.html_body, slug=page.path[9:-3], image="https://example.org/og.png")
             assert out[f"services/{page.path[9:-3]}/index.html"] == harden(whole).encode("utf-8")
+
+
+# ---------------------------------------------------------------- open data written beside the engine
+
+def test_background_writer_writes_only_after_release_and_reports_checks(tmp_path):
+    """`atomic.BackgroundWrite` (open data, forked when the data is loaded) makes its files at once
+    but writes nothing before `release()` (the engine empties the staging folder after on_config);
+    `join()` gives the checks made as the files were written; `cancel()` before release leaves nothing."""
+    import time
+
+    from helpsite.publish.atomic import BackgroundWrite
+
+    root = tmp_path / "staging"
+    root.mkdir()
+    writer = BackgroundWrite(root, lambda: iter([("api/a.json", b"{}"), ("open-data/b.zip", b"PK hsshell")]),
+                             lambda path, data: b"hsshell" in data)
+    time.sleep(0.5)  # the child has made its files by now
+    assert list(root.rglob("*")) == []
+    writer.release()
+    assert writer.join() == {"api/a.json": False, "open-data/b.zip": True}
+    assert (root / "api" / "a.json").read_bytes() == b"{}"
+
+    other = tmp_path / "other"
+    other.mkdir()
+    cancelled = BackgroundWrite(other, lambda: iter([("api/a.json", b"{}")]))
+    time.sleep(0.3)
+    cancelled.cancel()
+    time.sleep(0.2)
+    assert list(other.rglob("*")) == []
+
+
+def test_background_writer_raises_what_the_job_raised(tmp_path):
+    import errno
+
+    from helpsite.publish.atomic import BackgroundWrite
+
+    def job():
+        yield "api/a.json", b"{}"
+        raise OSError(errno.ENOSPC, "No space left on device", "api/b.json")
+
+    writer = BackgroundWrite(tmp_path, job)
+    with pytest.raises(OSError) as raised:
+        writer.join()
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename == "api/b.json"

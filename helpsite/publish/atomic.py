@@ -316,16 +316,20 @@ class BackgroundWrite:
     """One job written into the staged site by a forked process while the build goes on — open
     data, which needs only the data, is written while the engine renders its pages on one core.
 
-    `join()` waits for it and returns {path: check(path, bytes)} as `write_jobs` does, or raises
-    what the job raised (an OSError as itself: disk full keeps its message). `cancel()` stops it
-    (a failed build: nothing may write into the staging folder while it is removed). Without fork
-    or with one core, the job runs in `join()`."""
+    The child makes the files at once but writes them only after `release()`: the engine empties
+    its site folder (the staging folder) after `on_config` (MkDocs: «Cleaning site directory»), so
+    the hook releases the writer at `on_files`. `join()` waits for it and returns
+    {path: check(path, bytes)} as `write_jobs` does, or raises what the job raised (an OSError as
+    itself: disk full keeps its message). `cancel()` stops it (a failed build: nothing may write
+    into the staging folder while it is removed). Without fork or with one core, the job runs in
+    `join()`."""
 
     def __init__(self, root: Path, job: Callable[[], Iterable[tuple[str, bytes]]],
                  check: Callable[[str, bytes], bool] | None = None) -> None:
         self.root, self.job, self.check = root, job, check
         self.pid: int | None = None
         self.fd = -1
+        self.go = -1  # written to (one byte) when the child may write
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         if cores < 2 or not hasattr(os, "fork"):
             return
@@ -334,24 +338,29 @@ class BackgroundWrite:
 
         parent = os.getpid()
         read, write = os.pipe()
+        wait, go = os.pipe()
         # what both processes hold is out of both collectors until the child is done: a collection
         # would touch every object's header, and so copy every page of the build, on either side
         gc.freeze()
         try:
             pid = os.fork()
         except OSError:
-            os.close(read)
-            os.close(write)
+            for fd in (read, write, wait, go):
+                os.close(fd)
             gc.unfreeze()
             return
         if pid == 0:  # the child: write, report, and leave without running the parent's clean-up
             code = 0
             try:
                 os.close(read)
+                os.close(go)
                 _worker_init(parent)
                 try:
                     results: dict[str, bool] = {}
-                    write_files(root, _checked(job(), check, results))
+                    files = list(job())
+                    if os.read(wait, 1) != b"1":  # cancelled, or the build ended without releasing it
+                        os._exit(0)
+                    write_files(root, _checked(files, check, results))
                     payload = pickle.dumps((True, results))
                 except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
                     try:
@@ -366,9 +375,18 @@ class BackgroundWrite:
             finally:
                 os._exit(code)
         os.close(write)
-        self.pid, self.fd = pid, read
+        os.close(wait)
+        self.pid, self.fd, self.go = pid, read, go
+
+    def release(self) -> None:
+        """The staging folder is ready (emptied by the engine): the child may write into it."""
+        if self.go >= 0:
+            os.write(self.go, b"1")
+            os.close(self.go)
+            self.go = -1
 
     def join(self) -> dict[str, bool]:
+        self.release()
         if self.pid is None:
             results: dict[str, bool] = {}
             write_files(self.root, _checked(self.job(), self.check, results))
@@ -400,6 +418,9 @@ class BackgroundWrite:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        if self.go >= 0:
+            os.close(self.go)
+            self.go = -1
         os.close(self.fd)
         os.waitpid(self.pid, 0)
         self.pid = None
@@ -465,15 +486,12 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
     return checked
 
 
-def start_open_data(staging: Path, content) -> BackgroundWrite | None:
-    """The open data of a content build whose records are deferred, written into `staging` by a
-    forked process from now on (`complete_site(early=…)` waits for it)."""
+def start_open_data(staging: Path, builder) -> BackgroundWrite:
+    """The open data of the loaded data (`PageBuilder`), written into `staging` by a forked process
+    from now on (`complete_site(early=…)` waits for it)."""
     from helpsite.outputs.opendata import open_data_files
     from helpsite.publish import shell
 
-    builder = content.builder
-    if builder is None:
-        return None
     return BackgroundWrite(staging, lambda: open_data_files(builder).items(), shell.holds_sentinel)
 
 

@@ -7,7 +7,7 @@ import gc
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from helpsite.data.load import CampaignData, load
 from helpsite.outputs.opendata import open_data_files
@@ -65,7 +65,7 @@ class ContentBuild:
 
 def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls: bool = True,
                   site_url: str | None = None, defer_records: bool = False, docs_dir: Path | None = None,
-                  cache_dir: Path | None = None) -> ContentBuild:
+                  cache_dir: Path | None = None, loaded: Callable[[PageBuilder], None] | None = None) -> ContentBuild:
     """Load and validate `data_dir` (raises `DataErrors`), render every generated page and file.
 
     With `defer_records` the record pages (thousands of services and events) are left out of
@@ -73,7 +73,8 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     writes them, on every core (`ContentBuild.builder`).
 
     With `cache_dir` (`buildcache.build_cache_dir`), compiled templates and validated records
-    are kept there for the next build."""
+    are kept there for the next build. `loaded` is called with the page builder as soon as the data
+    is loaded, before any page is rendered (the hook starts writing open data then)."""
     if cache_dir is not None:
         TEMPLATE_CODE.persist_in(cache_dir / "templates")
     gc.unfreeze()  # what an earlier build in this process froze (mkdocs serve) is collectable again
@@ -83,6 +84,8 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     gc.freeze()
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
+    if loaded is not None:
+        loaded(builder)
     files = builder.files() if defer_records else {**builder.files(), **open_data_files(builder)}
     pages = builder.build(records=not defer_records)
     return ContentBuild(data=data, pages=pages, now=now, files=files,
