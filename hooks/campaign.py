@@ -156,36 +156,31 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     data_dir = Path(config.config_file_path).parent / "data"
     engine.install_log_filter()
     record_frame = os.environ.get("HELPSITE_RECORD_FRAME", "1") != "0"
+    # open data needs only the data: a forked process makes it while the pages are rendered
     early: list[publish.BackgroundWrite] = []
-
-    def open_data_now(builder) -> None:  # open data needs only the data: written while the pages are rendered
-        if record_frame and not serve:
-            early.append(publish.start_open_data(staging, builder))
-
+    loaded = (lambda builder: early.append(publish.start_open_data(staging, builder))) if record_frame and not serve \
+        else None
     try:
-        return _configure(config, site_dir, staging, lock, problems, theme_context, serve, data_dir, record_frame,
-                          early, open_data_now)
+        return _configure(config, site_dir, staging, lock, problems, theme_context, serve, data_dir, record_frame, loaded,
+                          early)
     except BaseException:
-        for writer in early:  # nothing may write into the staging folder once the build has stopped
+        for writer in early:  # never released (on_files): it has written nothing; it stops now
             writer.cancel()
         raise
 
 
 def _configure(config: MkDocsConfig, site_dir: Path, staging: Path, lock: publish.BuildLock, problems: ProblemCounter,
-               theme_context: dict, serve: bool, data_dir: Path, record_frame: bool,
-               early: list[publish.BackgroundWrite], open_data_now: Callable) -> MkDocsConfig:
-    """The rest of `on_config`: the data loaded and the site's pages made (open data started by
-    `open_data_now` as soon as the data is loaded), the engine's config completed, the build's state kept."""
+               theme_context: dict, serve: bool, data_dir: Path, record_frame: bool, loaded: Callable | None,
+               early: list[publish.BackgroundWrite]) -> MkDocsConfig:
+    """The rest of `on_config`: the data loaded (then `loaded(builder)`: open data starts into `early`) and the
+    site's pages made, the engine's config completed, the build's state kept (it takes over `early`)."""
     try:
         content = build_content(data_dir, directory_urls=config.use_directory_urls, site_url=config.site_url or None,
                                 defer_records=record_frame, docs_dir=Path(config.docs_dir),
-                                cache_dir=build_cache_dir(data_dir.parent), loaded=open_data_now)
+                                cache_dir=build_cache_dir(data_dir.parent), loaded=loaded)
         # stale records, {{ campaign.… }} in docs/*.md, a live campaign's placeholders and examples
         check_content(content, Path(config.docs_dir), log)
     except DataErrors as exc:
-        for writer in early:
-            writer.cancel()
-        early.clear()
         for error in exc.errors:
             log.error(str(error))
         if engine.install_log_filter().serving:  # the browser shows the same messages; the site returns when fixed

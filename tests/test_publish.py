@@ -555,3 +555,25 @@ def test_background_writer_raises_what_the_job_raised(tmp_path):
     with pytest.raises(OSError) as raised:
         writer.join()
     assert raised.value.errno == errno.ENOSPC and raised.value.filename == "api/b.json"
+
+
+def test_a_data_error_after_open_data_started_leaves_no_writer(tmp_path):
+    """Open data is forked as soon as the data is loaded; an error found after that (an unknown
+    `{{ campaign.… }}` in a hand-written page) fails the build with its Russian message, stops
+    the forked writer (no process of the build is left) and publishes nothing."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nТелефон: {{ campaign.no_such_field }}\n", encoding="utf-8")
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    with pytest.raises(Abort, match="Данные не прошли проверку"):
+        build(config)
+    children = [child for task in Path("/proc/self/task").iterdir()
+                for child in (task / "children").read_text().split()] if Path("/proc/self/task").exists() else []
+    assert children == []
+    assert not (project / "site").exists()
+    assert_clean(project)

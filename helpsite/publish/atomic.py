@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
+import gc
 import gzip
 import os
 import shutil
@@ -282,20 +283,19 @@ def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]
     With `check`, each file's bytes are also checked as they are written (in the process that has
     them): {path: check(path, bytes)} of every file written."""
     results: dict[str, bool] = {}
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8, len(jobs))
+    workers = min(_cores(), 8, len(jobs))
     if workers < 2 or not hasattr(os, "fork"):
         for job in jobs:
             write_files(root, _checked(job(), check, results))
         return results
     import multiprocessing
 
-    import gc
-
     context = multiprocessing.get_context("fork")
     _JOBS[:], _JOB_ROOT[:], _JOB_CHECK[:] = jobs, [root], [check] if check is not None else []
     _JOB_NEXT[:] = [context.Value("i", 0)]
-    frozen = gc.get_freeze_count() > 0  # by a `BackgroundWrite` still running: it unfreezes when done
-    gc.freeze()  # the workers' collections do not scan (and so copy, page by page) the build they inherit
+    # the workers' collections do not scan (and so copy, page by page) the build they inherit; what is
+    # frozen stays so until the next build starts (`build.build_content`)
+    gc.freeze()
     try:
         with context.Pool(workers - 1, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             pending = pool.map_async(_run_jobs, range(workers - 1))
@@ -303,8 +303,6 @@ def write_jobs(root: Path, jobs: list[Callable[[], Iterable[tuple[str, bytes]]]]
             for checked in pending.get():
                 results.update(checked)
     finally:
-        if not frozen:
-            gc.unfreeze()
         _JOBS.clear()
         _JOB_ROOT.clear()
         _JOB_CHECK.clear()
@@ -330,16 +328,14 @@ class BackgroundWrite:
         self.pid: int | None = None
         self.fd = -1
         self.go = -1  # written to (one byte) when the child may write
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        if cores < 2 or not hasattr(os, "fork"):
+        if _cores() < 2 or not hasattr(os, "fork"):
             return
-        import gc
         import pickle
 
         parent = os.getpid()
         read, write = os.pipe()
         wait, go = os.pipe()
-        # what both processes hold is out of both collectors until the child is done: a collection
+        # what both processes hold is out of both collectors (until the next build starts): a collection
         # would touch every object's header, and so copy every page of the build, on either side
         gc.freeze()
         try:
@@ -347,7 +343,6 @@ class BackgroundWrite:
         except OSError:
             for fd in (read, write, wait, go):
                 os.close(fd)
-            gc.unfreeze()
             return
         if pid == 0:  # the child: write, report, and leave without running the parent's clean-up
             code = 0
@@ -401,7 +396,6 @@ class BackgroundWrite:
             os.close(self.fd)
             _, status = os.waitpid(self.pid, 0)
             self.pid = None
-            _unfreeze()
         if not chunks:
             raise RuntimeError(f"фоновая запись в {self.root} прервалась (код {status})")
         done, value = pickle.loads(b"".join(chunks))
@@ -424,13 +418,11 @@ class BackgroundWrite:
         os.close(self.fd)
         os.waitpid(self.pid, 0)
         self.pid = None
-        _unfreeze()
 
 
-def _unfreeze() -> None:
-    import gc
-
-    gc.unfreeze()
+def _cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
 def discard(staging: Path) -> None:

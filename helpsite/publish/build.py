@@ -80,7 +80,8 @@ def build_content(data_dir: Path, now: dt.datetime | None = None, directory_urls
     gc.unfreeze()  # what an earlier build in this process froze (mkdocs serve) is collectable again
     data = load(data_dir, cache_dir)
     # the model lives as long as the build: the collector's full passes need not scan it again and again
-    # (several percent of a large build); unfrozen by the parallel writers (publish.atomic) or the next build
+    # (several percent of a large build); unfrozen by the next build (the forked writers of publish.atomic
+    # freeze what was made since, before they fork)
     gc.freeze()
     now = now or dt.datetime.now(data.campaign.tz)
     builder = PageBuilder(data, now, directory_urls, site_url)
