@@ -449,7 +449,7 @@ def test_api_files_match_their_published_schemas(api_build):
 
 
 def test_api_files_are_what_their_models_write(api_build):
-    """The API files are written from plain dicts by the C JSON encoder: each must validate against its pydantic
+    """The API files are written from plain dicts by pydantic's JSON encoder (`to_json`): each must validate against its pydantic
     model (no field missing, none extra, every type right) and be the very bytes the model's own encoder writes."""
     from helpsite.pages.builder import PageBuilder
     pages = PageBuilder(api_build.data, NOW)

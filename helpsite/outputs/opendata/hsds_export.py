@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import zipfile
 from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
+from pydantic_core import to_json
 
 from helpsite.data import model as m
 from helpsite.data import phones as phone_rules
@@ -73,9 +73,6 @@ def _byday(days: tuple[m.Weekday, ...]) -> str:
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
     """The row without its empty fields (a row's values are text or numbers: None and "" are the empty ones)."""
     return {k: v for k, v in row.items() if v is not None and v != ""}
-
-
-_TERM_KEY = b'"taxonomy_term":"'  # in compact JSON only a key can be followed by an unescaped «":"»
 
 
 # table → (its CSV columns' names, as many ""): `map(row.get, *_COLUMNS[table])` is the row's cells
@@ -137,15 +134,15 @@ class HsdsExport:
 
     def _attribute(self, out: list[dict[str, Any]], owner_kind: str, owner_ident: str, link_id: str, taxonomy: str,
                    code: str, value: str | None = None) -> None:
-        """An attribute row; nested, its term goes inside (by id here: `nested_json` writes the term's object;
-        the term names its taxonomy, `taxonomy_detail` is left to taxonomies.csv: repeated in every attribute
+        """An attribute row; nested, its term goes inside (the one term row, shared by every attribute that names
+        it; the term names its taxonomy, `taxonomy_detail` is left to taxonomies.csv: repeated in every attribute
         it would be most of the file)."""
         term = h.term_id(taxonomy, code)
         row = self.add("attribute", {"id": h.hsds_id("attribute", f"{owner_kind}:{owner_ident}:{taxonomy}/{code}"),
                                      "link_type": h.LINK_TYPES[taxonomy], "link_entity": owner_kind, "value": value},
                        {"link_id": link_id, "taxonomy_term_id": term})
         row = row.copy()
-        row["taxonomy_term"] = term
+        row["taxonomy_term"] = self.terms[term]  # KeyError: a term that is not one of ours — never written silently
         out.append(row)
 
     def _phones(self, owner: str, ident: str, phones: list[m.Phone], fk: dict[str, str]) -> list[dict[str, Any]]:
@@ -274,22 +271,8 @@ class HsdsExport:
 
     # ------------------------------------------------------------------ nested JSON
     def nested_json(self, items: list[dict[str, Any]]) -> bytes:
-        """`items` as compact JSON with each attribute's taxonomy term inside: every term object is encoded once
-        and written where an attribute names it (the same bytes as encoding the terms in place, in half the time:
-        the terms are nearly half of services.json)."""
-        encoded = {key.encode("ascii"): json.dumps(term, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-                   for key, term in self.terms.items()}
-        text = json.dumps(items, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
-        pieces = text.split(_TERM_KEY)  # each piece after the first starts with a term's id (36 characters) and «"»
-        out = [pieces[0]]
-        for piece in pieces[1:]:
-            if piece[36:37] != b'"':
-                raise ValueError(f"not a taxonomy term id: {piece[:40]!r}")
-            out.append(b'"taxonomy_term":')
-            out.append(encoded[piece[:36]])  # KeyError: a «taxonomy_term» that is not one of ours — never written silently
-            out.append(piece[37:])
-        out.append(b"\n")
-        return b"".join(out)
+        """`items` as compact UTF-8 JSON, each attribute with its taxonomy term inside (see `_json`)."""
+        return _json(items)
 
     # ------------------------------------------------------------------ tabular
     def csv_files(self) -> dict[str, bytes]:
@@ -365,9 +348,11 @@ def _cell(value: Any) -> str:
 
 
 def _json(value: Any) -> bytes:
-    """Compact UTF-8 JSON: the C encoder (an indent would switch to the pure-Python one, ~10× slower)."""
-    # no check for cycles (the tables are trees; their shared term rows are not cycles): the same bytes, faster
-    return (json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n").encode("utf-8")
+    """Compact UTF-8 JSON and a line break, by pydantic's (Rust) encoder: 2–3× faster than `json.dumps` and the
+    same bytes (`json.dumps(value, ensure_ascii=False, separators=(",", ":"))`), but for a float 0 < |x| < 1e-4,
+    written «0.00001» or «1e-7» rather than «1e-05» or «1e-07» (the same number). Shared objects (a term row in
+    thousands of attributes) are written in full each time; no cycles: the rows are trees."""
+    return to_json(value) + b"\n"
 
 
 def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None) -> dict[str, bytes]:
