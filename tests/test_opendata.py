@@ -220,6 +220,34 @@ def test_csv_tables_are_what_csv_writer_writes():
         assert export.csv_files()[path] == buffer.getvalue().encode("utf-8"), table
 
 
+def test_zip_has_zipfiles_headers_and_the_same_files(monkeypatch, tmp_path: Path):
+    """hsds.zip is written by hand (one deflate call per entry, by ISA-L): with zlib's deflate in its place the
+    archive is byte for byte what `zipfile.writestr` writes; as published, every file comes back the same
+    (Python's zipfile, and `unzip -t` where it is installed)."""
+    import zlib
+    from helpsite.outputs.opendata import hsds_export as he
+    entries = [("services.json", b'{"a":"\xd0\xb1"}\n' * 5000, 3), ("empty.csv", b"", 1), ("t.csv", bytes(range(256)) * 300, 1)]
+    published = he.zip_archive(entries)
+    with zipfile.ZipFile(io.BytesIO(published)) as archive:
+        assert archive.testzip() is None
+        assert [(i.filename, archive.read(i)) for i in archive.infolist()] == [(n, c) for n, c, _ in entries]
+    if shutil.which("unzip"):
+        (tmp_path / "hsds.zip").write_bytes(published)
+        subprocess.run(["unzip", "-tq", str(tmp_path / "hsds.zip")], check=True, capture_output=True)
+
+    def deflate(content: bytes, level: int, wbits: int) -> bytes:
+        packer = zlib.compressobj(level, zlib.DEFLATED, wbits)
+        return packer.compress(content) + packer.flush()
+    monkeypatch.setattr(he.isal_zlib, "compress", deflate)
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as archive:
+        for name, content, level in entries:
+            info = zipfile.ZipInfo(name, he._ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content, zipfile.ZIP_DEFLATED, level)
+    assert he.zip_archive(entries) == expected.getvalue()
+
+
 def test_nested_json_keeps_text_that_looks_like_a_term():
     """Each taxonomy term is encoded once and written where an attribute names it: text in a record that looks
     like that key (in JSON its quotes are escaped) stays text, and every attribute has its term object."""
