@@ -300,6 +300,16 @@ class ApiBuilder:
         organizations = {org.id: {"id": org.id, "hsds_id": h.hsds_id("organization", org.id), "name": org.name,
                                   "kind": org.kind.value, "website": org.website} for org in data.organizations.values()}
         categories = {c.id: {"id": c.id, "name": c.name} for c in data.categories.values()}
+        shared_hours: dict[tuple, dict[str, Any]] = {}  # a few schedules recur in thousands of services
+
+        def hours(value: m.Hours) -> dict[str, Any]:
+            key = (value.always_open, value.description,
+                   tuple([(tuple(e.byday), e.opens_at, e.closes_at, e.description) for e in value.weekly]))
+            made = shared_hours.get(key)
+            if made is None:
+                made = shared_hours[key] = api_hours(value)
+            return made
+
         out = []
         for s in data.services.values():
             out.append({
@@ -311,7 +321,7 @@ class ApiBuilder:
                 "audience": [a.value for a in s.audience], "audience_labels": [m.AUDIENCE_LABELS[a.value] for a in s.audience],
                 "minimum_age": s.minimum_age, "maximum_age": s.maximum_age, "district": s.district,
                 "location": api_address(s.location) if s.location else None, "phones": [api_phone(p) for p in s.phones],
-                "email": s.email, "url": s.url, "hours": api_hours(s.hours) if s.hours else None, "free": s.free,
+                "email": s.email, "url": s.url, "hours": hours(s.hours) if s.hours else None, "free": s.free,
                 "fees_description": s.fees_description, "anonymous": s.anonymous, "referral_required": s.referral_required,
                 "application_process": s.application_process, "required_documents": list(s.required_documents),
                 "eligibility_description": s.eligibility_description, "assured_date": s.assured_date.isoformat(),
