@@ -503,8 +503,11 @@ def test_record_pages_hardened_in_place_equal_hardened_whole():
 
     bodies = ['<h1 id="a">Служба</h1><p><a href="https://example.org/a">сайт</a> <a href="//x.org" rel="me">x</a></p>',
               '<h1 id="b">Б</h1><script type="application/ld+json">{"a": "</p>"}</script><a href="https://y.org">y</a>',
-              '<h1 id="c">В</h1><p>текст <a href="http://z.org"', '<h1 id="d">Г</h1><SCRIPT>var t=1</SCRIPT>']
+              '<h1 id="c">В</h1><p>текст <a href="http://z.org"', '<h1 id="d">Г</h1><SCRIPT>var t=1</SCRIPT>',
+              '<h1 id="e">Д</h1><p>«ещё» <a href="https://example.org/e">сайт</a> &amp; 😀</p>']  # after the compared first: fill_encoded
     pages = [Page(f"s{i}", body) for i, body in enumerate(bodies)]
+    values = dict(title="Служба <b> & «x»", description="Описание", body=bodies[4], slug="s4", image="https://e.org/ё.png")
+    assert frame.fill_encoded(**values) == frame.fill(**values).encode("utf-8")
     for frames in ({"services": frame}, {"services": inside_link}):
         out = dict(shell.record_pages_output(pages, frames, Site(True), harden))
         for page in pages:
