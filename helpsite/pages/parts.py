@@ -84,18 +84,25 @@ class Pieces:
 
     def __init__(self, resolve: Callable[[str], tuple[str, Any]]) -> None:
         self._resolve = resolve
+        self._contacts: dict[tuple[str, str], Markup] = {}  # (reference, link) → contact, for this build's data
 
     def contact(self, ref: str, link: Link) -> Markup:
         """A helpline with all its numbers, or a service or an organisation with its first number;
-        a helpline or a service is a link to its page."""
+        a helpline or a service is a link to its page. Made once for each link to it (every service
+        page shows the campaign's main helpline: the same link from every page of the folder)."""
         kind, item = self._resolve(ref)
+        href = link(Site.HELPLINES, item.id) if kind == "helpline" else link(Site.service(item.id)) if kind == "service" else ""
+        made = self._contacts.get((ref, href))
+        if made is not None:
+            return made
         if kind == "helpline":
             numbers = ", ".join([phone(number, item.example) for number in item.phones])
-            inner = f'<a href="{escape(link(Site.HELPLINES, item.id))}">{escape(item.name)}</a>: {numbers}'
+            inner = f'<a href="{escape(href)}">{escape(item.name)}</a>: {numbers}'
         else:
             first = "".join([f": {phone(number, item.example)}" for number in item.phones[:1]])
             if kind == "service":
-                inner = f'<a href="{escape(link(Site.service(item.id)))}">{escape(item.name)}</a>{first}'
+                inner = f'<a href="{escape(href)}">{escape(item.name)}</a>{first}'
             else:
                 inner = f"{escape(item.name)}{first}"
-        return Markup(f'<span class="hs-contact">{inner}</span>')
+        made = self._contacts[(ref, href)] = Markup(f'<span class="hs-contact">{inner}</span>')
+        return made
