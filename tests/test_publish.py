@@ -584,3 +584,24 @@ def test_a_data_error_after_open_data_started_leaves_no_writer(tmp_path):
     assert children() - before == set()
     assert not (project / "site").exists()
     assert_clean(project)
+
+
+def test_front_matter_strings_read_as_json_reads_them():
+    """`shell._json_string` (the front matter's values of a record page, read without the JSON
+    decoder where there is nothing to decode) gives what `json.loads` gives, or fails as it does."""
+    import json
+    from helpsite.pages.builder import front_matter_string
+    from helpsite.publish import shell
+
+    texts = ["Служба «Доверие» <b> & x", 'с "кавычками"', "back\\slash", "таб\tи\x01", "\xa0пробел\u2028", "😀", ""]
+    raws = [str(front_matter_string(t)) for t in texts] + [json.dumps(t) for t in texts] + ['"a" "b"', '"\t"', '"x\\"']
+    for raw in raws:
+        try:
+            expected: object = json.loads(raw)
+        except ValueError as exc:
+            expected = type(exc)
+        try:
+            got: object = shell._json_string(raw)
+        except ValueError as exc:
+            got = type(exc)
+        assert got == expected, raw

@@ -144,8 +144,17 @@ def front_image(front_matter: str) -> str:
 
 def _front(front_matter: str) -> tuple[str, str, str]:
     """`front_values` and `front_image` from one reading of the front matter."""
-    values = {key: json.loads(raw) for key, raw in _FRONT_VALUE.findall(front_matter)}
+    values = {key: _json_string(raw) for key, raw in _FRONT_VALUE.findall(front_matter)}
     return tuple(html.unescape(values.get(key, "")) for key in ("title", "description", "og_image"))  # type: ignore[return-value]
+
+
+def _json_string(raw: str) -> str:
+    """`json.loads(raw)` of a quoted JSON string; one with nothing to decode (no backslash, no quote,
+    no control character — a record's title as `front_matter_string` writes it) is its inside."""
+    inner = raw[1:-1]
+    if "\\" in inner or '"' in inner or not inner.isprintable():
+        return json.loads(raw)
+    return inner
 
 
 Renderer = Callable[[object], str]  # a record page (GeneratedPage) → the whole HTML page
