@@ -503,8 +503,11 @@ def test_record_pages_hardened_in_place_equal_hardened_whole():
 
     bodies = ['<h1 id="a">Служба</h1><p><a href="https://example.org/a">сайт</a> <a href="//x.org" rel="me">x</a></p>',
               '<h1 id="b">Б</h1><script type="application/ld+json">{"a": "</p>"}</script><a href="https://y.org">y</a>',
-              '<h1 id="c">В</h1><p>текст <a href="http://z.org"', '<h1 id="d">Г</h1><SCRIPT>var t=1</SCRIPT>']
+              '<h1 id="c">В</h1><p>текст <a href="http://z.org"', '<h1 id="d">Г</h1><SCRIPT>var t=1</SCRIPT>',
+              '<h1 id="e">Д</h1><p>«ещё» <a href="https://example.org/e">сайт</a> &amp; 😀</p>']  # after the compared first: fill_encoded
     pages = [Page(f"s{i}", body) for i, body in enumerate(bodies)]
+    values = dict(title="Служба <b> & «x»", description="Описание", body=bodies[4], slug="s4", image="https://e.org/ё.png")
+    assert frame.fill_encoded(**values) == frame.fill(**values).encode("utf-8")
     for frames in ({"services": frame}, {"services": inside_link}):
         out = dict(shell.record_pages_output(pages, frames, Site(True), harden))
         for page in pages:
@@ -581,3 +584,24 @@ def test_a_data_error_after_open_data_started_leaves_no_writer(tmp_path):
     assert children() - before == set()
     assert not (project / "site").exists()
     assert_clean(project)
+
+
+def test_front_matter_strings_read_as_json_reads_them():
+    """`shell._json_string` (the front matter's values of a record page, read without the JSON
+    decoder where there is nothing to decode) gives what `json.loads` gives, or fails as it does."""
+    import json
+    from helpsite.pages.builder import front_matter_string
+    from helpsite.publish import shell
+
+    texts = ["Служба «Доверие» <b> & x", 'с "кавычками"', "back\\slash", "таб\tи\x01", "\xa0пробел\u2028", "😀", ""]
+    raws = [str(front_matter_string(t)) for t in texts] + [json.dumps(t) for t in texts] + ['"a" "b"', '"\t"', '"x\\"']
+    for raw in raws:
+        try:
+            expected: object = json.loads(raw)
+        except ValueError as exc:
+            expected = type(exc)
+        try:
+            got: object = shell._json_string(raw)
+        except ValueError as exc:
+            got = type(exc)
+        assert got == expected, raw

@@ -4,8 +4,9 @@ Each builder returns `GeneratedPage(path, markdown)`; the MkDocs hook adds them 
 files so Material renders, searches and navigates them like hand-written pages. Text from
 the data is escaped: `|md` for Markdown contexts (headings), autoescape in HTML blocks.
 
-Where is a helpline rendered? `templates/_parts.j2` → macro `phone_links`, used by
-`helplines.md.j2` (the helplines page) and `index.md.j2` (the home page).
+Where is a helpline rendered? `parts.py` → `phone_links` (Python; templates call it as
+`parts.phone_links` through `templates/_parts.j2`), used by `helplines.md.j2` (the helplines
+page), `index.md.j2` (the home page) and `service.html.j2` (a service's page).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from markupsafe import Markup
 
 from helpsite.outputs import calendar as ics
 from helpsite.pages import directory
+from helpsite.pages.parts import Pieces
 from helpsite.data import model as m
 from helpsite.data.buildcache import write_atomic
 from helpsite.pages.charts import bar_chart, number_ru, value_ru
@@ -190,7 +192,7 @@ class PageBuilder:
         self.env.globals.update(
             data=data, campaign=data.campaign, site=self.site, now=self.now,
             period_ru=period_ru, plural=plural_ru, event_times=self.event_times,
-            activity_status=self.activity_status, resolve=data.resolve,
+            activity_status=self.activity_status, resolve=data.resolve, pieces=Pieces(data.resolve),
             AUDIENCE=m.AUDIENCE_LABELS, ORG_KIND=m.ORGANIZATION_KIND_LABELS, SERVICE_STATUS=m.SERVICE_STATUS_LABELS,
             ALGO_AUDIENCE=m.ALGORITHM_AUDIENCE_LABELS, EVENT_TYPE=m.EVENT_TYPE_LABELS,
             EVENT_STATUS=m.EVENT_STATUS_LABELS, ACTIVITY_STATUS=m.ACTIVITY_STATUS_LABELS, CHANNEL=m.CHANNEL_LABELS,

@@ -37,6 +37,18 @@ def time_ru(value: dt.time) -> str:
 
 
 def byday_ru(days: Iterable[m.Weekday]) -> str:
+    """«пн–пт», «пн, ср, пт»: the same few lists of days on thousands of services, each worded once."""
+    key = tuple(days)
+    text = _BYDAY_TEXT.get(key)
+    if text is None:
+        text = _BYDAY_TEXT[key] = _byday_text(key)
+    return text
+
+
+_BYDAY_TEXT: dict[tuple[m.Weekday, ...], str] = {}
+
+
+def _byday_text(days: Iterable[m.Weekday]) -> str:
     codes = [d.value for d in days]
     order = list(m.WEEKDAY_LABELS)
     idx = sorted(order.index(c) for c in codes)
