@@ -536,3 +536,28 @@ def test_a_number_written_with_8_parses_as_phonenumbers_parses_it():
     assert len({result for result in full if isinstance(result, str)}) >= 2  # invalid numbers too
     for number, got, expected in zip(numbers, fast, full, strict=True):
         assert got == expected, number
+
+
+def test_the_readers_whole_text_checks_find_what_the_searches_they_replace_find():
+    """`_Composer`'s per-file checks: «« #» or tab-#» (`_blank_hash`) and «any direction mark» by
+    single-character searches give what `" #" in text or "\\t#" in text` and `_BIDI.search(text)` give;
+    a number of digits, blanks and «-+()» only, which skips the extension pattern, has none to split off."""
+    import random
+
+    from helpsite.data import phones, yamlsource
+
+    rng = random.Random(18)
+    pieces = ["#", " #", "\t#", "\n#", "# ", "a", "я", " ", "\t", "\n", "'#'", *yamlsource.BIDI_CONTROLS, "\\"]
+    texts = ["", "#", " #", "\t#", "#\t", "# #", "##", "a#", "\n#", "x \t#"] + \
+        ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    for text in texts:
+        composer = yamlsource._Composer(Path("x.yml"), [], "x.yml", text)
+        assert composer.blank_hash == (" #" in text or "\t#" in text), repr(text)
+        assert composer.plain_text == (bool(text) and len(text) <= yamlsource.MAX_TEXT_CHARS and "\\" not in text
+                                       and not yamlsource._BIDI.search(text)), repr(text)
+    marks = ["8", "0", "9", " ", "-", "+", "(", ")", "\t", "٣", "x", "доб.", "ext", "вн", ",", ".", "№"]
+    for _ in range(5000):
+        number = "".join(rng.choice(marks) for _ in range(rng.randint(1, 14)))
+        if phones._PHONE_CHARS.fullmatch(number.strip()):
+            assert phones.split_extension(number)[1] == "", number
+    assert phones.split_extension("8 (3435) 12-34-56 доб. 5")[1] == "5"

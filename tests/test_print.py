@@ -861,3 +861,28 @@ def test_service_descriptions_end_at_a_sentence_or_a_word():
     cut = _first_sentence(long)
     assert cut.endswith("…") and len(cut) <= 150
     assert long.startswith(cut[:-1]) and long[len(cut) - 1] == " "  # the cut falls between words
+
+
+def test_a_build_with_every_print_file_in_the_cache_does_not_import_platypus(data, tmp_path):
+    """reportlab's platypus (≈ 0.04 s of every build) is imported only when a page-sized PDF is made:
+    not by what the MkDocs hooks import, nor by a print set whose files all come from the cache."""
+    import os
+
+    cache = tmp_path / "cache"
+    assert build_print_set(data, DATA, cache, NOW).rendered > 0
+    script = (
+        "import sys, datetime as dt\n"
+        "import hooks.campaign\n"
+        "assert not [m for m in sys.modules if m.startswith('reportlab.platypus')], 'hooks'\n"
+        "from helpsite.data.load import load\n"
+        "from helpsite.outputs.printing.siteset import build_print_set\n"
+        f"now = dt.datetime.fromisoformat({NOW.isoformat()!r})\n"
+        f"printed = build_print_set(load({str(DATA)!r}), __import__('pathlib').Path({str(DATA)!r}), "
+        f"__import__('pathlib').Path({str(cache)!r}), now)\n"
+        "assert printed.rendered == 0, printed.rendered\n"
+        "print(sorted(m for m in sys.modules if m.startswith('reportlab.platypus')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -366,7 +366,8 @@ def _misplaced_error(origin: Origin, doc: SourceDoc, where: tuple, belongs: tupl
 class _Loader:
     def __init__(self, data_dir: Path, cache_dir: Path | None = None):
         self.data_dir = data_dir
-        project = str(data_dir.parent)
+        self.root = data_dir.parent  # the project (a Path's parent is a new Path each time it is asked for: once)
+        project = str(self.root)
         self._project_prefix = project if project.endswith(os.sep) else project + os.sep
         self.cache_dir = cache_dir  # validated records of earlier builds (RecordCache), if given
         self.errors: list[DataError] = []
@@ -380,7 +381,7 @@ class _Loader:
         if text.startswith(self._project_prefix):  # what relative_to gives, without its parsing (thousands of files)
             return text[len(self._project_prefix):]
         try:
-            return str(path.relative_to(self.data_dir.parent))
+            return str(path.relative_to(self.root))
         except ValueError:
             return text
 
@@ -411,7 +412,7 @@ class _Loader:
             return None
 
     def read(self, path: Path, raw: bytes | None = None) -> SourceDoc | None:
-        return read_yaml(path, self.display(path), self.errors, root=self.data_dir.parent, raw=raw)
+        return read_yaml(path, self.display(path), self.errors, root=self.root, raw=raw)
 
     def single(self, name: str) -> Any:
         model = m.SINGLE_FILES.get(name) or m.OPTIONAL_SINGLE_FILES[name]
@@ -460,7 +461,7 @@ class _Loader:
         """A single or list file, parsed, and `validate(doc)`: its records. A file whose bytes were read
         and validated without an error before in this process (`mkdocs serve`) is not parsed again:
         the same document and the same record objects (records are not changed once loaded)."""
-        raw = read_source(path, self.display(path), self.errors, self.data_dir.parent)
+        raw = read_source(path, self.display(path), self.errors, self.root)
         if raw is None:
             return None
         key = (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model)
@@ -525,10 +526,12 @@ class _Loader:
                     and known[1][2] is model:
                 done[path] = _VALID_RECORDS[known[1]]
             else:
-                if path.parent not in real_folders:
-                    real_folders[path.parent] = os.path.realpath(path.parent)
+                folder = path.parent
+                real_folder = real_folders.get(folder)
+                if real_folder is None:
+                    real_folder = real_folders[folder] = os.path.realpath(folder)
                 stats: list[os.stat_result] = []
-                raw = read_source(path, self.display(path), self.errors, self.data_dir.parent, real_folders[path.parent], stats)
+                raw = read_source(path, self.display(path), self.errors, self.root, real_folder, stats)
                 if raw is None:
                     continue  # not a regular file inside the project, or too large: reported
                 if known is None:  # its state as `_file_state` gives it, from the reading's own lstat and fstat

@@ -108,7 +108,8 @@ def remember(parsed: list[ParsedPhone]) -> None:
 
 def _parse(written: str) -> ParsedPhone:
     text = written.strip()
-    if split_extension(text)[1]:
+    plain = _PHONE_CHARS.fullmatch(text)  # digits, blanks, «-+()» only: no extension («доб.», «ext», «x») to split off
+    if not plain and split_extension(text)[1]:
         raise ValueError("phone_extension")
     digits = _NOT_DIGIT.sub("", text)
     if _SHORT.fullmatch(text) and len(digits) <= 4:
@@ -116,7 +117,7 @@ def _parse(written: str) -> ParsedPhone:
         if digits in KNOWN_SHORT_NUMBERS or shortnumberinfo.is_valid_short_number(number):
             return ParsedPhone(written, digits, digits, True, digits)
         raise ValueError("phone_short")
-    if not _PHONE_CHARS.fullmatch(text):
+    if not plain:
         raise ValueError("phone_chars")
     russian = text.startswith(("+7", "7")) or (text.startswith("8") and not digits.startswith("810"))
     if russian and len(digits) != 11:

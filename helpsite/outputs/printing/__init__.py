@@ -5,11 +5,10 @@ vector text in PT Sans, vector QR codes) with PNG previews. Knows nothing of MkD
 Renderers are plain functions: model in, PDF bytes out.
 """
 
-from helpsite.outputs.printing.checklist import render_checklist
 from helpsite.outputs.printing.errors import PrintError
-from helpsite.outputs.printing.leaflet import render_leaflet
-from helpsite.outputs.printing.poster import render_poster
-from helpsite.outputs.printing.siteset import PrintSet, build_print_set, site_print_set
+from helpsite.outputs.printing.siteset import (  # the platypus renderers, imported when called
+    PrintSet, build_print_set, render_checklist, render_leaflet, render_poster, site_print_set,
+)
 from helpsite.outputs.printing.stickers import (
     SheetOptions, Sticker, render_calibration, render_stickers, sticker_for,
 )

@@ -13,8 +13,9 @@ from helpsite.data import model as m
 from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
 from helpsite.outputs.printing import fonts, qr
+from helpsite.outputs.printing.flowables import Checkbox, QRFlowable
 from helpsite.outputs.printing.layout import (
-    DANGER, MUTED, PRIMARY, PRIMARY_DARK, TINT, Checkbox, QRFlowable, contact_phones, display_url, page_url, style,
+    DANGER, MUTED, PRIMARY, PRIMARY_DARK, TINT, contact_phones, display_url, page_url, style,
 )
 from helpsite.outputs.printing.stickers import helpline_terms
 from helpsite.outputs.printing.surface import OFFICE_SAFE

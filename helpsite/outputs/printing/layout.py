@@ -1,11 +1,13 @@
-"""Shared pieces of the page-sized renderers (leaflet, poster, checklist): styles, QR and
-checkbox flowables, fitting a column of flowables into a box, site URLs and dates in Russian."""
+"""Shared pieces of the page-sized renderers (leaflet, poster, checklist): styles, fitting a column
+of flowables into a box, site URLs and dates in Russian, the leaflet's algorithm (the QR and
+checkbox flowables are in `flowables`). Without reportlab's platypus: a build whose print files
+all come from the print cache does not import it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import urljoin
 
 from reportlab.lib import colors
@@ -13,14 +15,16 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Frame
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
 from helpsite.pages.russian import date_ru, time_ru, utc_offset_ru
-from helpsite.outputs.printing import fonts, qr
+from helpsite.outputs.printing import fonts
 from helpsite.outputs.printing.errors import PrintError
+
+if TYPE_CHECKING:  # reportlab's platypus is imported when a page is laid out (a print cache miss), not with the build
+    from reportlab.platypus import Flowable
 
 PRIMARY = colors.HexColor("#5b2a86")
 PRIMARY_DARK = colors.HexColor("#3f1d5e")
@@ -41,37 +45,6 @@ def style(name: str, size: float, *, font: str = fonts.REGULAR, color=INK, leadi
 
 def centred(name: str, size: float, **kw) -> ParagraphStyle:
     return style(name, size, align=TA_CENTER, **kw)
-
-
-class QRFlowable(Flowable):
-    """A QR code with its quiet zone, `side` points square; refuses to print modules under 0.5 mm."""
-
-    def __init__(self, code: qr.QR, side: float, where: str, align: str = "CENTER"):
-        super().__init__()
-        qr.module_for(code, side / mm, where)
-        self.code, self.side, self.hAlign = code, side, align
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.side, self.side
-
-    def draw(self) -> None:
-        qr.draw(self.canv, self.code, 0, 0, self.side)
-
-
-class Checkbox(Flowable):
-    """An empty square to tick with a pen."""
-
-    def __init__(self, side: float = 4.2 * mm):
-        super().__init__()
-        self.side = side
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.side, self.side
-
-    def draw(self) -> None:
-        self.canv.setLineWidth(0.9)
-        self.canv.setStrokeColor(INK)
-        self.canv.rect(0, 0, self.side, self.side, stroke=1, fill=0)
 
 
 def height_of(flowables: Sequence[Flowable], width: float) -> float:
@@ -125,6 +98,8 @@ def fit(build: Callable[[float], list[Flowable]], width: float, height: float, w
 
 def fill(frame_box: tuple[float, float, float, float], flowables: list[Flowable], canvas: Canvas, what: str) -> None:
     """Draw flowables into a frame (x, y, w, h in points); all of them must fit."""
+    from reportlab.platypus import Frame
+
     x, y, w, h = frame_box
     frame = Frame(x, y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0)
     rest = list(flowables)
@@ -180,3 +155,16 @@ def set_meta(canvas: Canvas, data: CampaignData, title: str, subject: str = "") 
     canvas.setAuthor(data.campaign.name)
     canvas.setCreator("helpsite")
     canvas.setSubject(subject)
+
+
+def leaflet_algorithm(data: CampaignData, algorithm_id: str | None = None) -> m.Algorithm:
+    if algorithm_id:
+        if algorithm_id not in data.algorithms:
+            raise PrintError(f"нет алгоритма «{algorithm_id}»", "есть: " + ", ".join(data.algorithms))
+        return data.algorithms[algorithm_id]
+    if not data.algorithms:
+        raise PrintError("для листовки нужен хотя бы один алгоритм", "добавьте файл в data/algorithms/")
+    for algorithm in data.algorithms.values():
+        if algorithm.audience == m.AlgorithmAudience.parent:
+            return algorithm
+    return next(iter(data.algorithms.values()))

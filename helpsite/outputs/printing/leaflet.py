@@ -20,9 +20,10 @@ from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
 from helpsite.pages.russian import hours_ru
 from helpsite.outputs.printing import fonts, qr
-from helpsite.outputs.printing.errors import PrintError
+from helpsite.outputs.printing.flowables import QRFlowable
 from helpsite.outputs.printing.layout import (
-    DANGER, MUTED, PRIMARY, PRIMARY_DARK, QRFlowable, centred, display_url, fill, fit, height_of, page_url, record_place, style,
+    DANGER, MUTED, PRIMARY, PRIMARY_DARK, centred, display_url, fill, fit, height_of, leaflet_algorithm, page_url, record_place,
+    style,
 )
 from helpsite.outputs.printing.stickers import helpline_terms
 from helpsite.outputs.printing.poster import url_para
@@ -62,19 +63,6 @@ def _fold_marks(canvas: Canvas, widths: tuple[float, ...], press: bool = False) 
         canvas.line(x, height - far, x, height - near)
         canvas.line(x, near, x, far)
     canvas.restoreState()
-
-
-def leaflet_algorithm(data: CampaignData, algorithm_id: str | None = None) -> m.Algorithm:
-    if algorithm_id:
-        if algorithm_id not in data.algorithms:
-            raise PrintError(f"нет алгоритма «{algorithm_id}»", "есть: " + ", ".join(data.algorithms))
-        return data.algorithms[algorithm_id]
-    if not data.algorithms:
-        raise PrintError("для листовки нужен хотя бы один алгоритм", "добавьте файл в data/algorithms/")
-    for algorithm in data.algorithms.values():
-        if algorithm.audience == m.AlgorithmAudience.parent:
-            return algorithm
-    return next(iter(data.algorithms.values()))
 
 
 def _first_sentence(text: str, limit: int = 150) -> str:

@@ -12,8 +12,9 @@ from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
 from helpsite.pages.russian import audience_ru, date_ru
 from helpsite.outputs.printing import fonts, qr
+from helpsite.outputs.printing.flowables import QRFlowable
 from helpsite.outputs.printing.layout import (
-    DANGER, MUTED, PRIMARY, PRIMARY_DARK, QRFlowable, display_url, event_when, fill, fit, page_url, record_place, rescheduled, style,
+    DANGER, MUTED, PRIMARY, PRIMARY_DARK, display_url, event_when, fill, fit, page_url, record_place, rescheduled, style,
 )
 from helpsite.outputs.printing.errors import PrintError
 from helpsite.outputs.printing.stickers import helpline_terms
