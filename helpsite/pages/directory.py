@@ -8,6 +8,7 @@ when a reader picks her district.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ def _norm(text: str) -> str:
 _EVERYWHERE_NORM = frozenset(_norm(v) for v in EVERYWHERE)
 
 
+@functools.lru_cache(maxsize=4096)  # a few dozen districts for thousands of services
 def serves_everywhere(district: str) -> bool:
     """True for «весь город», «вся область», «онлайн»…: a service for every district."""
     return _norm(district) in _EVERYWHERE_NORM
