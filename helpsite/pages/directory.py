@@ -97,9 +97,10 @@ _HOURS_TEXTS: dict[tuple, tuple[str, str]] = {}  # a schedule → its two texts 
 
 def _hours_texts(hours: m.Hours) -> tuple[str, str]:
     """(`hours_json`, `hours_ru` escaped) of a schedule; many services share one, so each is worded
-    once. The key is everything the two read."""
+    once. The key is everything the two read (of a time, its hours and minutes)."""
     key = (hours.always_open, hours.description,
-           tuple([(tuple(e.byday), e.opens_at, e.closes_at, e.description) for e in hours.weekly]))
+           tuple([(tuple(e.byday), e.opens_at.hour, e.opens_at.minute, e.closes_at.hour, e.closes_at.minute, e.description)
+                  for e in hours.weekly]))
     texts = _HOURS_TEXTS.get(key)
     if texts is None:
         texts = _HOURS_TEXTS[key] = (str(hours_json(hours)), _escape(hours_ru(hours)))
