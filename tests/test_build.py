@@ -51,6 +51,23 @@ def test_directory_works_without_js(built_site: Path):
         assert f'href="{path.stem}/"' in html, path.stem
 
 
+def test_directory_phone_is_the_phone_macro():
+    """The directory's entries are made in Python (helpsite/pages/directory.py) for speed; their phone
+    is written exactly as the `phone` macro of _parts.j2 writes it everywhere else."""
+    import datetime as dt
+
+    from helpsite.data import model as m
+    from helpsite.data.load import load
+    from helpsite.pages import directory
+    from helpsite.pages.builder import PageBuilder
+
+    builder = PageBuilder(load(ROOT / "data"), dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc))
+    macro = builder.env.get_template("_parts.j2").module.phone  # type: ignore[attr-defined]
+    phone = m.Phone(number="8-800-2000-122")
+    for example in (False, True):
+        assert directory.phone_html(phone, example) == str(macro(phone, example))
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()

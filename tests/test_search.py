@@ -58,6 +58,35 @@ def test_a_broken_synonyms_file_is_a_russian_error_with_file_and_line(data_copy:
     assert load(data_copy).synonyms.groups == []
 
 
+def test_weights_are_bm25_per_field_summed_in_field_order():
+    """`_postings` works a field's score out once per count (speed); the weights stay those of the
+    plain formula: BM25 per field (title, keywords, text), summed in that order, × boost × 20, rounded, 1…255."""
+    docs = [si.Doc("a/", "Телефон доверия для детей", "Позвоните · телефон доверия · телефон телефон 8-800-2000-122",
+                   "service", ["телефон", "звонок"]),
+            si.Doc("b/", "Кризисный центр", "Кризисный центр помощи детям и семьям · город", boost=10.0),
+            si.Doc("c/", "Дети", "", "page", ["дети", "дети", "ребёнок"]),
+            si.Doc("d/", "Телефон", " · ".join(["телефон"] * 9), boost=0.5), si.Doc("e/", "Семья", "семья", boost=0.001)]
+    fields = [{"title": [d.title], "keywords": d.keywords, "text": d.text.split(" · ")} for d in docs]
+    counts = [{name: {} for name in f} for f in fields]
+    for of_doc, texts_of in zip(counts, fields, strict=True):
+        for name, texts in texts_of.items():
+            for text in texts:
+                for term in si.terms(text):
+                    of_doc[name][term] = of_doc[name].get(term, 0) + 1
+    lengths = [sum(c["text"].values()) for c in counts]
+    average = sum(lengths) / len(lengths)
+    expected: dict[str, list[int]] = {}
+    for ident, (doc, of_doc) in enumerate(zip(docs, counts, strict=True)):
+        scores: dict[str, float] = {}
+        for name, terms in of_doc.items():
+            norm = si.K1 * (1 - si.B + si.B * lengths[ident] / average) if name == "text" else si.K1
+            for term, tf in terms.items():
+                scores[term] = scores.get(term, 0.0) + si.FIELD_WEIGHTS[name] * tf * (si.K1 + 1) / (tf + norm)
+        for term, score in scores.items():
+            expected.setdefault(term, []).extend((ident, min(255, max(1, round(score * doc.boost * 20)))))
+    assert si._postings(docs) == expected
+
+
 def _site_words(site: Path) -> list[str]:
     words = set()
     for row in si.read_documents(site):

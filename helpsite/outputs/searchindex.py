@@ -27,14 +27,17 @@ import gc
 import hashlib
 import html
 import json
+import operator
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic_core import to_json
 
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import event_times
@@ -91,6 +94,8 @@ STOP_WORDS = frozenset([
 TOKEN = re.compile(r"[0-9a-zа-я]+")
 PHONE = re.compile(r"(?<![\d])(?:\+7|8)?[\s(-]*\d[\d\s()-]{1,16}\d(?![\d])")
 TAG = re.compile(r"<[^>]+>")
+DIGITS = re.compile(r"\d+")
+RUSSIAN_WORD = re.compile(r"[а-я]+")
 
 
 def normalize(text: str) -> str:
@@ -102,6 +107,8 @@ def tokens(text: str) -> list[str]:
     """The words of a text, normalized; a phone number also as its digits run together."""
     text = normalize(text)
     words = TOKEN.findall(text)
+    if sum(map(len, DIGITS.findall(text))) < 5:  # too few digits for a number worth keeping (most texts)
+        return words
     for match in PHONE.finditer(text):
         digits = re.sub(r"\D", "", match.group(0))
         if len(digits) >= 5 and digits not in words:
@@ -147,7 +154,7 @@ def _remove(word: str, start: int, names: tuple[str, ...], after_a: tuple[str, .
 def stem(word: str) -> str:
     """Snowball's Russian stemmer (same steps in search.js)."""
     word = normalize(word)
-    if not re.fullmatch(r"[а-я]+", word):
+    if not RUSSIAN_WORD.fullmatch(word):
         return word
     rv, r2 = _regions(word)
     if rv >= len(word):
@@ -208,7 +215,9 @@ def _short(text: str, limit: int = SHORT_TEXT) -> str:
 
 
 def plain(fragment: str) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", fragment)).split())
+    if "<" in fragment:
+        fragment = TAG.sub(" ", fragment)
+    return " ".join(html.unescape(fragment).split())
 
 
 def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
@@ -219,9 +228,14 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
         _entry(site.url_of(Site.EVENTS), "События",
                ("Семинары, родительские собрания, тренинги, акции", "календарь событий")),
     ]
+    named: dict[tuple[str, ...], str] = {}  # a service's categories as words: a few dozen combinations at most
     for service in data.services.values():
+        categories = tuple(service.categories)
+        names = named.get(categories)
+        if names is None:
+            names = named[categories] = ", ".join(data.categories[c].name for c in categories)
         parts: Iterable[str] = (
-            ", ".join(data.categories[c].name for c in service.categories),
+            names,
             service.district,
             data.organizations[service.organization_id].name,
             _short(service.description),
@@ -312,59 +326,67 @@ def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
 
 # ---------------------------------------------------------------- the index files
 
-def _fields(doc: Doc) -> dict[str, dict[str, int]]:
-    """Field → term → how often."""
-    out: dict[str, dict[str, int]] = {}
-    for name, texts in (("title", [doc.title]), ("keywords", doc.keywords), ("text", doc.text.split(" · "))):
-        counts = out.setdefault(name, {})
-        for text in texts:
-            for term in terms(text):
-                counts[term] = counts.get(term, 0) + 1
-    return out
-
-
 def _shard(term: str) -> str:
     return format(ord(term[0]), "x")
 
 
 def _hashed(folder: str, name: str, payload: Any) -> tuple[str, bytes]:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
+    body = to_json(payload)  # what json.dumps(…, ensure_ascii=False, separators=(",", ":")) gives, in half the time
     return f"{folder}/{name}.{hashlib.sha256(body).hexdigest()[:10]}.json", body
+
+
+def _postings(docs: list[Doc]) -> dict[str, list[int]]:
+    """Term → [document, weight, document, weight, …] in the order of the documents.
+
+    BM25 per field, then weighted: a word in the title or the keywords counts as much as several
+    in the text, and a long text does not win by length. The weight is the field scores' sum
+    (title, keywords, text: always added in that order, so the floats and the bytes stay the
+    same), times the document's boost, times 20, rounded and kept within 1…255."""
+    fields = [(Counter(terms(doc.title)), Counter([t for word in doc.keywords for t in terms(word)]),
+               Counter([t for text in doc.text.split(" · ") for t in terms(text)])) for doc in docs]
+    lengths = [sum(text.values()) for _, _, text in fields]
+    average = sum(lengths) / max(1, len(lengths)) or 1.0
+    k1_1 = K1 + 1
+    title_weight, keywords_weight, text_weight = FIELD_WEIGHTS["title"], FIELD_WEIGHTS["keywords"], FIELD_WEIGHTS["text"]
+    # a field's score of a term depends only on how often it is there (and, for the text, the text's length):
+    # worked out once for each count, with the very same expression
+    title_score = {tf: title_weight * tf * k1_1 / (tf + K1) for tf in range(1, 8)}
+    keywords_score = {tf: keywords_weight * tf * k1_1 / (tf + K1) for tf in range(1, 8)}
+    postings: dict[str, list[int]] = {}
+    for ident, ((title, keywords, text), doc) in enumerate(zip(fields, docs, strict=True)):
+        scores: dict[str, float] = {t: title_score.get(tf) or title_weight * tf * k1_1 / (tf + K1)
+                                    for t, tf in title.items()}
+        score_of = scores.get
+        for term, tf in keywords.items():
+            score = keywords_score.get(tf) or keywords_weight * tf * k1_1 / (tf + K1)
+            before = score_of(term)
+            scores[term] = score if before is None else before + score
+        norm = K1 * (1 - B + B * lengths[ident] / average)
+        once = text_weight * 1 * k1_1 / (1 + norm)
+        for term, tf in text.items():
+            score = once if tf == 1 else text_weight * tf * k1_1 / (tf + norm)
+            before = score_of(term)
+            scores[term] = score if before is None else before + score
+        boost = doc.boost
+        for term, score in scores.items():
+            weighted = round(score * boost * 20)
+            weight = 1 if weighted < 1 else 255 if weighted > 255 else weighted
+            listed = postings.get(term)
+            if listed is None:
+                postings[term] = [ident, weight]
+            else:
+                listed += (ident, weight)
+    return postings
 
 
 def build_index(docs: list[Doc], synonyms: list[list[str]]) -> dict[str, bytes]:
     """Path under `search/` → content of every index file."""
-    fields = [_fields(doc) for doc in docs]
-    lengths = [sum(f["text"].values()) for f in fields]
-    average = sum(lengths) / max(1, len(lengths)) or 1.0
-    postings: dict[str, list[tuple[int, int]]] = {}
-    k1_1 = K1 + 1
-    for ident, (doc, of_doc) in enumerate(zip(docs, fields, strict=False)):
-        # BM25 per field, then weighted: a word in the title or the keywords counts as much as
-        # several in the text, and a long text does not win by length
-        scores: dict[str, float] = {}
-        score_of = scores.get
-        for name, counts in of_doc.items():
-            norm = K1 * (1 - B + B * lengths[ident] / average) if name == "text" else K1
-            weight = FIELD_WEIGHTS[name]
-            for term, tf in counts.items():  # the same arithmetic, in the same order, as ever: the same bytes
-                scores[term] = score_of(term, 0.0) + weight * tf * k1_1 / (tf + norm)
-        boost = doc.boost
-        for term, score in scores.items():
-            weighted = round(score * boost * 20)
-            posting = (ident, 1 if weighted < 1 else 255 if weighted > 255 else weighted)
-            listed = postings.get(term)
-            if listed is None:
-                postings[term] = [posting]
-            else:
-                listed.append(posting)
+    postings = _postings(docs)
     shards: dict[str, dict[str, list[int]]] = {}
     for term in sorted(postings):
-        flat: list[int] = []
-        previous = 0
-        for ident, weight in postings[term]:
-            flat += (ident - previous, weight)
-            previous = ident
+        flat = postings[term]
+        idents = flat[0::2]  # the documents as differences from the one before
+        flat[2::2] = map(operator.sub, idents[1:], idents)
         shards.setdefault(_shard(term), {})[term] = flat
     files: dict[str, bytes] = {}
     for table in shards.values():  # long lists in their own files: a letter's file stays small at any size
@@ -396,7 +418,7 @@ def build_index(docs: list[Doc], synonyms: list[list[str]]) -> dict[str, bytes]:
             "pages": [p for p in pages if p[1] > 1],
             "endings": ENDINGS, "vowels": VOWELS, "stop": sorted(STOP_WORDS),
             "synonyms": [g for g in groups if len(g) > 1]}
-    files["meta.json"] = json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    files["meta.json"] = to_json(meta)
     return files
 
 

@@ -283,29 +283,27 @@ class PageBuilder:
 
     def services_index(self) -> GeneratedPage:
         """The services directory: every service in each of its groups (10 MB at 10,000 services).
-        Each service's entry is rendered once (`service_row`); the rest of the page is small."""
+        Each service's entry is made once (`directory.entry_html`); the rest of the page is small."""
         global _ROWS
-        loader = self.env.loader
-        assert loader is not None
-        source = "\0".join(loader.get_source(self.env, name)[0] for name in ("_directory.j2", "_parts.j2"))
-        key = (self.site.directory_urls, source)
+        key = (self.site.directory_urls,)
         previous = _ROWS[1] if _ROWS[0] == key else {}
-        rows: dict[tuple[str, bool], tuple[m.Service, str, Markup]] = {}
-        macro = self.env.get_template("_directory.j2").module.service_row  # type: ignore[attr-defined]
+        rows: dict[str, tuple[m.Service, str, str, str]] = {}
+        entry_html, everywhere, plain_start = directory.entry_html, directory.serves_everywhere, directory.PLAIN_START
 
         def service_rows(services: list[m.Service], category: str) -> Markup:  # a group's entries, a line each
             return Markup("\n".join([service_row(service, category == service.categories[0]) for service in services]))
 
-        def service_row(service: m.Service, facts: bool) -> Markup:
+        def service_row(service: m.Service, facts: bool) -> str:
             """The entry of `service`; with the filter's facts only in the group of its first category."""
-            organization = self.data.organizations[service.organization_id].name
-            known = rows.get((service.id, facts)) or previous.get((service.id, facts))
-            if known is None or known[0] is not service or known[1] != organization:
-                href = self.site.link(Site.SERVICES, Site.service(service.id))
-                known = (service, organization, macro(service, href, organization,
-                                                      directory.serves_everywhere(service.district), facts))
-            rows[(service.id, facts)] = known
-            return known[2]
+            known = rows.get(service.id)
+            if known is None:
+                organization = self.data.organizations[service.organization_id].name
+                known = previous.get(service.id)
+                if known is None or known[0] is not service or known[1] != organization:
+                    href = self.site.link(Site.SERVICES, Site.service(service.id))
+                    known = (service, organization, *entry_html(service, href, organization, everywhere(service.district)))
+                rows[service.id] = known
+            return (known[2] if facts else plain_start) + known[3]
 
         facets = directory.facets(self.data.services.values())
         page = self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(), facets=facets,
@@ -367,10 +365,10 @@ class PageBuilder:
         return [(category, members[category.id]) for category in self.data.categories.values() if members[category.id]]
 
 
-# The directory's entries of the last build in this process: ((directory_urls, templates), {service id →
-# (the service object, its organisation's name, the entry)}). A service object is the same from build to
+# The directory's entries of the last build in this process: ((directory_urls,), {service id →
+# (the service object, its organisation's name, the entry's start with the filter's facts, its rest)}). A service object is the same from build to
 # build only while its file is unchanged (helpsite/data/load.py); the entry shows nothing else.
-_ROWS: tuple[tuple, dict[tuple[str, bool], tuple[m.Service, str, Markup]]] = ((), {})
+_ROWS: tuple[tuple, dict[str, tuple[m.Service, str, str, str]]] = ((), {})
 
 
 def programme_period(programme: m.Programme) -> str:

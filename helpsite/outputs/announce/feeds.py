@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import event_times
@@ -85,17 +85,15 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 @functools.lru_cache(maxsize=4096)  # the same text from build to build (`mkdocs serve`)
 def _html(text: str, image: str) -> str:
-    """The ready text as HTML for readers that show content: paragraphs, links, the picture."""
+    """The ready text as HTML for readers that show content: paragraphs, links, the picture.
+    (Escaped a paragraph at a time, not word by word: escaping keeps spaces and line breaks, and a
+    link's «https://» has nothing to escape.)"""
     paragraphs = []
     for block in text.strip().split("\n\n"):
-        lines = []
-        for line in block.split("\n"):
-            parts = [Markup('<a href="{0}">{0}</a>').format(w) if w.startswith(("https://", "http://")) else escape(w)
-                     for w in line.split(" ")]
-            lines.append(Markup(" ").join(parts))
-        paragraphs.append(Markup("<p>{}</p>").format(Markup("<br>").join(lines)))
-    picture = Markup('<p><img src="{}" alt="" width="1200" height="630"></p>').format(image)
-    return str(picture + Markup("\n").join(paragraphs))
+        lines = [" ".join([f'<a href="{w}">{w}</a>' if w.startswith(("https://", "http://")) else w for w in line.split(" ")])
+                 for line in str(escape(block)).split("\n")]
+        paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
+    return f'<p><img src="{escape(image)}" alt="" width="1200" height="630"></p>' + "\n".join(paragraphs)
 
 
 def atom(announcer, path: str, title: str, subtitle: str, alternate: str, events: list[m.Event],

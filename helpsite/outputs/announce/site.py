@@ -50,8 +50,13 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
+
+
 def _card_json(card: Card) -> bytes:
-    return json.dumps(dataclasses.asdict(card), ensure_ascii=False, sort_keys=True).encode()
+    """`dataclasses.asdict(card)` as JSON: a card's fields are all text and flags, so the dict is made
+    directly (asdict deep-copies every value: a tenth of a second at 10,000 services)."""
+    return json.dumps({name: getattr(card, name) for name in _CARD_FIELDS}, ensure_ascii=False, sort_keys=True).encode()
 
 
 @functools.lru_cache(maxsize=1 << 15)  # a card is a value: thousands a build, the same from build to build
