@@ -516,6 +516,51 @@ def test_record_pages_hardened_in_place_equal_hardened_whole():
             assert out[f"services/{page.path[9:-3]}/index.html"] == harden(whole).encode("utf-8")
 
 
+
+def test_a_filled_page_knows_whether_it_holds_a_trace_as_a_whole_look_would_find():
+    """`Shell.fill_encoded` looks only at a page's values and the bytes around them for a prototype's trace
+    (`FilledPage.holds_trace`): the same answer as `holds_sentinel` on the whole page, for traces in a value,
+    across a value's edge into the frame, through an empty value, in any case; frames whose pieces
+    between slots are too short, or that hold a trace, are looked at whole."""
+    import random
+
+    from helpsite.publish import shell
+
+    rnd = random.Random(18)
+    traces = ["hsshell", "HsShell", "__shell", "__SHELL__", "hsshellcheck", "__shellcheck__"]
+    pieces = ["", "h", "hs", "hss", "hssh", "hsshel", "sshell", "shell", "_", "__", "__sh", "ell", "l", "s",
+              "ё", "«", "&", "<p>", " ", "x" * 7]
+
+    def text(n: int) -> str:
+        return "".join(rnd.choice(pieces) for _ in range(n))
+
+    slots = ("title", "description", "image", "body", "slug")
+    frames = [shell.Shell(tuple(text(rnd.randint(0, 6)) if rnd.random() < 0.7 else "<frame piece>"
+                                for _ in range(len(slots) + 1)), slots) for _ in range(300)]
+    frames.append(shell.Shell(("<html>", "<p class=x>", "</p>" * 3, "<div>\n", "</div>" * 2, "</html>"), slots))
+    windowed = 0
+    for frame in frames:
+        for _ in range(40):
+            values = {slot: text(rnd.randint(0, 4)) for slot in slots}
+            if rnd.random() < 0.3:
+                slot = rnd.choice(slots)
+                at = rnd.randint(0, len(values[slot]))
+                values[slot] = values[slot][:at] + rnd.choice(traces) + values[slot][at:]
+            for slot in ("title", "description", "image"):  # as escaped in a page (no «<», «>»)
+                values[slot] = values[slot].replace("<", "").replace(">", "")
+            page = frame.fill_encoded(**values)
+            assert page == frame.fill(**values).encode("utf-8")
+            whole = shell.holds_sentinel("services/x/index.html", bytes(page))
+            assert shell.holds_sentinel("services/x/index.html", page) is whole
+            if page.holds_trace is not None:
+                windowed += 1
+                assert page.holds_trace is whole, (frame, values)
+    assert windowed > 2000
+    assert frames[-1]._windows is not None
+    assert shell.Shell(("<html>", "<p>HsShell", "</html>"), ("title", "body"))._windows is None  # a piece holds one
+    assert shell.Shell(("<html>", "<p>", "</html>"), ("title", "body"))._windows is None  # «<p>»: too short
+
+
 # ---------------------------------------------------------------- open data written beside the engine
 
 def test_background_writer_writes_only_after_release_and_reports_checks(tmp_path):
