@@ -68,6 +68,45 @@ def test_directory_phone_is_the_phone_macro():
         assert directory.phone_html(phone, example) == str(macro(phone, example))
 
 
+def test_page_templates_write_what_jinja_writes():
+    """Our templates' `{{ … }}` are compiled to `escape_text` (a plain string escaped without a Markup object
+    around it): the text of Jinja's own `escape` for every kind of value, and each template renders the same
+    page as with Jinja's code generator (the service and event pages of the example data)."""
+    import datetime as dt
+
+    from jinja2.compiler import CodeGenerator
+    from markupsafe import Markup, escape
+
+    from helpsite.data.load import load
+    from helpsite.pages import builder as b
+    from helpsite.pages.site import Site
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>готово</b>"
+
+    class Text(str):
+        pass
+
+    for value in ["", "a & b <c> \"d\" 'e' ё", Markup("<i>x</i> &amp;"), Text("<s>"), 12, 0.5, None, True, Html(),
+                  ["<x>"], dt.date(2026, 1, 2)]:
+        assert b.escape_text(value) == str(escape(value))
+    data = load(ROOT / "data")
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+    ours, plain = b.PageBuilder(data, now), b.PageBuilder(data, now)
+    assert ours.env.code_generator_class is b._TextOutput
+    plain.env.code_generator_class, plain.env.bytecode_cache = CodeGenerator, None
+    odd = next(iter(data.services.values())).model_copy(update={"name": "A & <b> \"c\" 'd'", "description": "1 < 2 & 3"})
+    for service in [*data.services.values(), odd]:
+        assert ours.render("service.html.j2", Site.service(service.id), service=service) == \
+            plain.render("service.html.j2", Site.service(service.id), service=service)
+    assert "A &amp; &lt;b&gt; &#34;c&#34; &#39;d&#39;" in ours.render("service.html.j2", "services/x.md", service=odd).markdown
+    for event in data.events.values():
+        assert ours.render("event.html.j2", Site.event(event.id), event=event) == \
+            plain.render("event.html.j2", Site.event(event.id), event=event)
+    assert [p.markdown for p in ours.build(records=False)] == [p.markdown for p in plain.build(records=False)]
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()

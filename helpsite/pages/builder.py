@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+import markupsafe
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from jinja2.bccache import Bucket
-from markupsafe import Markup
+from jinja2.compiler import CodeGenerator
+from markupsafe import Markup, escape
 
 from helpsite.outputs import calendar as ics
 from helpsite.pages import directory
@@ -146,6 +148,10 @@ class MemoryBytecodeCache(BytecodeCache):
             if bucket.code is not None:
                 self._store[bucket.key] = code
 
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        # an environment that compiles templates its own way (`_PageEnvironment`) keeps its code apart
+        return super().get_bucket(environment, name + getattr(environment, "code_tag", ""), filename, source)
+
     def dump_bytecode(self, bucket: Bucket) -> None:
         code = bucket.bytecode_to_string()
         self._store[bucket.key] = code
@@ -160,11 +166,39 @@ TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+_escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe's C escaping (3.0+), without the Markup around it
+
+
+def escape_text(value: Any) -> str:
+    """`{{ value }}` in a page: the text of `markupsafe.escape(value)`. A plain string (most of what a
+    page shows: names, descriptions) is escaped without a `Markup` object made around it — the page
+    joins its pieces into one string anyway; everything else goes through `escape` itself."""
+    return _escape_inner(value) if type(value) is str else escape(value)  # type: ignore[misc]
+
+
+class _TextOutput(CodeGenerator):
+    """Compiles an autoescaped `{{ … }}` to `escape_text(…)` instead of `escape(…)`: the same text
+    (`Markup(s)` is `s`), ≈ a sixth of a service page's rendering less. Everything else as Jinja does."""
+
+    def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escape_text(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
 class _PageEnvironment(Environment):
     """The page builder's environment: its globals are all set before the first template loads,
     so each template gets them as a plain dict. (Jinja gives a live ChainMap over the
     environment's globals, which it copies key by key for every page rendered and searches key
-    by key for every `{% import %}` — a tenth of the time of a record page.)"""
+    by key for every `{% import %}` — a tenth of the time of a record page.) Its output
+    expressions are compiled by `_TextOutput` where MarkupSafe has its C escaping."""
+
+    code_tag = "|text-output-1" if _escape_inner is not None else ""  # in the compiled templates' cache keys
+    code_generator_class = _TextOutput if _escape_inner is not None else CodeGenerator
+    escape_text = staticmethod(escape_text)
 
     def make_globals(self, d: Any) -> Any:
         return {**self.globals, **(d or {})}
