@@ -107,6 +107,28 @@ def test_page_templates_write_what_jinja_writes():
     assert [p.markdown for p in ours.build(records=False)] == [p.markdown for p in plain.build(records=False)]
 
 
+def test_a_pages_linker_gives_the_links_site_link_gives():
+    """`Site.linker` keeps a link made for one page for the other pages under the same folder: from every
+    page to every page (itself, its neighbours, pages below it, the root, index pages, deeper and shallower
+    folders, a «..» path), with and without an anchor, in a random order, it gives what `Site.link` gives."""
+    import random
+
+    from helpsite.pages.site import Site
+
+    paths = ["index.md", "helplines.md", "services/index.md", "services/a.md", "services/b.md", "services/a/x.md",
+             "services/a/index.md", "services/ab.md", "events/index.md", "events/e.md", "events/series/s.md",
+             "events/series/index.md", "events/series/t/u.md", "news/p.md", "a.md", "a/index.md", "services/../x.md"]
+    rnd = random.Random(18)
+    for directory_urls in (True, False):
+        site = Site(directory_urls)
+        linkers = {path: site.linker(path) for path in paths}
+        calls = [(page, to, anchor) for page in paths for to in paths for anchor in ("", "k")] * 2
+        rnd.shuffle(calls)
+        for page, to, anchor in calls:
+            assert linkers[page](to, anchor) == site.link(page, to, anchor), (directory_urls, page, to, anchor)
+        assert site._links  # links were kept and given again
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -249,7 +249,7 @@ class PageBuilder:
     # -- helpers used by templates
     def render(self, template: str, path: str, record: bool = False, **context: Any) -> GeneratedPage:
         tpl = self.env.get_template(template)
-        link = lambda to, anchor="": self.site.link(path, to, anchor)  # noqa: E731
+        link = self.site.linker(path)  # `site.link(path, to, anchor)` as `link(to, anchor)`
         file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
         text = tpl.render(page_path=path, link=link, file_link=file_link, **context)
         if "\n\n\n" in text:  # most pages have no such run: the search for one is cheaper than a `re.sub` pass

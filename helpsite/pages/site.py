@@ -22,6 +22,8 @@ class Site:
 
     def __init__(self, directory_urls: bool = True):
         self.directory_urls = directory_urls
+        # `linker`'s links made once for the pages under each folder: {folder: {(to, anchor): (to's URL + "/", link)}}
+        self._links: dict[str, dict[tuple[str, str], tuple[str, str]]] = {}
 
     @staticmethod
     def service(ident: str) -> str:
@@ -70,6 +72,36 @@ class Site:
             rel = rel[2:]
         return rel + (f"#{anchor}" if anchor else "")
 
+
+    def linker(self, from_md: str) -> Callable[..., str]:
+        """`link(from_md, to, anchor)` as a page's template calls it: `link(to, anchor="")`.
+
+        Thousands of record pages link to the same few pages (the directory, a category, the helplines):
+        such a link is made once for all the pages whose URLs lie in one folder. A link climbs from the
+        page's folder `B` = `P` + `N` + "/" to the folder it shares with the target, then down: for a target
+        not inside `B` (not the page itself, nor below it) the shared folder lies within `P`, and the link
+        is the same from `P` + any other `N` ("../" once more than from `P`). So a link is kept, under `P`,
+        only for a target outside the page that made it, and given only to a page the target is outside of;
+        anything else is made by `link`. Same links as `link` (test)."""
+        here = self.url_of(from_md)
+        base = here if here.endswith("/") or here == "" else posixpath.dirname(here) + "/"
+        link = self.link
+        if not base.strip("/") or "/." in "/" + base:  # the root has no folder above it; «.» parts: `link` normalises
+            return lambda to_md, anchor="": link(from_md, to_md, anchor)
+        known = self._links.setdefault(base[:base.rstrip("/").rfind("/") + 1], {})
+        url_of = self.url_of
+
+        def linked(to_md: str, anchor: str = "") -> str:
+            kept = known.get((to_md, anchor))
+            if kept is not None and not kept[0].startswith(base):
+                return kept[1]
+            rel = link(from_md, to_md, anchor)
+            target = url_of(to_md) + "/"
+            if not target.startswith(base) and "/." not in "/" + target:
+                known[(to_md, anchor)] = (target, rel)
+            return rel
+
+        return linked
 
 
 def _relpath(path: str, start: str) -> str:
