@@ -107,6 +107,17 @@ def test_page_templates_write_what_jinja_writes():
     assert [p.markdown for p in ours.build(records=False)] == [p.markdown for p in plain.build(records=False)]
 
 
+def test_one_blank_line_is_the_pattern_s():
+    import random
+
+    from helpsite.pages.builder import _BLANK_LINES, one_blank_line
+
+    rnd = random.Random(18)
+    for _ in range(20000):
+        text = "".join(rnd.choice(["\n", "a", "\n\n", " ", "\n\n\n\n", "ё"]) for _ in range(rnd.randint(0, 14)))
+        assert one_blank_line(text) == _BLANK_LINES.sub("\n\n", text), repr(text)
+
+
 def test_a_pages_linker_gives_the_links_site_link_gives():
     """`Site.linker` keeps a link made for one page for the other pages under the same folder: from every
     page to every page (itself, its neighbours, pages below it, the root, index pages, deeper and shallower
