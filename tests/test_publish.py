@@ -504,9 +504,17 @@ def test_record_pages_hardened_in_place_equal_hardened_whole():
     bodies = ['<h1 id="a">Служба</h1><p><a href="https://example.org/a">сайт</a> <a href="//x.org" rel="me">x</a></p>',
               '<h1 id="b">Б</h1><script type="application/ld+json">{"a": "</p>"}</script><a href="https://y.org">y</a>',
               '<h1 id="c">В</h1><p>текст <a href="http://z.org"', '<h1 id="d">Г</h1><SCRIPT>var t=1</SCRIPT>',
-              '<h1 id="e">Д</h1><p>«ещё» <a href="https://example.org/e">сайт</a> &amp; 😀</p>']  # after the compared first: fill_encoded
+              '<h1 id="e">Д</h1><p>«ещё» <a href="https://example.org/e">сайт</a> &amp; 😀</p>',  # after the compared first: fill_encoded
+              # data scripts (JSON-LD) only: the links hardened in place; one that runs, or a broken one: the page whole
+              '<h1 id="f">Е</h1><script type="application/ld+json">{"u": "<a href=\\"//x.org\\">"}</script><a href="//q.org">q</a>',
+              '<h1 id="g">Ж</h1><script type="application/ld+json">{"s": "<script>var t=1"}</script>',
+              '<h1 id="h">З</h1><script type="application/ld+json">{}</script><script>var t=1</script>',
+              '<h1 id="i">И</h1><script type="application/ld+json">{}</script><script>var t=2</script>',
+              '<h1 id="j">Й</h1><script type="application/ld+json">{"a": 1}']
     pages = [Page(f"s{i}", body) for i, body in enumerate(bodies)]
     values = dict(title="Служба <b> & «x»", description="Описание", body=bodies[4], slug="s4", image="https://e.org/ё.png")
+    assert [shell._fast_body(body, "x") for body in bodies] == [True, True, False, False, True, True, False, False, False,
+                                                                 False]
     assert frame.fill_encoded(**values) == frame.fill(**values).encode("utf-8")
     for frames in ({"services": frame}, {"services": inside_link}):
         out = dict(shell.record_pages_output(pages, frames, Site(True), harden))

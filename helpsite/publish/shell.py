@@ -97,9 +97,11 @@ class Shell:
             out.append(chunk)
         page = FilledPage(b"".join(out))
         windows = self._windows
-        if windows is not None:
-            page.holds_trace = any(_holds_trace(b"".join((before, values[slot], after)))
-                                   for slot, before, after in windows)
+        if windows is not None:  # all windows looked at in one go, a line break (in no trace) between two
+            seen: list[bytes] = []
+            for slot, before, after in windows:
+                seen += (before, values[slot], after, b"\n")
+            page.holds_trace = _holds_trace(b"".join(seen))
         return page
 
     @functools.cached_property
@@ -203,8 +205,8 @@ def hardened_in_place(frame: Shell, harden: Callable[[str], str]) -> bool:
 
     - no slot stands inside an <a> tag (or where one could begin) or an inline script, and the
       <head> anchor of the CSP is whole in the first piece, with no other beginning before it
-      (values have no «<» or «>»; a body with a script, or ending inside a tag, is hardened whole
-      — `_fast_body`);
+      (values have no «<» or «>»; a body with a script that runs, or ending inside a tag, is hardened
+      whole — `_fast_body`);
     - the frame is already hardened: its links, and its CSP (the frame was cut from a hardened page).
     Then the page's CSP is the frame's (the same scripts) and every link tag lies inside one piece."""
     from helpsite.publish.safety import SCRIPT_TAG, _HEAD_ANCHOR, harden_links
@@ -226,9 +228,18 @@ def hardened_in_place(frame: Shell, harden: Callable[[str], str]) -> bool:
 
 
 def _fast_body(body: str, slug: str) -> bool:
-    from helpsite.publish.safety import SCRIPT_TAG
+    """Whether hardening the body's links is all `harden` would do to it in the frame: it ends outside a tag,
+    and its scripts, if any, are whole and only data (an event's JSON-LD): a browser runs none of them, so
+    the page's policy is the frame's (`Policy.for_page` hashes only scripts that run)."""
+    from helpsite.publish.safety import _SCRIPT, SCRIPT_TAG, _executable
 
-    return not SCRIPT_TAG.search(body) and "<" not in body[body.rfind(">") + 1:] and "<" not in slug and ">" not in slug
+    if "<" in body[body.rfind(">") + 1:] or "<" in slug or ">" in slug:
+        return False
+    tags = len(SCRIPT_TAG.findall(body))
+    if not tags:
+        return True
+    scripts = [match.group("attrs") for match in _SCRIPT.finditer(body)]
+    return 2 * len(scripts) == tags and not any(_executable(attrs) for attrs in scripts)
 
 
 def record_pages_output(pages, shells: dict[str, Shell | Renderer], site, harden: Callable[[str], str]
