@@ -181,8 +181,12 @@ _escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe's C esc
 def escape_text(value: Any) -> str:
     """`{{ value }}` in a page: the text of `markupsafe.escape(value)`. A plain string (most of what a
     page shows: names, descriptions) is escaped without a `Markup` object made around it — the page
-    joins its pieces into one string anyway; everything else goes through `escape` itself."""
-    return _escape_inner(value) if type(value) is str else escape(value)  # type: ignore[misc]
+    joins its pieces into one string anyway; a `Markup` (what parts.py's functions return) is its own text;
+    everything else goes through `escape` itself."""
+    kind = type(value)
+    if kind is str:
+        return _escape_inner(value)  # type: ignore[misc]
+    return value if kind is Markup else escape(value)
 
 
 class _TextOutput(CodeGenerator):
