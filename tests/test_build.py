@@ -107,6 +107,50 @@ def test_page_templates_write_what_jinja_writes():
     assert [p.markdown for p in ours.build(records=False)] == [p.markdown for p in plain.build(records=False)]
 
 
+def test_a_pages_calls_are_jinjas():
+    """`_PageContext.call` passes a plain function or method straight on; a callable marked by Jinja
+    (`pass_context`, `pass_environment`, on the callable or its `__call__`), one that raises StopIteration,
+    a call inside a loop: all as in Jinja's own context."""
+    from jinja2 import Environment, pass_context, pass_environment
+    from jinja2.runtime import Context
+
+    from helpsite.pages.builder import _PageContext, _PageEnvironment
+
+    @pass_context
+    def who(context, x):
+        return f"{x}:{context.get('name')}:{context.get('item')}"
+
+    @pass_environment
+    def env_kind(environment, x):
+        return f"{x}:{environment.autoescape}"
+
+    class Marked:
+        @pass_context
+        def __call__(self, context, x):
+            return f"m{x}{context.get('name')}"
+
+    class Plain:
+        def __call__(self, x):
+            return f"p{x}"
+
+        def method(self, x, y="y"):
+            return f"{x}{y}"
+
+    def stop():
+        raise StopIteration
+
+    source = ("{{ who(1) }} {{ env_kind(2) }} {{ marked(3) }} {{ plain(4) }} {{ obj.method(5, y='z') }} {{ len('abc') }}"
+              "{% for item in [1, 2] %} {{ who(item) }}{% set name = 'loop' %}{{ who(item) }}{{ plain(item) }}{{ obj.method(item) }}{% endfor %} [{{ stop() }}]"
+              " {{ plain('<i>') }}")
+    values = dict(who=who, env_kind=env_kind, marked=Marked(), plain=Plain(), obj=Plain(), len=len, stop=stop, name="n")
+    ours = _PageEnvironment(autoescape=True)
+    theirs = Environment(autoescape=True)
+    assert ours.context_class is _PageContext and theirs.context_class is Context
+    text = ours.from_string(source).render(**values)
+    assert text == theirs.from_string(source).render(**values)
+    assert "1:n:" in text and "2:True" in text and "m3n" in text and "p4" in text and "5z" in text and "[]" in text
+
+
 def test_one_blank_line_is_the_pattern_s():
     import random
 

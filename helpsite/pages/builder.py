@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import json
 import re
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -23,6 +24,7 @@ import markupsafe
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from helpsite.outputs import calendar as ics
@@ -202,6 +204,27 @@ class _TextOutput(CodeGenerator):
             self.write(finalize.src)
 
 
+class _PageContext(Context):
+    """A page's context: a call in a template (`link(…)`, `parts.address(…)`) of a plain function or method
+    that asks for nothing of Jinja's (no `pass_context` and the like, which Jinja marks on the callable
+    itself) goes straight to it — Jinja's own `call` looks for such a mark on the callable and on its
+    `__call__` first (about a fifth of a call from a service page). Anything else is Jinja's `call`."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        if type(__obj) in _PLAIN_CALLABLES and not hasattr(__obj, "jinja_pass_arg"):
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+        return super().call(__obj, *args, **kwargs)
+
+
+_PLAIN_CALLABLES = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
+
+
 class _PageEnvironment(Environment):
     """The page builder's environment: its globals are all set before the first template loads,
     so each template gets them as a plain dict. (Jinja gives a live ChainMap over the
@@ -212,6 +235,7 @@ class _PageEnvironment(Environment):
     code_tag = "|text-output-1" if _escape_inner is not None else ""  # in the compiled templates' cache keys
     code_generator_class = _TextOutput if _escape_inner is not None else CodeGenerator
     escape_text = staticmethod(escape_text)
+    context_class = _PageContext
 
     def make_globals(self, d: Any) -> Any:
         return {**self.globals, **(d or {})}
