@@ -14,6 +14,7 @@ import posixpath
 import re
 import secrets
 from dataclasses import dataclass, field
+from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import unquote
@@ -298,7 +299,8 @@ _MD_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.md")  # a record page's file n
 def _linked_md_names(files: Files, content: ContentBuild, *texts: str) -> set[str]:
     """The names (`x.md`) of the record pages a Markdown text the engine renders may link to: the hand-written
     pages, the generated ones it renders, `texts`. More than the links: every `….md` of a record's id in the
-    text, plain and %-decoded (a record page whose name is not of that form is always given to the engine)."""
+    text, plain and with character references and %-escapes decoded (a record page whose name is not of
+    that form is always given to the engine)."""
     sources = [page.markdown for page in content.pages if not page.prerendered]
     for file in files:
         if file.src_uri.endswith(".md") and not file.generated_by and file.abs_src_path:
@@ -307,7 +309,7 @@ def _linked_md_names(files: Files, content: ContentBuild, *texts: str) -> set[st
             except OSError:
                 continue
     text = "\n".join([*sources, *texts])
-    text = text + "\n" + unquote(text).replace("\\", "")
+    text = text + "\n" + unquote(unescape_html(text)).replace("\\", "")
     return set(_MD_NAME.findall(text))
 
 

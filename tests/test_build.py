@@ -162,7 +162,8 @@ def test_hand_written_links_to_record_pages_resolve(project_copy: Path):
     about = project_copy / "docs" / "about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n[служба](services/igroterapiya.md#kontakty) "
                      "[событие](<events/bazovaya-programma-1.md>) [ссылка][ref]\n\n"
-                     "[ref]: services/podderzhka-zhenshchin-s-detmi.md\n", encoding="utf-8")
+                     "[ref]: services/podderzhka-zhenshchin-s-detmi.md\n\n"
+                     "[escaped](events/bazovaya%2Dprogramma%2D2.md)\n", encoding="utf-8")
     (project_copy / "docs" / "guide").mkdir()
     (project_copy / "docs" / "guide" / "links.md").write_text(
         "# Ссылки\n\n[служба](../services/krizisnaya-psihologicheskaya-sluzhba.md)\n", encoding="utf-8")
@@ -171,7 +172,7 @@ def test_hand_written_links_to_record_pages_resolve(project_copy: Path):
     assert result.returncode == 0 and "WARNING" not in result.stdout, result.stdout
     about_html = (site / "about" / "index.html").read_text(encoding="utf-8")
     for href in ('href="../services/igroterapiya/#kontakty"', 'href="../events/bazovaya-programma-1/"',
-                 'href="../services/podderzhka-zhenshchin-s-detmi/"'):
+                 'href="../services/podderzhka-zhenshchin-s-detmi/"', 'href="../events/bazovaya-programma-2/"'):
         assert href in about_html
     assert 'href="../../services/krizisnaya-psihologicheskaya-sluzhba/"' in \
         (site / "guide" / "links" / "index.html").read_text(encoding="utf-8")
