@@ -265,7 +265,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # resolves as before), not all ≈ 10,000: each would cost it a File and a look in every pass over
     # its files.
     if state.record_frame:
-        linked = _linked_md_names(files, content, printed.page.markdown)
+        # the nav of mkdocs.yml may name a record page too (a str() of it holds every path it names)
+        linked = _linked_md_names(files, content, printed.page.markdown, str(config.nav or ""))
         for path in content.record_paths:
             name = path[path.rfind("/") + 1:]
             if name in linked or not _MD_NAME.fullmatch(name):

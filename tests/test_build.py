@@ -167,6 +167,10 @@ def test_hand_written_links_to_record_pages_resolve(project_copy: Path):
     (project_copy / "docs" / "guide").mkdir()
     (project_copy / "docs" / "guide" / "links.md").write_text(
         "# Ссылки\n\n[служба](../services/krizisnaya-psihologicheskaya-sluzhba.md)\n", encoding="utf-8")
+    config = project_copy / "mkdocs.yml"  # the nav may name a record page too
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Детям: children.md\n", "  - Детям: children.md\n  - Зелёная комната: services/zelenaya-komnata.md\n"),
+        encoding="utf-8")
     site = project_copy / "site"
     result = mkdocs_build(project_copy, site)
     assert result.returncode == 0 and "WARNING" not in result.stdout, result.stdout
