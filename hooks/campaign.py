@@ -14,8 +14,10 @@ import posixpath
 import re
 import secrets
 from dataclasses import dataclass, field
+from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import unquote
 
 from jinja2 import TemplateError
 from markupsafe import Markup, escape
@@ -242,18 +244,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             log.error(str(error))
         raise _fail(state, f"В страницах docs/ запрещённый HTML ({len(docs.raw_html)} ош., см. выше); "
                            "сайт не собран, прежний сайт не тронут.")
-    # Record pages (services, events): MkDocs knows them, so links to them resolve, but does not
-    # render them; they are filled into their folder's frame, rendered once from a prototype page,
-    # and written at on_post_build on every core (helpsite/publish/shell.py).
-    if state.record_frame:
-        for path in content.record_paths:
-            record = File.generated(config, path, content="")
-            record.inclusion = InclusionLevel.EXCLUDED
-            files.append(record)
-        for folder in sorted({path.rsplit("/", 1)[0] for path in content.record_paths}):
-            for prototype in shell.PROTOTYPES:
-                files.append(File.generated(config, shell.prototype_path(folder, prototype),
-                                            content=shell.prototype_markdown(prototype)))
     try:  # print materials: PDFs + previews from the content-hash cache, and their page
         printed = site_print_set(content.data, content.now, Path(config.config_file_path).parent, config.site_url,
                                  config.use_directory_urls)
@@ -261,9 +251,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for error in getattr(exc, "errors", [exc]):
             log.error(str(error))
         raise _fail(state, "Материалы для печати не собраны (ошибки выше); сайт не собран, прежний сайт не тронут.") from None
-    files.append(File.generated(config, printed.page.path, content=printed.page.markdown))
-    for path, source in printed.files:
-        files.append(_cached_copy(config, path, source))
     # announcing: preview pictures and event kits (content-hash cache), kit texts, event feeds
     # whose entries keep their dates from the last published site while unchanged
     try:
@@ -272,6 +259,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     except PrintError as exc:  # no font, a page address too long for a QR code
         log.error(str(exc))
         raise _fail(state, "Картинки анонсов не собраны (ошибка выше); сайт не собран, прежний сайт не тронут.") from None
+    # Record pages (services, events) are filled into their folder's frame, rendered once from a
+    # prototype page, and written at on_post_build on every core (helpsite/publish/shell.py): the
+    # engine renders none of them. It knows those that a page it renders may link to (so that the link
+    # resolves as before), not all ≈ 10,000: each would cost it a File and a look in every pass over
+    # its files.
+    if state.record_frame:
+        # the nav of mkdocs.yml may name a record page too (a str() of it holds every path it names)
+        linked = _linked_md_names(files, content, printed.page.markdown, str(config.nav or ""))
+        for path in content.record_paths:
+            name = path[path.rfind("/") + 1:]
+            if name in linked or not _MD_NAME.fullmatch(name):
+                record = File.generated(config, path, content="")
+                record.inclusion = InclusionLevel.EXCLUDED
+                files.append(record)
+        for folder in sorted({path.rsplit("/", 1)[0] for path in content.record_paths}):
+            for prototype in shell.PROTOTYPES:
+                files.append(File.generated(config, shell.prototype_path(folder, prototype),
+                                            content=shell.prototype_markdown(prototype)))
+    files.append(File.generated(config, printed.page.path, content=printed.page.markdown))
+    for path, source in printed.files:
+        files.append(_cached_copy(config, path, source))
     for path, blob in announced.files.items():
         files.append(File.generated(config, path, content=blob))
     for path, source in announced.copies:
@@ -284,6 +292,26 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         serving.skip_unchanged_copies(session, files)  # theme files, print files, pictures served as they are
         state.kept_copies = True
     return files
+
+
+_MD_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.md")  # a record page's file name (its id: model.Id) + .md
+
+
+def _linked_md_names(files: Files, content: ContentBuild, *texts: str) -> set[str]:
+    """The names (`x.md`) of the record pages a Markdown text the engine renders may link to: the hand-written
+    pages, the generated ones it renders, `texts`. More than the links: every `….md` of a record's id in the
+    text, plain and with character references and %-escapes decoded (a record page whose name is not of
+    that form is always given to the engine)."""
+    sources = [page.markdown for page in content.pages if not page.prerendered]
+    for file in files:
+        if file.src_uri.endswith(".md") and not file.generated_by and file.abs_src_path:
+            try:
+                sources.append(Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+    text = "\n".join([*sources, *texts])
+    text = text + "\n" + unquote(unescape_html(text)).replace("\\", "")
+    return set(_MD_NAME.findall(text))
 
 
 def _cached_copy(config: MkDocsConfig, path: str, source: Path) -> File:
@@ -408,7 +436,7 @@ def _normal_renderer(state: BuildState, config: MkDocsConfig):
     template = state.env.get_template("main.html")
 
     def render(generated) -> str:
-        file = state.files.get_file_from_path(generated.path)
+        file = state.files.get_file_from_path(generated.path) or File.generated(config, generated.path, content="")
         page = Page(None, file, config)
         page.meta = yaml.safe_load(generated.front_matter.strip().strip("-")) or {}  # as the engine reads it
         page.markdown, page.content = "", generated.html_body

@@ -272,6 +272,33 @@ def test_failure_late_in_the_build_leaves_last_good_site(project_copy: Path):
     assert (site / "index.html").exists()
 
 
+def test_hand_written_links_to_record_pages_resolve(project_copy: Path):
+    """The engine renders no record page and is told only of those a page it renders names
+    (hooks/campaign.py): a link to one, written any way Markdown allows, still resolves in --strict."""
+    about = project_copy / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[служба](services/igroterapiya.md#kontakty) "
+                     "[событие](<events/bazovaya-programma-1.md>) [ссылка][ref]\n\n"
+                     "[ref]: services/podderzhka-zhenshchin-s-detmi.md\n\n"
+                     "[escaped](events/bazovaya%2Dprogramma%2D2.md)\n", encoding="utf-8")
+    (project_copy / "docs" / "guide").mkdir()
+    (project_copy / "docs" / "guide" / "links.md").write_text(
+        "# Ссылки\n\n[служба](../services/krizisnaya-psihologicheskaya-sluzhba.md)\n", encoding="utf-8")
+    config = project_copy / "mkdocs.yml"  # the nav may name a record page too
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Детям: children.md\n", "  - Детям: children.md\n  - Зелёная комната: services/zelenaya-komnata.md\n"),
+        encoding="utf-8")
+    site = project_copy / "site"
+    result = mkdocs_build(project_copy, site)
+    assert result.returncode == 0 and "WARNING" not in result.stdout, result.stdout
+    about_html = (site / "about" / "index.html").read_text(encoding="utf-8")
+    for href in ('href="../services/igroterapiya/#kontakty"', 'href="../events/bazovaya-programma-1/"',
+                 'href="../services/podderzhka-zhenshchin-s-detmi/"', 'href="../events/bazovaya-programma-2/"'):
+        assert href in about_html
+    assert 'href="../../services/krizisnaya-psihologicheskaya-sluzhba/"' in \
+        (site / "guide" / "links" / "index.html").read_text(encoding="utf-8")
+    assert (site / "services" / "igroterapiya" / "index.html").is_file()
+
+
 def test_hand_written_page_cannot_shadow_a_generated_one(project_copy: Path):
     (project_copy / "docs" / "helplines.md").write_text("# Свои телефоны\n", encoding="utf-8")
     result = mkdocs_build(project_copy, project_copy / "site")

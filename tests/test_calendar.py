@@ -238,6 +238,42 @@ def test_webcal_link():
     assert ics.webcal("https://example.org/events/calendar.ics") == "webcal://example.org/events/calendar.ics"
 
 
+def _fold_by_characters(line: str, limit: int = 75) -> str:
+    """The folding rule written character by character (the writer's first version): the reference."""
+    if len(line.encode()) < limit:
+        return line + "\r\n"
+    parts, current, size = [], [], 0
+    for char in line:
+        width = len(char.encode())
+        if current and size + width >= limit:
+            if len(current) > 1 and current[-1] == "\\":  # an escape pair stays together
+                current.pop()
+                parts.append("".join(current))
+                current, size = ["\\"], 1
+            else:
+                parts.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts) + "\r\n"
+
+
+def test_fold_cuts_where_the_character_rule_cuts():
+    """`fold` cuts the UTF-8 bytes (fast); the lines are exactly those of cutting character by
+    character: same places, same backslash kept with what it escapes, at any limit it accepts."""
+    import random
+
+    rng = random.Random(18)
+    alphabet = ["a", " ", "\\", "\\n", ",", "я", "ё", "€", "😀", "\u0301", "x" * 10, "ж" * 7]
+    for limit in (75, 75, 75, 6, 7, 10, 20):
+        for _ in range(3000):
+            line = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 130)))
+            assert ics.fold(line, limit) == _fold_by_characters(line, limit), (limit, line)
+    with pytest.raises(ValueError):
+        ics.fold("ж" * 10, 5)
+
+
 def test_written_text_reads_back_exactly():
     """The direct writer's escaping and folding: awkward text (Cyrillic, emoji, escapes right at a
     fold, CR/LF, commas, semicolons, backslashes) comes back from icalendar unchanged, every line

@@ -93,24 +93,26 @@ def fold(line: str, limit: int = 75) -> str:
     """A content line folded as RFC 5545 3.1 says: at most 75 octets a line (the leading space of a
     continuation counts), never inside a UTF-8 character, never between a backslash and what it
     escapes. Lines end with CRLF."""
-    if len(line) < limit and line.isascii() or len(line.encode()) < limit:
+    if len(line) < limit and line.isascii():
         return line + "\r\n"
+    data = line.encode()
+    if len(data) < limit:
+        return line + "\r\n"
+    # the UTF-8 bytes cut into parts of at most limit - 1 octets: a part ends before a character's first
+    # byte (never before a continuation byte 10xxxxxx) and leaves its final backslash to the next part
+    if limit < 6:
+        raise ValueError("fold: limit < 6 leaves no room for a character and a backslash")
     parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    for char in line:
-        width = 1 if char < "\x80" else len(char.encode())
-        if current and size + width >= limit:
-            if len(current) > 1 and current[-1] == "\\":  # keep an escape pair together
-                current.pop()
-                parts.append("".join(current))
-                current, size = ["\\"], 1
-            else:
-                parts.append("".join(current))
-                current, size = [], 0
-        current.append(char)
-        size += width
-    parts.append("".join(current))
+    start, end_of_line = 0, len(data)
+    while end_of_line - start >= limit:
+        end = start + limit - 1
+        while data[end] & 0xC0 == 0x80:
+            end -= 1
+        if data[end - 1] == 0x5C:  # "\\"
+            end -= 1
+        parts.append(data[start:end].decode())
+        start = end
+    parts.append(data[start:].decode())
     return "\r\n ".join(parts) + "\r\n"
 
 
