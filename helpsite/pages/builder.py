@@ -178,6 +178,9 @@ def one_blank_line(text: str) -> str:
 
 
 _escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe's C escaping (3.0+), without the Markup around it
+# `_TextOutput` overrides one private method of Jinja's code generator: used only where both exist (else Jinja's
+# own output code; the golden tests pin the pages' bytes either way)
+_TEXT_OUTPUT = _escape_inner is not None and callable(getattr(CodeGenerator, "_output_child_pre", None))
 
 
 def escape_text(value: Any) -> str:
@@ -232,8 +235,8 @@ class _PageEnvironment(Environment):
     by key for every `{% import %}` — a tenth of the time of a record page.) Its output
     expressions are compiled by `_TextOutput` where MarkupSafe has its C escaping."""
 
-    code_tag = "|text-output-1" if _escape_inner is not None else ""  # in the compiled templates' cache keys
-    code_generator_class = _TextOutput if _escape_inner is not None else CodeGenerator
+    code_tag = "|text-output-1" if _TEXT_OUTPUT else ""  # in the compiled templates' cache keys
+    code_generator_class = _TextOutput if _TEXT_OUTPUT else CodeGenerator
     escape_text = staticmethod(escape_text)
     context_class = _PageContext
 
