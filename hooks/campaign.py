@@ -14,10 +14,8 @@ import posixpath
 import re
 import secrets
 from dataclasses import dataclass, field
-from html import unescape as unescape_html
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import unquote
 
 from jinja2 import TemplateError
 from markupsafe import Markup, escape
@@ -265,11 +263,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # resolves as before), not all ≈ 10,000: each would cost it a File and a look in every pass over
     # its files.
     if state.record_frame:
-        # the nav of mkdocs.yml may name a record page too (a str() of it holds every path it names)
-        linked = _linked_md_names(files, content, printed.page.markdown, str(config.nav or ""))
+        # what may link to one: the hand-written pages, the generated ones the engine renders, the print
+        # page, and the nav of mkdocs.yml (a str() of it holds every path it names)
+        linked = shell.linked_record_names([*docs.texts, *(p.markdown for p in content.pages if not p.prerendered),
+                                            printed.page.markdown, str(config.nav or "")])
         for path in content.record_paths:
             name = path[path.rfind("/") + 1:]
-            if name in linked or not _MD_NAME.fullmatch(name):
+            if name in linked or not shell.is_record_md_name(name):
                 record = File.generated(config, path, content="")
                 record.inclusion = InclusionLevel.EXCLUDED
                 files.append(record)
@@ -292,26 +292,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         serving.skip_unchanged_copies(session, files)  # theme files, print files, pictures served as they are
         state.kept_copies = True
     return files
-
-
-_MD_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.md")  # a record page's file name (its id: model.Id) + .md
-
-
-def _linked_md_names(files: Files, content: ContentBuild, *texts: str) -> set[str]:
-    """The names (`x.md`) of the record pages a Markdown text the engine renders may link to: the hand-written
-    pages, the generated ones it renders, `texts`. More than the links: every `….md` of a record's id in the
-    text, plain and with character references and %-escapes decoded (a record page whose name is not of
-    that form is always given to the engine)."""
-    sources = [page.markdown for page in content.pages if not page.prerendered]
-    for file in files:
-        if file.src_uri.endswith(".md") and not file.generated_by and file.abs_src_path:
-            try:
-                sources.append(Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace"))
-            except OSError:
-                continue
-    text = "\n".join([*sources, *texts])
-    text = text + "\n" + unquote(unescape_html(text)).replace("\\", "")
-    return set(_MD_NAME.findall(text))
 
 
 def _cached_copy(config: MkDocsConfig, path: str, source: Path) -> File:

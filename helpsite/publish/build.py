@@ -116,6 +116,7 @@ class DocsProblems:
 
     front_matter: list  # DataError: a front matter that is not YAML, or a page that is not UTF-8
     raw_html: list  # DataError: raw <script>, <iframe>, on…= handlers, remote resources (file:line)
+    texts: list[str] = field(default_factory=list)  # the pages' text as read (what they link to: shell.linked_record_names)
 
 
 def check_docs_pages(docs_dir: Path) -> DocsProblems:
@@ -127,6 +128,7 @@ def check_docs_pages(docs_dir: Path) -> DocsProblems:
 
     front: list[DataError] = []
     raw: list[DataError] = []
+    texts: list[str] = []
     for page in sorted(docs_dir.rglob("*.md")) if docs_dir.is_dir() else []:
         display = f"{docs_dir.name}/{page.relative_to(docs_dir).as_posix()}"
         try:
@@ -135,7 +137,8 @@ def check_docs_pages(docs_dir: Path) -> DocsProblems:
             front.append(DataError(file=display, line=None, field="", message="файл не в кодировке UTF-8",
                                    hint=f"сохраните файл в UTF-8 ({exc.reason})"))
             continue
+        texts.append(text)
         front += front_matter_errors(text, display)
         raw += [DataError(file=display, line=line, field="", message=message)
                 for line, message in markdown_raw_html_problems(text.lstrip("\ufeff"))]
-    return DocsProblems(front, raw)
+    return DocsProblems(front, raw, texts)

@@ -20,7 +20,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
+from urllib.parse import unquote
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,25 @@ def record_pages_output(pages, shells: dict[str, Shell | Renderer], site, harden
         url = site.url_of(page.path)
         yield (url + "index.html" if url.endswith("/") or url == "" else url), (
             encoded if encoded is not None else text.encode("utf-8"))  # type: ignore[union-attr]
+
+
+_RECORD_MD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.md")  # a record page's file name: its id (model.Id) + .md
+
+
+def is_record_md_name(name: str) -> bool:
+    """Whether `name` has the form `linked_record_names` finds (a record id + .md)."""
+    return _RECORD_MD.fullmatch(name) is not None
+
+
+def linked_record_names(texts: Iterable[str]) -> set[str]:
+    """The file names (`x.md`) of the record pages that Markdown `texts` the engine renders may link to.
+    More than the links: every `….md` of a record id's form anywhere in the texts, as written and with
+    character references and %-escapes decoded. The engine is told only of these record pages (it renders
+    none; they are written from their folder's frame), so that a link to one resolves; a record page whose
+    name is not of that form must always be given to it (`is_record_md_name`)."""
+    text = "\n".join(texts)
+    text = text + "\n" + unquote(html.unescape(text)).replace("\\", "")
+    return set(_RECORD_MD.findall(text))
 
 
 def prototype_path(folder: str, prototype: Prototype = PROTOTYPE) -> str:
