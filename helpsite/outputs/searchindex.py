@@ -335,6 +335,19 @@ def _hashed(folder: str, name: str, payload: Any) -> tuple[str, bytes]:
     return f"{folder}/{name}.{hashlib.sha256(body).hexdigest()[:10]}.json", body
 
 
+class _FieldScores(dict):
+    """A field's BM25 score of a term by how often it is there: tf → weight · tf · (K1 + 1) / (tf + norm)
+    (`norm`: K1, and for the text K1 · (1 − B + B · length / average length)), each count worked out once."""
+
+    def __init__(self, weight: float, norm: float) -> None:
+        super().__init__()
+        self.weight, self.norm = weight, norm
+
+    def __missing__(self, tf: int) -> float:
+        score = self[tf] = self.weight * tf * (K1 + 1) / (tf + self.norm)
+        return score
+
+
 def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     """Term → [document, weight, document, weight, …] in the order of the documents.
 
@@ -346,27 +359,19 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
                Counter([t for text in doc.text.split(" · ") for t in terms(text)])) for doc in docs]
     lengths = [sum(text.values()) for _, _, text in fields]
     average = sum(lengths) / max(1, len(lengths)) or 1.0
-    k1_1 = K1 + 1
-    title_weight, keywords_weight, text_weight = FIELD_WEIGHTS["title"], FIELD_WEIGHTS["keywords"], FIELD_WEIGHTS["text"]
-    # a field's score of a term depends only on how often it is there (and, for the text, the text's length):
-    # worked out once for each count, with the very same expression
-    title_score = {tf: title_weight * tf * k1_1 / (tf + K1) for tf in range(1, 8)}
-    keywords_score = {tf: keywords_weight * tf * k1_1 / (tf + K1) for tf in range(1, 8)}
+    title_scores = _FieldScores(FIELD_WEIGHTS["title"], K1)
+    keywords_scores = _FieldScores(FIELD_WEIGHTS["keywords"], K1)
+    text_weight = FIELD_WEIGHTS["text"]
     postings: dict[str, list[int]] = {}
     for ident, ((title, keywords, text), doc) in enumerate(zip(fields, docs, strict=True)):
-        scores: dict[str, float] = {t: title_score.get(tf) or title_weight * tf * k1_1 / (tf + K1)
-                                    for t, tf in title.items()}
+        scores: dict[str, float] = {t: title_scores[tf] for t, tf in title.items()}
         score_of = scores.get
-        for term, tf in keywords.items():
-            score = keywords_score.get(tf) or keywords_weight * tf * k1_1 / (tf + K1)
-            before = score_of(term)
-            scores[term] = score if before is None else before + score
-        norm = K1 * (1 - B + B * lengths[ident] / average)
-        once = text_weight * 1 * k1_1 / (1 + norm)
-        for term, tf in text.items():
-            score = once if tf == 1 else text_weight * tf * k1_1 / (tf + norm)
-            before = score_of(term)
-            scores[term] = score if before is None else before + score
+        text_scores = _FieldScores(text_weight, K1 * (1 - B + B * lengths[ident] / average))
+        for counts, table in ((keywords, keywords_scores), (text, text_scores)):
+            for term, tf in counts.items():
+                score = table[tf]
+                before = score_of(term)
+                scores[term] = score if before is None else before + score
         boost = doc.boost
         for term, score in scores.items():
             weighted = round(score * boost * 20)

@@ -20,16 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import markupsafe
 from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from helpsite.outputs import calendar as ics
 from helpsite.pages import directory
-from helpsite.pages.parts import Pieces
+from helpsite.pages.parts import C_ESCAPING, Pieces, escape_text
 from helpsite.data import model as m
 from helpsite.data.buildcache import write_atomic
 from helpsite.pages.charts import bar_chart, number_ru, value_ru
@@ -165,11 +164,8 @@ class MemoryBytecodeCache(BytecodeCache):
 TEMPLATE_CODE = MemoryBytecodeCache()  # shared by our templates and the theme's (hooks: on_env)
 
 
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
 def one_blank_line(text: str) -> str:
-    """`_BLANK_LINES.sub("\n\n", text)`: a run of 3 or more line breaks becomes 2 (what `{% if %}` lines
+    """`re.sub(r"\n{3,}", "\n\n", text)`: a run of 3 or more line breaks becomes 2 (what `{% if %}` lines
     of a template leave). By `str.replace` (each pass makes a run a third shorter, down to 2): most pages
     have no such run, and an event page's few runs are replaced 5× faster than by the pattern."""
     while "\n\n\n" in text:
@@ -177,21 +173,9 @@ def one_blank_line(text: str) -> str:
     return text
 
 
-_escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe's C escaping (3.0+), without the Markup around it
-# `_TextOutput` overrides one private method of Jinja's code generator: used only where both exist (else Jinja's
-# own output code; the golden tests pin the pages' bytes either way)
-_TEXT_OUTPUT = _escape_inner is not None and callable(getattr(CodeGenerator, "_output_child_pre", None))
-
-
-def escape_text(value: Any) -> str:
-    """`{{ value }}` in a page: the text of `markupsafe.escape(value)`. A plain string (most of what a
-    page shows: names, descriptions) is escaped without a `Markup` object made around it — the page
-    joins its pieces into one string anyway; a `Markup` (what parts.py's functions return) is its own text;
-    everything else goes through `escape` itself."""
-    kind = type(value)
-    if kind is str:
-        return _escape_inner(value)  # type: ignore[misc]
-    return value if kind is Markup else escape(value)
+# `_TextOutput` overrides one private method of Jinja's code generator: used only where it exists and
+# MarkupSafe has its C escaping (else Jinja's own output code; the golden tests pin the pages' bytes either way)
+_TEXT_OUTPUT = C_ESCAPING and callable(getattr(CodeGenerator, "_output_child_pre", None))
 
 
 class _TextOutput(CodeGenerator):

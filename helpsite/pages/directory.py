@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from helpsite.data import model as m
+from helpsite.pages import parts
+from helpsite.pages.parts import escape_text as _escape
 from helpsite.pages.russian import ages_ru, hours_json, hours_ru
 
 # written the way editors write them; compared after lower-casing, «ё» → «е» and squeezing spaces
@@ -75,36 +77,12 @@ def facets(services: Iterable[m.Service]) -> Facets:
 
 # ------------------------------------------------------------------ the directory's entries
 
-EXAMPLE_PHONE = ('<span class="hs-phone hs-phone--example" title="Номер вымышлен: это запись-пример">'
-                 'номер-пример</span>')  # `phone` in templates/_parts.j2 (tests/test_pages.py compares them)
 PLAIN_START = '<li class="hs-service">'
 
 
-def _escape(text: str) -> str:
-    """As Jinja's autoescape (markupsafe.escape) writes a string: & < > " ' as entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
-
-
-def phone_html(phone: m.Phone, example: bool) -> str:
-    """A phone as `templates/_parts.j2` → macro `phone` renders it."""
-    if example:
-        return EXAMPLE_PHONE
-    return f'<a class="hs-phone" href="tel:{_escape(phone.tel)}">{_escape(phone.display)}</a>'
-
-
-_HOURS_TEXTS: dict[tuple, tuple[str, str]] = {}  # a schedule → its two texts (a few dozen schedules at 10,000 services)
-
-
 def _hours_texts(hours: m.Hours) -> tuple[str, str]:
-    """(`hours_json`, `hours_ru` escaped) of a schedule; many services share one, so each is worded
-    once. The key is everything the two read (of a time, its hours and minutes)."""
-    key = (hours.always_open, hours.description,
-           tuple([(tuple(e.byday), e.opens_at.hour, e.opens_at.minute, e.closes_at.hour, e.closes_at.minute, e.description)
-                  for e in hours.weekly]))
-    texts = _HOURS_TEXTS.get(key)
-    if texts is None:
-        texts = _HOURS_TEXTS[key] = (str(hours_json(hours)), _escape(hours_ru(hours)))
-    return texts
+    """(`hours_json`, `hours_ru` escaped) of a schedule (both worded once per schedule: russian.py)."""
+    return str(hours_json(hours)), _escape(hours_ru(hours))
 
 
 def entry_html(service: m.Service, href: str, organization: str, everywhere: bool) -> tuple[str, str]:
@@ -138,6 +116,6 @@ def entry_html(service: m.Service, href: str, organization: str, everywhere: boo
     if service.free:
         meta.append("бесплатно")
     badge = ' <span class="hs-badge hs-badge--example">пример</span>' if service.example else ""
-    phone = f"{phone_html(service.phones[0], service.example)}\n" if service.phones else ""
+    phone = f"{parts.phone(service.phones[0], service.example)}\n" if service.phones else ""
     return "".join(head), (f'<a class="hs-service__name" href="{_escape(href)}">{_escape(service.name)}</a>{badge}'
                            f'<span class="hs-service__meta">{" · ".join(meta)}</span>\n{phone}</li>')

@@ -17,11 +17,27 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+import markupsafe
 from markupsafe import Markup, escape
 
 from helpsite.data import model as m
 from helpsite.pages.russian import date_ru, map_url
 from helpsite.pages.site import Site
+
+_escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe's C escaping (3.0+), without the Markup around it
+C_ESCAPING = _escape_inner is not None
+
+
+def escape_text(value: Any) -> str:
+    """The text of `markupsafe.escape(value)` (what autoescape writes for `{{ value }}`: & < > " ' as
+    entities). A plain string (most of what a page shows: names, descriptions) is escaped without a
+    `Markup` object made around it — a page joins its pieces into one string anyway; a `Markup` (what
+    this module's functions return) is its own text; everything else goes through `escape` itself."""
+    kind = type(value)
+    if kind is str and _escape_inner is not None:
+        return _escape_inner(value)
+    return value if kind is Markup else str(escape(value))
+
 
 Link = Callable[..., str]  # the page's `link(to, anchor="")`: a relative URL to another page
 

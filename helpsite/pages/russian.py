@@ -57,9 +57,29 @@ def _byday_text(days: Iterable[m.Weekday]) -> str:
     return ", ".join(m.WEEKDAY_LABELS[order[i]] for i in idx)
 
 
+def hours_key(hours: m.Hours) -> tuple:
+    """What a schedule says, hashable: a few schedules recur in thousands of services, and what is made
+    of one (its wording, the directory's filter data, the API's object) is made once for each."""
+    return (hours.always_open, hours.description,
+            tuple([(tuple(e.byday), e.opens_at.isoformat(), e.closes_at.isoformat(), e.description)
+                   for e in hours.weekly]))
+
+
+_HOURS_TEXT: dict[tuple, str] = {}
+_HOURS_JSON: dict[tuple, Markup] = {}
+
+
 def hours_ru(hours: m.Hours | None) -> str:
     if hours is None:
         return ""
+    key = hours_key(hours)
+    text = _HOURS_TEXT.get(key)
+    if text is None:
+        text = _HOURS_TEXT[key] = _hours_text(hours)
+    return text
+
+
+def _hours_text(hours: m.Hours) -> str:
     if hours.always_open:
         text = "круглосуточно, без выходных"
     else:
@@ -76,6 +96,14 @@ def hours_json(hours: m.Hours | None) -> Markup:
     in the directory at 10,000 services); `'`, `&`, `<`, `>` are escaped."""
     if hours is None:
         return Markup("")
+    key = hours_key(hours)
+    made = _HOURS_JSON.get(key)
+    if made is None:
+        made = _HOURS_JSON[key] = _hours_json(hours)
+    return made
+
+
+def _hours_json(hours: m.Hours) -> Markup:
     if hours.always_open:
         value: dict = {"always": True}
     else:

@@ -19,6 +19,7 @@ from pydantic_core import to_json
 
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import event_times
+from helpsite.pages.russian import hours_key
 from helpsite.data.load import CampaignData
 from helpsite.outputs.opendata import hsds as h
 
@@ -303,8 +304,7 @@ class ApiBuilder:
         shared_hours: dict[tuple, dict[str, Any]] = {}  # a few schedules recur in thousands of services
 
         def hours(value: m.Hours) -> dict[str, Any]:
-            key = (value.always_open, value.description,
-                   tuple([(tuple(e.byday), e.opens_at, e.closes_at, e.description) for e in value.weekly]))
+            key = hours_key(value)
             made = shared_hours.get(key)
             if made is None:
                 made = shared_hours[key] = api_hours(value)
