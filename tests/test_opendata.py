@@ -249,8 +249,8 @@ def test_zip_has_zipfiles_headers_and_the_same_files(monkeypatch, tmp_path: Path
 
 
 def test_nested_json_keeps_text_that_looks_like_a_term():
-    """Each taxonomy term is encoded once and written where an attribute names it: text in a record that looks
-    like that key (in JSON its quotes are escaped) stays text, and every attribute has its term object."""
+    """Every attribute of the nested JSON holds its taxonomy term object, and text in a record that looks like
+    the «taxonomy_term» key (in JSON its quotes are escaped) stays text."""
     from helpsite.outputs.opendata.hsds_export import HsdsExport
     data = load(FIXTURE_DATA)
     sid = next(iter(data.services))
@@ -605,3 +605,27 @@ def test_spreadsheet_command(tmp_path: Path):
     assert out.returncode == 0 and "служб 2" in out.stdout
     back = subprocess.run([sys.executable, script, "--data", str(target), "import", str(table)], capture_output=True, text=True)
     assert back.returncode == 0 and "Без изменений: 2." in back.stdout
+
+
+def test_hsds_zip_without_isal_is_zlibs_valid_zip():
+    """An environment not reinstalled since `isal` was added still builds: the zip is deflated by zlib."""
+    import subprocess
+    import sys
+
+    code = r'''
+import builtins, io, zipfile
+real = builtins.__import__
+def hide_isal(name, *args, **kwargs):
+    if name == "isal" or name.startswith("isal."):
+        raise ImportError("no isal")
+    return real(name, *args, **kwargs)
+builtins.__import__ = hide_isal
+from helpsite.outputs.opendata import hsds_export
+entries = [("services.json", b'{"x":1}' * 1000, 3), ("services.csv", "а,б\n".encode() * 500, 1), ("empty.csv", b"", 1)]
+archive = zipfile.ZipFile(io.BytesIO(hsds_export.zip_archive(entries)))
+assert hsds_export.isal_zlib.__name__ == "zlib"
+assert archive.testzip() is None and [archive.read(n) for n, _, _ in entries] == [c for _, c, _ in entries]
+print("ok")
+'''
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -38,7 +38,8 @@ class Origin:
     loc: tuple[str | int, ...]
 
     def line_of(self, loc: tuple[str | int, ...]) -> int | None:
-        doc = self.doc if isinstance(self.doc, SourceDoc) else read_yaml(self.doc, self.display, [])
+        # read in another process: read again, with its line map at once (one parse, not two)
+        doc = self.doc if isinstance(self.doc, SourceDoc) else read_yaml(self.doc, self.display, [], with_lines=True)
         return doc.line_of(loc) if doc is not None else None
 
     def error(self, field_loc: tuple[str | int, ...], message: str, hint: str, value: Any = None) -> DataError:

@@ -555,8 +555,9 @@ def _count_levels(text: str) -> tuple[yaml.Mark, str, str] | None:
 
 
 def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | None = None,
-              raw: bytes | None = None) -> SourceDoc | None:
-    """Parse one file. Problems are appended to `errors`; None when nothing usable was read."""
+              raw: bytes | None = None, with_lines: bool = False) -> SourceDoc | None:
+    """Parse one file. Problems are appended to `errors`; None when nothing usable was read.
+    `with_lines`: the line map is made now (it is wanted: a line is to be named), not on demand."""
     if raw is None:
         raw = read_source(path, display, errors, root)
         if raw is None:
@@ -592,13 +593,14 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
         errors.append(DataError(file=display, line=1, field="", message="файл пуст",
                                 hint="заполните файл или удалите его"))
         return None
-    try:  # nearly every file has nothing to report: its values first, without the line map
-        return SourceDoc(path, _Composer(path, errors, display, text).values(node), text=text)
-    except _Fallback:
-        pass
-    finally:  # PyYAML's constructor keeps every node it made (and the node's marks): not across files
-        _CONSTRUCTOR.constructed_objects.clear()
-        _CONSTRUCTOR.recursive_objects.clear()
+    if not with_lines:
+        try:  # nearly every file has nothing to report: its values first, without the line map
+            return SourceDoc(path, _Composer(path, errors, display, text).values(node), text=text)
+        except _Fallback:
+            pass
+        finally:  # PyYAML's constructor keeps every node it made (and the node's marks): not across files
+            _CONSTRUCTOR.constructed_objects.clear()
+            _CONSTRUCTOR.recursive_objects.clear()
     composer = _Composer(path, errors, display, text)
     try:
         data = composer.convert(node, ())

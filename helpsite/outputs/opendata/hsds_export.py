@@ -30,7 +30,10 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from isal import isal_zlib
+try:  # ISA-L (a dependency): zlib's deflate at a quarter of the CPU
+    from isal import isal_zlib
+except ImportError:  # an environment not reinstalled since isal was added: zlib's own, the same format
+    import zlib as isal_zlib  # type: ignore[no-redef]
 from pydantic_core import to_json
 
 from helpsite.data import model as m

@@ -6,9 +6,7 @@ Renderers are plain functions: model in, PDF bytes out.
 """
 
 from helpsite.outputs.printing.errors import PrintError
-from helpsite.outputs.printing.siteset import (  # the platypus renderers, imported when called
-    PrintSet, build_print_set, render_checklist, render_leaflet, render_poster, site_print_set,
-)
+from helpsite.outputs.printing.siteset import PrintSet, build_print_set, site_print_set
 from helpsite.outputs.printing.stickers import (
     SheetOptions, Sticker, render_calibration, render_stickers, sticker_for,
 )
@@ -17,3 +15,13 @@ from helpsite.outputs.printing.stock import find_stock, load_stocks
 __all__ = ["PrintError", "PrintSet", "SheetOptions", "Sticker", "build_print_set", "find_stock", "load_stocks",
            "render_calibration", "render_checklist", "render_leaflet", "render_poster", "render_stickers",
            "site_print_set", "sticker_for"]
+
+
+def __getattr__(name: str):
+    """`render_checklist`, `render_leaflet`, `render_poster`: laid out with reportlab's platypus, imported
+    when first asked for (a build whose print files come from the cache never imports it)."""
+    from helpsite.outputs.printing.siteset import _PLATYPUS_RENDERERS, _platypus
+
+    if name in _PLATYPUS_RENDERERS:
+        return _platypus(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

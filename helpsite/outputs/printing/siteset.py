@@ -13,6 +13,7 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
@@ -28,27 +29,17 @@ from helpsite.outputs.printing.stock import load_stocks
 from helpsite.outputs.printing.text import mm_ru
 
 
-# The renderers laid out with reportlab's platypus, imported when a PDF is made: a build whose print
-# files all come from the print cache (the usual one) does not import platypus (≈ 0.04 s CPU).
-def render_checklist(data: CampaignData, algorithm: m.Algorithm, base_url: str | None = None,
-                     directory_urls: bool = True) -> bytes:
-    from helpsite.outputs.printing.checklist import render_checklist as render
-
-    return render(data, algorithm, base_url, directory_urls)
+# The renderers laid out with reportlab's platypus are imported when a PDF is made (`_platypus`): a build
+# whose print files all come from the print cache (the usual one) does not import platypus (≈ 0.04 s CPU).
+_PLATYPUS_RENDERERS = {"render_checklist": "checklist", "render_leaflet": "leaflet", "render_poster": "poster"}
 
 
-def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url: str | None = None,
-                   directory_urls: bool = True, press: bool = False) -> bytes:
-    from helpsite.outputs.printing.leaflet import render_leaflet as render
+def _platypus(name: str) -> Callable[..., bytes]:
+    """The renderer `name` («render_leaflet», …) of its module, imported now."""
+    import importlib
 
-    return render(data, algorithm_id, base_url, directory_urls, press)
+    return getattr(importlib.import_module(f"helpsite.outputs.printing.{_PLATYPUS_RENDERERS[name]}"), name)
 
-
-def render_poster(data: CampaignData, event: m.Event, base_url: str | None = None, directory_urls: bool = True,
-                  press: bool = False) -> bytes:
-    from helpsite.outputs.printing.poster import render_poster as render
-
-    return render(data, event, base_url, directory_urls, press)
 
 PAGE_PATH = "print.md"
 
@@ -180,9 +171,9 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
     if algorithm is not None:
         leaflet_parts = (data.campaign, data.helplines, data.services, algorithm, data.organizations)
         pdf, previews = publish("leaflet", "leaflet", leaflet_parts,
-                                lambda: render_leaflet(data, algorithm.id, base, directory_urls), preview_pages=2)
+                                lambda: _platypus("render_leaflet")(data, algorithm.id, base, directory_urls), preview_pages=2)
         press_pdf, _ = publish("leaflet-press", "leaflet-press", leaflet_parts,
-                               lambda: render_leaflet(data, algorithm.id, base, directory_urls, press=True),
+                               lambda: _platypus("render_leaflet")(data, algorithm.id, base, directory_urls, press=True),
                                preview_pages=0)
         items.append(PrintItem("leaflet", "Листовка", f"A4, сложить в три сгиба; «что делать, если…» — "
                                f"{algorithm.title}", pdf, previews, {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
@@ -194,7 +185,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
     for event in upcoming[:POSTERS_IN_SITE]:
         orgs = [data.organizations[o] for o in event.organizer_ids]
         pdf, previews = publish("poster", f"poster-{event.id}", (data.campaign, helpline, event, orgs),
-                                lambda e=event: render_poster(data, e, base, directory_urls))
+                                lambda e=event: _platypus("render_poster")(data, e, base, directory_urls))
         items.append(PrintItem("poster", event.title, m.EVENT_TYPE_LABELS[event.type.value], pdf, previews))
 
     for algorithm in data.algorithms.values():
@@ -202,7 +193,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         resolved = [data.resolve(ref)[1] for ref in contacts]
         pdf, previews = publish("checklist", f"checklist-{algorithm.id}",
                                 (data.campaign, helpline, algorithm, resolved, data.organizations),
-                                lambda a=algorithm: render_checklist(data, a, base, directory_urls))
+                                lambda a=algorithm: _platypus("render_checklist")(data, a, base, directory_urls))
         items.append(PrintItem("checklist", algorithm.title, m.ALGORITHM_AUDIENCE_LABELS[algorithm.audience.value],
                                pdf, previews))
 
