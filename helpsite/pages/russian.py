@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Iterable
+from typing import Callable, Iterable, TypeVar
 
 from markupsafe import Markup
 from helpsite.data import model as m
@@ -67,16 +67,19 @@ def hours_key(hours: m.Hours) -> tuple:
 
 _HOURS_TEXT: dict[tuple, str] = {}
 _HOURS_JSON: dict[tuple, Markup] = {}
+_Made = TypeVar("_Made")
+
+
+def _once_per_schedule(made: dict[tuple, _Made], hours: m.Hours, make: Callable[[m.Hours], _Made]) -> _Made:
+    key = hours_key(hours)
+    value = made.get(key)
+    if value is None:
+        value = made[key] = make(hours)
+    return value
 
 
 def hours_ru(hours: m.Hours | None) -> str:
-    if hours is None:
-        return ""
-    key = hours_key(hours)
-    text = _HOURS_TEXT.get(key)
-    if text is None:
-        text = _HOURS_TEXT[key] = _hours_text(hours)
-    return text
+    return "" if hours is None else _once_per_schedule(_HOURS_TEXT, hours, _hours_text)
 
 
 def _hours_text(hours: m.Hours) -> str:
@@ -94,13 +97,7 @@ def hours_json(hours: m.Hours | None) -> Markup:
     """The weekly schedule for the directory's «open now» filter (JS), for a single-quoted attribute
     (`data-hours='…'`): compact JSON whose quotes stay quotes (as `&#34;` each cost 5 bytes: ≈ 1 MB
     in the directory at 10,000 services); `'`, `&`, `<`, `>` are escaped."""
-    if hours is None:
-        return Markup("")
-    key = hours_key(hours)
-    made = _HOURS_JSON.get(key)
-    if made is None:
-        made = _HOURS_JSON[key] = _hours_json(hours)
-    return made
+    return Markup("") if hours is None else _once_per_schedule(_HOURS_JSON, hours, _hours_json)
 
 
 def _hours_json(hours: m.Hours) -> Markup:
