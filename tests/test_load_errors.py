@@ -538,6 +538,55 @@ def test_a_number_written_with_8_parses_as_phonenumbers_parses_it():
         assert got == expected, number
 
 
+def test_a_plus_seven_number_is_checked_and_written_as_phonenumbers_does_it():
+    """`phones._Seven` (phonenumbers' steps on its metadata, patterns compiled once) says of a +7 number with ten
+    digits what `is_valid_number` and `format_number` say: over every four-digit start (three endings each),
+    every five-digit start of the +7 7… (Kazakhstan) and 9… (mobile) ranges, and random numbers — valid and
+    not; and `_parse` gives the same results (or errors) with it as without it."""
+    import random
+
+    import phonenumbers
+
+    from helpsite.data import phones
+
+    seven = phones._Seven()
+    rng = random.Random(18)
+
+    def tail(count: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(count))
+
+    numbers = {f"{start}{tail(6)}" for start in range(1000, 10000) for _ in range(3)}
+    numbers |= {f"{start}{tail(5)}" for start in [*range(70000, 80000), *range(90000, 100000)]}
+    numbers |= {str(rng.randint(1_000_000_000, 9_999_999_999)) for _ in range(5000)}
+    valid = 0
+    for nsn in sorted(numbers):
+        number = phonenumbers.PhoneNumber(country_code=7, national_number=int(nsn))
+        expected = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL) \
+            if phonenumbers.is_valid_number(number) else None
+        assert seven.international(nsn) == expected, nsn
+        assert phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) == "+7" + nsn
+        valid += expected is not None
+    assert 10_000 < valid < len(numbers) - 10_000  # both kinds, many of each
+
+    written = [f"8 ({nsn[:4]}) {nsn[4:6]}-{nsn[6:8]}-{nsn[8:]}" for nsn in rng.sample(sorted(numbers), 3000)]
+    written += [f"+7 {nsn[:3]} {nsn[3:6]}-{nsn[6:]}" for nsn in rng.sample(sorted(numbers), 1000)] + ["8-800-2000-122", "124"]
+
+    def outcome(number: str) -> object:
+        try:
+            return phones._parse(number)
+        except ValueError as exc:
+            return str(exc)
+
+    with_it = [outcome(number) for number in written]
+    assert phones._SEVEN and phones._SEVEN[0] is not None  # made: the numbers went through it
+    phones._SEVEN[:] = [None]
+    try:
+        without = [outcome(number) for number in written]
+    finally:
+        phones._SEVEN.clear()
+    assert with_it == without
+
+
 def test_the_readers_whole_text_checks_find_what_the_searches_they_replace_find():
     """`_Composer`'s per-file checks: «« #» or tab-#» (`_blank_hash`) and «any direction mark» by
     single-character searches give what `" #" in text or "\\t#" in text` and `_BIDI.search(text)` give;
