@@ -518,7 +518,7 @@ class _Loader:
         todo: list[tuple[Path, tuple]] = []
         raws: dict[Path, bytes] = {}
         read: list[tuple[Path, tuple, tuple | None]] = []
-        real_folders: dict[Path, str] = {}  # a record folder's real path, found once
+        real_folders: dict[str, str] = {}  # a record folder's real path, found once (by its name: a Path's hash is not)
         now = time.time_ns()
         for path in paths:  # `mkdocs serve`: a file not touched since it validated is not read again
             known = _SEEN_FILES.get(str(path))
@@ -527,7 +527,7 @@ class _Loader:
                     and known[1][2] is model:
                 done[path] = _VALID_RECORDS[known[1]]
             else:
-                folder = path.parent
+                folder = os.path.dirname(path)
                 real_folder = real_folders.get(folder)
                 if real_folder is None:
                     real_folder = real_folders[folder] = os.path.realpath(folder)
@@ -706,7 +706,7 @@ class RecordCache:
         return _cache_name(path, self.data_dir)
 
     def get(self, path: Path, digest: bytes) -> Any:
-        return self.entries.get((self._name(path), digest))
+        return self.entries.get((self._name(path), digest)) if self.entries else None
 
     def put(self, path: Path, digest: bytes, record: Any) -> None:
         self.entries[(self._name(path), digest)] = record

@@ -97,9 +97,15 @@ class _Seven:
             leading = re.compile(data.leading_digits) if data.leading_digits is not None else None
             self.regions.append((leading, self._valid(data)))
         main = meta.metadata_for_region(regions[0].upper(), None)
+        if main is None:
+            raise ValueError(regions[0])
         formats = main.intl_number_format if len(main.intl_number_format) > 0 else main.number_format
-        self.formats = [(re.compile(f.leading_digits_pattern[-1]) if len(f.leading_digits_pattern) > 0 else None,
-                         re.compile(f.pattern), f.format) for f in formats]
+        self.formats: list[tuple[re.Pattern[str] | None, re.Pattern[str], str]] = []
+        for form in formats:
+            if form.pattern is None or form.format is None:
+                raise ValueError(form)
+            self.formats.append((re.compile(form.leading_digits_pattern[-1]) if len(form.leading_digits_pattern) > 0 else None,
+                                 re.compile(form.pattern), form.format))
 
     @classmethod
     def _valid(cls, data: phonenumbers.PhoneMetadata) -> re.Pattern[str] | None:
@@ -203,16 +209,21 @@ def _parse(written: str) -> ParsedPhone:
         raise ValueError("phone_digits")
     if text[0] not in "+78" and len(digits) != 10:  # «(3435) 12-34-56»: city code and number
         raise ValueError("phone_invalid")
+    if not _SEVEN:
+        _SEVEN.append(_make_seven())
     if _PLAIN_TRUNK_EIGHT and len(digits) == 11 and digits[1] != "0" and not digits.startswith("810") \
             and _TRUNK_EIGHT.fullmatch(text):  # what `phonenumbers.parse` makes of it (`_trunk_eight_is_plain`), 10× faster
+        if _SEVEN[0] is not None:  # +7 and the ten digits after the 8 (ASCII, no leading zero), shown as written:
+            international = _SEVEN[0].international(digits[1:])  # the digits shown dial +7 and these ten (`_dialled`)
+            if international is None:
+                raise ValueError("phone_invalid")
+            return ParsedPhone(written, "+7" + digits[1:], _SPACES.sub(" ", text), False, international)
         number = phonenumbers.PhoneNumber(country_code=7, national_number=int(digits[1:]))
     else:
         try:
             number = phonenumbers.parse(text, "RU")
         except phonenumbers.NumberParseException:
             raise ValueError("phone_invalid") from None
-    if not _SEVEN:
-        _SEVEN.append(_make_seven())
     nsn = str(number.national_number)
     if _SEVEN[0] is not None and number.country_code == 7 and len(nsn) == 10 and not number.italian_leading_zero \
             and not number.extension:  # what is_valid_number and format_number say (`_Seven`)
