@@ -144,6 +144,17 @@ def label_rects(stock, options: SheetOptions, indices) -> list[tuple[float, floa
 # ------------------------------------------------------------------ stock data
 
 
+def test_the_print_font_is_the_file_fontpkg_finds():
+    """`fonts.font_path` takes PT Sans from the package's own folder (fontpkg's registry is not imported
+    for it): the same file the registry gives for each weight and style."""
+    import fontpkg
+
+    from helpsite.outputs.printing import fonts
+
+    for name, (weight, style, _) in fonts._FILES.items():
+        assert fonts.font_path(name) == Path(fontpkg.path(fonts.FAMILY, weight, style)), name
+
+
 def test_stocks_are_data_with_sources(stocks):
     assert stocks["avery-c32011"].kind == "cards" and all(s.kind == "labels" for k, s in stocks.items() if k != "avery-c32011")
     expected = {"avery-l7160": (63.5, 38.1, 3, 7), "avery-l7163": (99.1, 38.1, 2, 7),

@@ -29,19 +29,20 @@ _FILES = {REGULAR: (400, "normal", "PT_Sans-Web-Regular.ttf"), BOLD: (700, "norm
 def font_path(name: str) -> Path:
     """Path of the TTF behind a font name, found through the installed package, never the system."""
     weight, style, filename = _FILES[name]
-    try:
+    try:  # the package's own folder: the file fontpkg's registry finds, without importing the registry (≈ 0.01 s a build)
+        import fontpkg_pt_sans
+
+        path = Path(fontpkg_pt_sans.ROOT) / "files" / filename
+        if path.is_file():
+            return path
+    except ImportError:
+        pass
+    try:  # files laid out otherwise: ask the registry, then report clearly
         import fontpkg
 
         return Path(fontpkg.path(FAMILY, weight, style))
-    except Exception:  # noqa: BLE001 — fall back to the package folder, then report clearly
-        try:
-            import fontpkg_pt_sans
-
-            path = Path(fontpkg_pt_sans.ROOT) / "files" / filename
-            if path.is_file():
-                return path
-        except ImportError:
-            pass
+    except Exception:  # noqa: BLE001
+        pass
     raise PrintError("не найден шрифт PT Sans для печатных материалов",
                      "установите зависимости проекта: pip install -e . (пакет fontpkg-pt-sans)")
 
