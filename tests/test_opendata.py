@@ -488,6 +488,30 @@ def test_api_files_are_what_their_models_write(api_build):
         assert model.count > 0
 
 
+def test_json_line_writes_what_pydantic_writes():
+    """The large open-data files are written by orjson (`jsonline.json_line`): the bytes of pydantic's encoder for what
+    they hold — text with every kind of character, numbers (small floats too), nested lists and dicts — and
+    an integer orjson cannot write (past 64 bits) falls back to pydantic's encoder."""
+    from pydantic_core import to_json
+    from helpsite.outputs.opendata.jsonline import json_line
+    values = [
+        {"text": "Служба «Доверие»: \"кавычки\", \\, /, \n\r\t, \x00\x1f\x7f, \u2028\u2029, 😀", "empty": "", "none": None},
+        [True, False, 0, -1, 120, 2**63 - 1, -2**63],
+        [56.838, -57.9, 0.0, -0.0, 1.5, 5.5, 0.1, 1e-05, 1e-7, 123456789.123, 1e15, 5e-324],
+        {"nested": [{"a": [], "b": {}}, {"c": [[1], {"d": "е"}]}]},
+        {"capacity": 2**70},  # past 64 bits
+    ]
+    for value in values:
+        assert json_line(value) == to_json(value) + b"\n", value
+
+
+def test_json_line_without_orjson(monkeypatch):
+    """An environment not reinstalled since orjson was added writes the same files by pydantic's encoder."""
+    from helpsite.outputs.opendata import jsonline
+    monkeypatch.setattr(jsonline, "orjson", None)
+    assert jsonline.json_line({"a": [1, 0.5, "б"]}) == '{"a":[1,0.5,"б"]}\n'.encode("utf-8")
+
+
 def test_every_api_field_is_documented(api_build):
     page = next(p.markdown for p in api_build.pages if p.path == "open-data.md")
     for name in api.FILES:

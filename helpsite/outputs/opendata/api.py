@@ -15,13 +15,13 @@ import json
 from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_core import to_json
 
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import event_times
 from helpsite.pages.russian import hours_key
 from helpsite.data.load import CampaignData
 from helpsite.outputs.opendata import hsds as h
+from helpsite.outputs.opendata.jsonline import json_line
 
 API_VERSION = 1
 FILES = {"helplines": "api/helplines.json", "services": "api/services.json", "events": "api/events.json"}
@@ -372,9 +372,9 @@ class ApiBuilder:
         return FILE_MODELS[name].model_validate(self.file_document(name))
 
     def file_bytes(self, name: str) -> bytes:
-        """The file as published: compact UTF-8 JSON by pydantic's own (Rust) encoder, the one `model_dump_json`
-        uses — its bytes for every value, floats included — at a third of `json.dumps`' time."""
-        return to_json(self.file_document(name)) + b"\n"
+        """The file as published: compact UTF-8 JSON, the bytes pydantic's own encoder (`model_dump_json`) writes
+        for every value these files hold (`jsonline.json_line`: orjson, at half of `to_json`'s time)."""
+        return json_line(self.file_document(name))
 
 
 def json_schema(name: str, site_url: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ helpline names only a free-text operator; they are in the JSON API (`/api/helpli
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import struct
 import zipfile
 from collections import defaultdict
@@ -34,13 +35,13 @@ try:  # ISA-L (a dependency): zlib's deflate at a quarter of the CPU
     from isal import isal_zlib
 except ImportError:  # an environment not reinstalled since isal was added: zlib's own, the same format
     import zlib as isal_zlib  # type: ignore[no-redef]
-from pydantic_core import to_json
 
 from helpsite.data import model as m
 from helpsite.data import phones as phone_rules
 from helpsite.data.load import CampaignData
 from helpsite.outputs.opendata.csvcell import FORMULA_START, safe_cell
 from helpsite.outputs.opendata import hsds as h
+from helpsite.outputs.opendata.jsonline import json_line
 from helpsite.pages.site import Site
 
 PREFIX = "open-data/hsds/"
@@ -75,13 +76,13 @@ def _byday(days: tuple[m.Weekday, ...]) -> str:
     return ",".join(d.value.upper() for d in days)
 
 
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    """The row without its empty fields (a row's values are text or numbers: None and "" are the empty ones)."""
-    return {k: v for k, v in row.items() if v is not None and v != ""}
-
-
-# table → (its CSV columns' names, as many ""): `map(row.get, *_COLUMNS[table])` is the row's cells
-_COLUMNS = {table: ([c.name for c in columns], [""] * len(columns)) for table, (_, columns) in h.TABLES.items()}
+# table → {each CSV column: ""} (a row's absent fields) and what takes its cells from a row with every column, in order
+_BLANK = {table: dict.fromkeys([c.name for c in columns], "") for table, (_, columns) in h.TABLES.items()}
+_CELLS = {table: operator.itemgetter(*blank) for table, blank in _BLANK.items()}
+# an attribute row's cells are made without a dict (63 of the 153 thousand rows at 10,000 services): in this order
+_ATTRIBUTE_COLUMNS = ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label")
+if tuple(_BLANK["attribute"]) != _ATTRIBUTE_COLUMNS:  # hsds.TABLES changed: `_attribute` must follow it
+    raise RuntimeError(f"hsds_export: the attribute columns are now {list(_BLANK['attribute'])}")
 
 
 class HsdsExport:
@@ -102,15 +103,16 @@ class HsdsExport:
         self.nested_services: list[dict[str, Any]] = []
         self.nested_organizations: list[dict[str, Any]] = []
         self._organization_rows: dict[str, dict[str, Any]] = {}  # by our id
+        self._attributes = self.tables["attribute"]
         self._build()
 
     # ------------------------------------------------------------------ tables
     def add(self, table: str, row: dict[str, Any], links: dict[str, str] | None = None) -> dict[str, Any]:
         """Append `row` with its `links` to `table` (as the tuple of its CSV columns: an absent field is "");
         the row without the links and without its empty fields (None, "") back."""
-        row = _clean(row)
-        full = {**row, **links} if links else row
-        self.tables[table].append(tuple(map(full.get, *_COLUMNS[table])))
+        row = {k: v for k, v in row.items() if v is not None and v != ""}  # a row's values are text or numbers
+        full = {**_BLANK[table], **row, **links} if links else {**_BLANK[table], **row}
+        self.tables[table].append(_CELLS[table](full))
         return row
 
     def _build(self) -> None:
@@ -143,12 +145,17 @@ class HsdsExport:
         it; the term names its taxonomy, `taxonomy_detail` is left to taxonomies.csv: repeated in every attribute
         it would be most of the file)."""
         term = h.term_id(taxonomy, code)
-        row = self.add("attribute", {"id": h.hsds_id("attribute", f"{owner_kind}:{owner_ident}:{taxonomy}/{code}"),
-                                     "link_type": h.LINK_TYPES[taxonomy], "link_entity": owner_kind, "value": value},
-                       {"link_id": link_id, "taxonomy_term_id": term})
-        row = row.copy()
-        row["taxonomy_term"] = self.terms[term]  # KeyError: a term that is not one of ours — never written silently
-        out.append(row)
+        term_row = self.terms[term]  # KeyError: a term that is not one of ours — never written silently
+        ident = h.hsds_id("attribute", f"{owner_kind}:{owner_ident}:{taxonomy}/{code}")
+        link_type = h.LINK_TYPES[taxonomy]
+        # what `add` would make of {id, link_type, link_entity, value} with the links {link_id, taxonomy_term_id}
+        if value is None or value == "":
+            self._attributes.append((ident, link_id, term, link_type, owner_kind, "", ""))
+            out.append({"id": ident, "link_type": link_type, "link_entity": owner_kind, "taxonomy_term": term_row})
+        else:
+            self._attributes.append((ident, link_id, term, link_type, owner_kind, value, ""))
+            out.append({"id": ident, "link_type": link_type, "link_entity": owner_kind, "value": value,
+                        "taxonomy_term": term_row})
 
     def _phones(self, owner: str, ident: str, phones: list[m.Phone], fk: dict[str, str]) -> list[dict[str, Any]]:
         out = []
@@ -180,7 +187,8 @@ class HsdsExport:
                           {"location_id": location_id})
         # HSDS requires postal_code: an unknown one is an empty string rather than an invented code
         nested["postal_code"] = address.postal_code or ""
-        return location_id, {**location, "addresses": [nested]}
+        location["addresses"] = [nested]  # `location` is add's new dict
+        return location_id, location
 
     def _provenance(self, out: list[dict[str, Any]], kind: str, ident: str, link_id: str, record: m.Provenance) -> None:
         self._attribute(out, kind, ident, link_id, "flags", "site_id", ident)
@@ -217,7 +225,7 @@ class HsdsExport:
             "eligibility_description": s.eligibility_description, "minimum_age": s.minimum_age,
             "maximum_age": s.maximum_age, "assured_date": s.assured_date.isoformat(),
             "alert": h.EXAMPLE_ALERT if s.example else None,
-        }).copy()
+        })  # a new dict (add's cleaned copy): filled in place
         nested["organization"] = organization  # the organization's own fields (its phones etc. are in organizations.json)
         link = {"service_id": sid}
         urls = []
@@ -231,7 +239,8 @@ class HsdsExport:
             location_id, location = self._location("service", s.id, s.location, oid)
             at_location = self.add("service_at_location", {"id": h.hsds_id("service_at_location", s.id)},
                                    {"service_id": sid, "location_id": location_id})
-            at_locations.append({**at_location, "location": location})
+            at_location["location"] = location
+            at_locations.append(at_location)
         areas = [self.add("service_area", {"id": h.hsds_id("service_area", s.id), "name": s.district}, link)]
         costs = []
         if s.free:
@@ -353,11 +362,11 @@ def _cell(value: Any) -> str:
 
 
 def _json(value: Any) -> bytes:
-    """Compact UTF-8 JSON and a line break, by pydantic's (Rust) encoder: 2–3× faster than `json.dumps` and the
-    same bytes (`json.dumps(value, ensure_ascii=False, separators=(",", ":"))`), but for a float 0 < |x| < 1e-4,
-    written «0.00001» or «1e-7» rather than «1e-05» or «1e-07» (the same number). Shared objects (a term row in
-    thousands of attributes) are written in full each time; no cycles: the rows are trees."""
-    return to_json(value) + b"\n"
+    """Compact UTF-8 JSON and a line break (`jsonline.json_line`: the bytes of `json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"))`, but for a float 0 < |x| < 1e-4, written «0.00001» or «1e-7» rather than «1e-05» or «1e-07»,
+    the same number). Shared objects (a term row in thousands of attributes) are written in full each time; no
+    cycles: the rows are trees."""
+    return json_line(value)
 
 
 def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None) -> dict[str, bytes]:
