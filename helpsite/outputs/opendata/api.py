@@ -388,9 +388,16 @@ def _dumps(value: Any, indent: int | None = None) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=indent, separators=separators) + "\n").encode("utf-8")
 
 
-def api_files(data: CampaignData, page_url: Callable[[str], str], site_url: str) -> dict[str, bytes]:
+def api_files(data: CampaignData, page_url: Callable[[str], str], site_url: str,
+              keep: list[Any] | None = None) -> dict[str, bytes]:
+    """{path in the site: bytes} of the API and its schemas (`keep`: see `opendata.open_data_files`)."""
     builder = ApiBuilder(data, page_url, site_url)
-    out = {path: builder.file_bytes(name) for name, path in FILES.items()}
+    out = {}
+    for name, path in FILES.items():
+        document = builder.file_document(name)
+        out[path] = json_line(document)  # `file_bytes`
+        if keep is not None:
+            keep.append(document)
     out.update({path: _dumps(json_schema(name, site_url), indent=1) for name, path in SCHEMAS.items()})
     return out
 

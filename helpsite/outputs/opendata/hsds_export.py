@@ -369,9 +369,13 @@ def _json(value: Any) -> bytes:
     return json_line(value)
 
 
-def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None) -> dict[str, bytes]:
-    """{path in the site: bytes} of the HSDS export: one archive with both forms."""
-    return {ZIP: archive(HsdsExport(data, now, page_url))}
+def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None,
+               keep: list[Any] | None = None) -> dict[str, bytes]:
+    """{path in the site: bytes} of the HSDS export: one archive with both forms (`keep`: see `open_data_files`)."""
+    export = HsdsExport(data, now, page_url)
+    if keep is not None:
+        keep.append(export)
+    return {ZIP: archive(export)}
 
 
 def archive(export: HsdsExport) -> bytes:
