@@ -197,7 +197,8 @@ def test_tabular_package_is_consistent(exported: dict[str, bytes]):
 
 def test_csv_tables_are_what_csv_writer_writes():
     """The tables are joined a column at a time: the bytes must stay those of `csv.writer` (minimal quoting,
-    CRLF) with `_cell` applied, whatever a cell holds — commas, quotes, line breaks, formulas, numbers."""
+    CRLF) with `_cell` applied, whatever a cell holds — commas, quotes, line breaks, formulas, numbers — in a
+    column of different values (each cell looked at) as in one where the same values recur (each looked at once)."""
     from helpsite.outputs.opendata.hsds_export import HsdsExport, _cell
     export = HsdsExport(load(FIXTURE_DATA), NOW, lambda p: PAGE_URL + p)
     tricky = ["a,b", 'say "hi"', "two\nlines", "cr\rhere", "=HYPERLINK(1)", "+7 343 500-00-02", "-57.9", "@x", "", "plain",
@@ -205,6 +206,10 @@ def test_csv_tables_are_what_csv_writer_writes():
     for i, text in enumerate(tricky):
         export.add("service", {"id": h.hsds_id("service", f"t{i}"), "name": text, "description": text, "minimum_age": i,
                                "alert": text})
+    for i in range(20 * len(tricky)):  # `alert` and `name`: the same few values again and again
+        text = tricky[i % len(tricky)]
+        export.add("service", {"id": h.hsds_id("service", f"r{i}"), "name": text, "description": f"{text}{i}",
+                               "minimum_age": i % 3, "maximum_age": [0, 0.0, False][i % 3], "alert": text})
     export.add("location", {"id": h.hsds_id("location", "t"), "location_type": "physical", "latitude": -1e-05,
                             "longitude": 56.5, "description": "x"}, {"organization_id": h.hsds_id("organization", "t")})
     for table, (path, columns) in h.TABLES.items():

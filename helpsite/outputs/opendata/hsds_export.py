@@ -303,14 +303,22 @@ class HsdsExport:
             for column, values in zip(columns, zip(*rows, strict=True), strict=True):
                 # UUIDs (ours, or a registry's checked by `hsds_id`) and empty columns need neither
                 if column.format != "uuid" and values.count("") != len(values):
-                    # `_cell` only for a number or text a spreadsheet could take for a formula
-                    values = tuple([v if type(v) is str and not v.startswith(FORMULA_START) else _cell(v) for v in values])
-                    everything = "\0".join(values)
-                    if "," in everything or '"' in everything or "\n" in everything or "\r" in everything:
-                        values = tuple([_quoted(v) if "," in v or '"' in v or "\n" in v or "\r" in v else v for v in values])
+                    distinct = set(values) if set(map(type, values)) == _TEXT else None  # not numbers: 0 == 0.0 == False
+                    if distinct is not None and len(distinct) * 8 <= len(values):
+                        # text that recurs (a status, a city, hours, a link type): each different value looked at once
+                        made = {value: _text_cell(value) for value in distinct}
+                        if any(cell is not value for value, cell in made.items()):
+                            values = tuple(map(made.__getitem__, values))
+                    else:
+                        # `_cell` only for a number or text a spreadsheet could take for a formula
+                        values = tuple([v if type(v) is str and not v.startswith(FORMULA_START) else _cell(v) for v in values])
+                        everything = "\0".join(values)
+                        if "," in everything or '"' in everything or "\n" in everything or "\r" in everything:
+                            values = tuple([_quoted(v) if "," in v or '"' in v or "\n" in v or "\r" in v else v for v in values])
                 cells.append(values)
-            lines = [",".join(c.name for c in columns), *map(",".join, zip(*cells, strict=True)), ""]
-            out[path] = "\r\n".join(lines).encode("utf-8")
+            # each line encoded by itself: no text of the whole table (two bytes a character once there is Cyrillic)
+            out[path] = b"\r\n".join([",".join(c.name for c in columns).encode("utf-8"),
+                                       *[",".join(row).encode("utf-8") for row in zip(*cells, strict=True)], b""])
         return out
 
     def datapackage(self, csv_names: list[str]) -> dict[str, Any]:
@@ -347,6 +355,16 @@ class HsdsExport:
 _FOREIGN = {"organization_id": "organization", "service_id": "service", "location_id": "location",
             "service_at_location_id": "service_at_location", "taxonomy_id": "taxonomy",
             "taxonomy_term_id": "taxonomy_term"}
+
+
+_TEXT = {str}
+
+
+def _text_cell(value: str) -> str:
+    """A text cell as `csv_files` writes it: defused (`_cell`) if a spreadsheet could take it for a formula, quoted
+    if it holds a comma, a quote or a line break."""
+    cell = _cell(value) if value.startswith(FORMULA_START) else value
+    return _quoted(cell) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell else cell
 
 
 def _quoted(cell: str) -> str:
