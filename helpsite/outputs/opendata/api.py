@@ -17,6 +17,7 @@ from typing import Any, Callable
 from pydantic import BaseModel, ConfigDict, Field
 
 from helpsite.data import model as m
+from helpsite.data import phones as phone_rules
 from helpsite.pages.eventtimes import event_times
 from helpsite.pages.russian import hours_key
 from helpsite.data.load import CampaignData
@@ -252,7 +253,8 @@ def _time(value: dt.time) -> str:
 
 
 def api_phone(phone: m.Phone) -> dict[str, Any]:
-    return {"number": phone.number, "tel": phone.tel, "display": phone.display, "extension": phone.extension,
+    parsed = phone_rules.parse(phone.number)  # `phone.tel` and `phone.display`, looked up once
+    return {"number": phone.number, "tel": parsed.tel, "display": parsed.display, "extension": phone.extension,
             "description": phone.description}
 
 
@@ -311,14 +313,17 @@ class ApiBuilder:
             return made
 
         out = []
+        # a vocabulary member's `_value_` and `label` are its `.value` (an enum property: a Python call each, 10,000s
+        # of them) and its row of m.SERVICE_STATUS_LABELS / m.AUDIENCE_LABELS
         for s in data.services.values():
+            status = s.status
             out.append({
                 "id": s.id, "hsds_id": h.hsds_id("service", s.id), "name": s.name, "alternate_name": s.alternate_name,
-                "status": s.status.value, "status_label": m.SERVICE_STATUS_LABELS[s.status.value],
+                "status": status._value_, "status_label": status.label,
                 "organization": organizations[s.organization_id],
                 "description": s.description,
                 "categories": [categories[c] for c in s.categories],
-                "audience": [a.value for a in s.audience], "audience_labels": [m.AUDIENCE_LABELS[a.value] for a in s.audience],
+                "audience": [a._value_ for a in s.audience], "audience_labels": [a.label for a in s.audience],
                 "minimum_age": s.minimum_age, "maximum_age": s.maximum_age, "district": s.district,
                 "location": api_address(s.location) if s.location else None, "phones": [api_phone(p) for p in s.phones],
                 "email": s.email, "url": s.url, "hours": hours(s.hours) if s.hours else None, "free": s.free,
