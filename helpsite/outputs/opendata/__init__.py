@@ -31,8 +31,12 @@ def open_data_files(builder: Any, keep: list[Any] | None = None) -> dict[str, by
     paused = gc.isenabled()
     gc.disable()
     try:
-        out = hsds_export.hsds_files(builder.data, builder.now, builder.page_url, keep)
-        out.update(api.api_files(builder.data, builder.page_url, builder.site_url, keep))
+        export = hsds_export.HsdsExport(builder.data, builder.now, builder.page_url)
+        out = {hsds_export.ZIP: hsds_export.archive(export)}  # hsds_files
+        # the API's HSDS ids and service pages are the export's
+        out.update(api.api_files(builder.data, builder.page_url, builder.site_url, keep, export))
+        if keep is not None:
+            keep.append(export)
     finally:
         if paused:
             gc.enable()

@@ -277,10 +277,15 @@ def _moment(value: dt.datetime, all_day: bool) -> str:
 
 
 class ApiBuilder:
-    def __init__(self, data: CampaignData, page_url: Callable[[str], str], site_url: str):
+    def __init__(self, data: CampaignData, page_url: Callable[[str], str], site_url: str, known: Any = None):
+        """`known`: the `hsds_export.HsdsExport` of the same data and `page_url`, whose HSDS ids and service
+        pages are not worked out again."""
         self.data = data
         self.page_url = page_url
         self.site_url = site_url
+        self.organization_ids: dict[str, str] = known.organization_ids if known is not None else {}
+        self.service_ids: dict[str, str] = known.service_ids if known is not None else {}
+        self.service_urls: dict[str, str] = known.service_urls if known is not None else {}
         c = data.campaign
         self.campaign = {"name": c.name, "city": c.place, "region": c.region, "timezone": c.timezone, "site_url": site_url}
 
@@ -300,7 +305,8 @@ class ApiBuilder:
         from helpsite.pages.site import Site
         data = self.data
         # what many services share is one object, written wherever it appears (the same bytes)
-        organizations = {org.id: {"id": org.id, "hsds_id": h.hsds_id("organization", org.id), "name": org.name,
+        ids, service_ids, urls = self.organization_ids, self.service_ids, self.service_urls
+        organizations = {org.id: {"id": org.id, "hsds_id": ids.get(org.id) or h.hsds_id("organization", org.id), "name": org.name,
                                   "kind": org.kind.value, "website": org.website} for org in data.organizations.values()}
         categories = {c.id: {"id": c.id, "name": c.name} for c in data.categories.values()}
         shared_hours: dict[tuple, dict[str, Any]] = {}  # a few schedules recur in thousands of services
@@ -318,7 +324,8 @@ class ApiBuilder:
         for s in data.services.values():
             status = s.status
             out.append({
-                "id": s.id, "hsds_id": h.hsds_id("service", s.id), "name": s.name, "alternate_name": s.alternate_name,
+                "id": s.id, "hsds_id": service_ids.get(s.id) or h.hsds_id("service", s.id), "name": s.name,
+                "alternate_name": s.alternate_name,
                 "status": status._value_, "status_label": status.label,
                 "organization": organizations[s.organization_id],
                 "description": s.description,
@@ -330,7 +337,7 @@ class ApiBuilder:
                 "fees_description": s.fees_description, "anonymous": s.anonymous, "referral_required": s.referral_required,
                 "application_process": s.application_process, "required_documents": list(s.required_documents),
                 "eligibility_description": s.eligibility_description, "assured_date": s.assured_date.isoformat(),
-                "example": s.example, "source": s.source, "page_url": self.page_url(Site.service(s.id)),
+                "example": s.example, "source": s.source, "page_url": urls.get(s.id) or self.page_url(Site.service(s.id)),
             })
         return out
 
@@ -394,9 +401,10 @@ def _dumps(value: Any, indent: int | None = None) -> bytes:
 
 
 def api_files(data: CampaignData, page_url: Callable[[str], str], site_url: str,
-              keep: list[Any] | None = None) -> dict[str, bytes]:
-    """{path in the site: bytes} of the API and its schemas (`keep`: see `opendata.open_data_files`)."""
-    builder = ApiBuilder(data, page_url, site_url)
+              keep: list[Any] | None = None, known: Any = None) -> dict[str, bytes]:
+    """{path in the site: bytes} of the API and its schemas (`keep`: see `opendata.open_data_files`; `known`: see
+    `ApiBuilder`)."""
+    builder = ApiBuilder(data, page_url, site_url, known)
     out = {}
     for name, path in FILES.items():
         document = builder.file_document(name)

@@ -103,6 +103,10 @@ class HsdsExport:
         self.nested_services: list[dict[str, Any]] = []
         self.nested_organizations: list[dict[str, Any]] = []
         self._organization_rows: dict[str, dict[str, Any]] = {}  # by our id
+        # our id → its HSDS id, and a service's page: what the API says of the same record (`api.ApiBuilder(known=…)`)
+        self.organization_ids: dict[str, str] = {}
+        self.service_ids: dict[str, str] = {}
+        self.service_urls: dict[str, str] = {}
         self._attributes = self.tables["attribute"]
         self._build()
 
@@ -198,7 +202,7 @@ class HsdsExport:
             self._attribute(out, kind, ident, link_id, "flags", "source", record.source)
 
     def _organization(self, org: m.Organization) -> None:
-        oid = h.hsds_id("organization", org.id)
+        oid = self.organization_ids[org.id] = h.hsds_id("organization", org.id)
         description = org.description or m.ORGANIZATION_KIND_LABELS[org.kind.value].capitalize()
         row = self.add("organization", {"id": oid, "name": org.name, "alternate_name": org.alternate_name,
                                         "description": description, "email": org.email, "website": org.website})
@@ -215,7 +219,7 @@ class HsdsExport:
         self.nested_organizations.append(nested)
 
     def _service(self, s: m.Service) -> None:
-        sid = h.hsds_id("service", s.id)
+        sid = self.service_ids[s.id] = h.hsds_id("service", s.id)
         organization = self._organization_rows[s.organization_id]
         oid = organization["id"]
         nested = self.add("service", {
@@ -230,8 +234,9 @@ class HsdsExport:
         link = {"service_id": sid}
         urls = []
         if self.page_url is not None:
+            page = self.service_urls[s.id] = self.page_url(Site.service(s.id))
             urls.append(self.add("url", {"id": h.hsds_id("url", f"service:{s.id}"), "label": h.PAGE_URL_LABEL,
-                                         "url": self.page_url(Site.service(s.id))}, link))
+                                         "url": page}, link))
         phones = self._phones("service", s.id, s.phones, link)
         schedules = self._schedules(s, link)
         at_locations = []
@@ -387,13 +392,9 @@ def _json(value: Any) -> bytes:
     return json_line(value)
 
 
-def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None,
-               keep: list[Any] | None = None) -> dict[str, bytes]:
-    """{path in the site: bytes} of the HSDS export: one archive with both forms (`keep`: see `open_data_files`)."""
-    export = HsdsExport(data, now, page_url)
-    if keep is not None:
-        keep.append(export)
-    return {ZIP: archive(export)}
+def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None) -> dict[str, bytes]:
+    """{path in the site: bytes} of the HSDS export: one archive with both forms."""
+    return {ZIP: archive(HsdsExport(data, now, page_url))}
 
 
 def archive(export: HsdsExport) -> bytes:
