@@ -50,9 +50,10 @@ SERVICES_JSON = "services.json"  # names inside the archive
 ORGANIZATIONS_JSON = "organizations.json"
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the archive's bytes depend on the data only
 # Deflate by ISA-L (`isal`: the same format, several times faster than zlib), levels measured at 10,000 services:
-# the nested JSON (53 MB) at 3 → 6.6 MB, the tables (32 MB) at 1 → 6.5 MB: 13.06 MB in 0.17 s CPU, where zlib 6 and 3
-# made 12.90 MB in 0.72 s (ISA-L 2 for both: 13.5 MB in 0.09 s; zlib 1: 15.3 MB in 0.38 s)
-_LEVEL_JSON = 3
+# the nested JSON (53 MB) at 2 → 6.9 MB in 0.045 s, the tables (32 MB) at 1 → 6.5 MB in 0.046 s: 13.48 MB. ISA-L 3
+# for the JSON: 6.4 MB, but in 0.14 s (13.06 MB; 0.09 s more of the build's CPU for 0.42 MB, 0.1 % of the site);
+# zlib 6 and 3 made 12.90 MB in 0.72 s, zlib 1 15.3 MB in 0.38 s
+_LEVEL_JSON = 2
 _LEVEL_CSV = 1
 
 
