@@ -493,6 +493,19 @@ def test_api_files_are_what_their_models_write(api_build):
         assert model.count > 0
 
 
+def test_open_data_kept_for_a_forked_writer_are_the_same_files(api_build):
+    """`open_data_files(keep=…)` (the forked writer, which ends by os._exit) only keeps what the files were made
+    from: the files are the same, the API's ids and pages taken from the export are those it works out itself."""
+    from helpsite.outputs.opendata import open_data_files
+    from helpsite.pages.builder import PageBuilder
+    builder = PageBuilder(api_build.data, NOW)
+    keep: list = []
+    files = open_data_files(builder, keep)
+    assert files == open_data_files(builder) and len(keep) == len(api.FILES) + 1
+    fresh = api.ApiBuilder(api_build.data, builder.page_url, builder.site_url)
+    assert files["api/services.json"] == fresh.file_bytes("services")
+
+
 def test_json_line_writes_what_pydantic_writes():
     """The large open-data files are written by orjson (`jsonline.json_line`): the bytes of pydantic's encoder for what
     they hold — text with every kind of character, numbers (small floats too), nested lists and dicts — and
