@@ -197,7 +197,8 @@ def test_tabular_package_is_consistent(exported: dict[str, bytes]):
 
 def test_csv_tables_are_what_csv_writer_writes():
     """The tables are joined a column at a time: the bytes must stay those of `csv.writer` (minimal quoting,
-    CRLF) with `_cell` applied, whatever a cell holds — commas, quotes, line breaks, formulas, numbers."""
+    CRLF) with `_cell` applied, whatever a cell holds — commas, quotes, line breaks, formulas, numbers — in a
+    column of different values (each cell looked at) as in one where the same values recur (each looked at once)."""
     from helpsite.outputs.opendata.hsds_export import HsdsExport, _cell
     export = HsdsExport(load(FIXTURE_DATA), NOW, lambda p: PAGE_URL + p)
     tricky = ["a,b", 'say "hi"', "two\nlines", "cr\rhere", "=HYPERLINK(1)", "+7 343 500-00-02", "-57.9", "@x", "", "plain",
@@ -205,6 +206,10 @@ def test_csv_tables_are_what_csv_writer_writes():
     for i, text in enumerate(tricky):
         export.add("service", {"id": h.hsds_id("service", f"t{i}"), "name": text, "description": text, "minimum_age": i,
                                "alert": text})
+    for i in range(20 * len(tricky)):  # `alert` and `name`: the same few values again and again
+        text = tricky[i % len(tricky)]
+        export.add("service", {"id": h.hsds_id("service", f"r{i}"), "name": text, "description": f"{text}{i}",
+                               "minimum_age": i % 3, "maximum_age": [0, 0.0, False][i % 3], "alert": text})
     export.add("location", {"id": h.hsds_id("location", "t"), "location_type": "physical", "latitude": -1e-05,
                             "longitude": 56.5, "description": "x"}, {"organization_id": h.hsds_id("organization", "t")})
     for table, (path, columns) in h.TABLES.items():
@@ -486,6 +491,43 @@ def test_api_files_are_what_their_models_write(api_build):
         model = builder.file_model(name)
         assert model.model_dump_json(by_alias=True).encode("utf-8") + b"\n" == builder.file_bytes(name) == api_build.files[path]
         assert model.count > 0
+
+
+def test_open_data_kept_for_a_forked_writer_are_the_same_files(api_build):
+    """`open_data_files(keep=…)` (the forked writer, which ends by os._exit) only keeps what the files were made
+    from: the files are the same, the API's ids and pages taken from the export are those it works out itself."""
+    from helpsite.outputs.opendata import open_data_files
+    from helpsite.pages.builder import PageBuilder
+    builder = PageBuilder(api_build.data, NOW)
+    keep: list = []
+    files = open_data_files(builder, keep)
+    assert files == open_data_files(builder) and len(keep) == len(api.FILES) + 1
+    fresh = api.ApiBuilder(api_build.data, builder.page_url, builder.site_url)
+    assert files["api/services.json"] == fresh.file_bytes("services")
+
+
+def test_json_line_writes_what_pydantic_writes():
+    """The large open-data files are written by orjson (`jsonline.json_line`): the bytes of pydantic's encoder for what
+    they hold — text with every kind of character, numbers (small floats too), nested lists and dicts — and
+    an integer orjson cannot write (past 64 bits) falls back to pydantic's encoder."""
+    from pydantic_core import to_json
+    from helpsite.outputs.opendata.jsonline import json_line
+    values = [
+        {"text": "Служба «Доверие»: \"кавычки\", \\, /, \n\r\t, \x00\x1f\x7f, \u2028\u2029, 😀", "empty": "", "none": None},
+        [True, False, 0, -1, 120, 2**63 - 1, -2**63],
+        [56.838, -57.9, 0.0, -0.0, 1.5, 5.5, 0.1, 1e-05, 1e-7, 123456789.123, 1e15, 5e-324],
+        {"nested": [{"a": [], "b": {}}, {"c": [[1], {"d": "е"}]}]},
+        {"capacity": 2**70},  # past 64 bits
+    ]
+    for value in values:
+        assert json_line(value) == to_json(value) + b"\n", value
+
+
+def test_json_line_without_orjson(monkeypatch):
+    """An environment not reinstalled since orjson was added writes the same files by pydantic's encoder."""
+    from helpsite.outputs.opendata import jsonline
+    monkeypatch.setattr(jsonline, "orjson", None)
+    assert jsonline.json_line({"a": [1, 0.5, "б"]}) == '{"a":[1,0.5,"б"]}\n'.encode("utf-8")
 
 
 def test_every_api_field_is_documented(api_build):

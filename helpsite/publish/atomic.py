@@ -484,7 +484,13 @@ def start_open_data(staging: Path, builder) -> BackgroundWrite:
     from helpsite.outputs.opendata import open_data_files
     from helpsite.publish import shell
 
-    return BackgroundWrite(staging, lambda: open_data_files(builder).items(), shell.holds_sentinel)
+    parent = os.getpid()
+    left: list = []  # in the forked writer (it ends by os._exit): what the files were made of, never freed
+
+    def job() -> Iterable[tuple[str, bytes]]:
+        return open_data_files(builder, left if os.getpid() != parent else None).items()
+
+    return BackgroundWrite(staging, job, shell.holds_sentinel)
 
 
 def _write_records(staging: Path, content, builder, shells: dict, site, site_url: str,

@@ -32,7 +32,7 @@ def hsds_id(kind: str, ident: str) -> str:
 
     uuid5 (RFC 4122: SHA-1 of namespace + name, version and variant bits set), written out by hand:
     `uuid.uuid5` builds a UUID object per call, and a large directory needs hundreds of thousands."""
-    if len(ident) <= 37 and _UUID.match(ident):  # 36 characters (37 with the newline `$` lets through)
+    if 36 <= len(ident) <= 37 and _UUID.match(ident):  # 36 characters (37 with the newline `$` lets through)
         return ident
     base = _KIND_HASHES.get(kind)
     if base is None:

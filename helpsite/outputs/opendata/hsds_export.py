@@ -24,6 +24,7 @@ helpline names only a free-text operator; they are in the JSON API (`/api/helpli
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import struct
 import zipfile
 from collections import defaultdict
@@ -34,13 +35,13 @@ try:  # ISA-L (a dependency): zlib's deflate at a quarter of the CPU
     from isal import isal_zlib
 except ImportError:  # an environment not reinstalled since isal was added: zlib's own, the same format
     import zlib as isal_zlib  # type: ignore[no-redef]
-from pydantic_core import to_json
 
 from helpsite.data import model as m
 from helpsite.data import phones as phone_rules
 from helpsite.data.load import CampaignData
 from helpsite.outputs.opendata.csvcell import FORMULA_START, safe_cell
 from helpsite.outputs.opendata import hsds as h
+from helpsite.outputs.opendata.jsonline import json_line
 from helpsite.pages.site import Site
 
 PREFIX = "open-data/hsds/"
@@ -49,9 +50,10 @@ SERVICES_JSON = "services.json"  # names inside the archive
 ORGANIZATIONS_JSON = "organizations.json"
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed: the archive's bytes depend on the data only
 # Deflate by ISA-L (`isal`: the same format, several times faster than zlib), levels measured at 10,000 services:
-# the nested JSON (53 MB) at 3 → 6.6 MB, the tables (32 MB) at 1 → 6.5 MB: 13.06 MB in 0.17 s CPU, where zlib 6 and 3
-# made 12.90 MB in 0.72 s (ISA-L 2 for both: 13.5 MB in 0.09 s; zlib 1: 15.3 MB in 0.38 s)
-_LEVEL_JSON = 3
+# the nested JSON (53 MB) at 2 → 6.9 MB in 0.045 s, the tables (32 MB) at 1 → 6.5 MB in 0.046 s: 13.48 MB. ISA-L 3
+# for the JSON: 6.4 MB, but in 0.14 s (13.06 MB; 0.09 s more of the build's CPU for 0.42 MB, 0.1 % of the site);
+# zlib 6 and 3 made 12.90 MB in 0.72 s, zlib 1 15.3 MB in 0.38 s
+_LEVEL_JSON = 2
 _LEVEL_CSV = 1
 
 
@@ -75,13 +77,13 @@ def _byday(days: tuple[m.Weekday, ...]) -> str:
     return ",".join(d.value.upper() for d in days)
 
 
-def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    """The row without its empty fields (a row's values are text or numbers: None and "" are the empty ones)."""
-    return {k: v for k, v in row.items() if v is not None and v != ""}
-
-
-# table → (its CSV columns' names, as many ""): `map(row.get, *_COLUMNS[table])` is the row's cells
-_COLUMNS = {table: ([c.name for c in columns], [""] * len(columns)) for table, (_, columns) in h.TABLES.items()}
+# table → {each CSV column: ""} (a row's absent fields) and what takes its cells from a row with every column, in order
+_BLANK = {table: dict.fromkeys([c.name for c in columns], "") for table, (_, columns) in h.TABLES.items()}
+_CELLS = {table: operator.itemgetter(*blank) for table, blank in _BLANK.items()}
+# an attribute row's cells are made without a dict (63 of the 153 thousand rows at 10,000 services): in this order
+_ATTRIBUTE_COLUMNS = ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value", "label")
+if tuple(_BLANK["attribute"]) != _ATTRIBUTE_COLUMNS:  # hsds.TABLES changed: `_attribute` must follow it
+    raise RuntimeError(f"hsds_export: the attribute columns are now {list(_BLANK['attribute'])}")
 
 
 class HsdsExport:
@@ -102,15 +104,20 @@ class HsdsExport:
         self.nested_services: list[dict[str, Any]] = []
         self.nested_organizations: list[dict[str, Any]] = []
         self._organization_rows: dict[str, dict[str, Any]] = {}  # by our id
+        # our id → its HSDS id, and a service's page: what the API says of the same record (`api.ApiBuilder(known=…)`)
+        self.organization_ids: dict[str, str] = {}
+        self.service_ids: dict[str, str] = {}
+        self.service_urls: dict[str, str] = {}
+        self._attributes = self.tables["attribute"]
         self._build()
 
     # ------------------------------------------------------------------ tables
     def add(self, table: str, row: dict[str, Any], links: dict[str, str] | None = None) -> dict[str, Any]:
         """Append `row` with its `links` to `table` (as the tuple of its CSV columns: an absent field is "");
         the row without the links and without its empty fields (None, "") back."""
-        row = _clean(row)
-        full = {**row, **links} if links else row
-        self.tables[table].append(tuple(map(full.get, *_COLUMNS[table])))
+        row = {k: v for k, v in row.items() if v is not None and v != ""}  # a row's values are text or numbers
+        full = {**_BLANK[table], **row, **links} if links else {**_BLANK[table], **row}
+        self.tables[table].append(_CELLS[table](full))
         return row
 
     def _build(self) -> None:
@@ -143,12 +150,17 @@ class HsdsExport:
         it; the term names its taxonomy, `taxonomy_detail` is left to taxonomies.csv: repeated in every attribute
         it would be most of the file)."""
         term = h.term_id(taxonomy, code)
-        row = self.add("attribute", {"id": h.hsds_id("attribute", f"{owner_kind}:{owner_ident}:{taxonomy}/{code}"),
-                                     "link_type": h.LINK_TYPES[taxonomy], "link_entity": owner_kind, "value": value},
-                       {"link_id": link_id, "taxonomy_term_id": term})
-        row = row.copy()
-        row["taxonomy_term"] = self.terms[term]  # KeyError: a term that is not one of ours — never written silently
-        out.append(row)
+        term_row = self.terms[term]  # KeyError: a term that is not one of ours — never written silently
+        ident = h.hsds_id("attribute", f"{owner_kind}:{owner_ident}:{taxonomy}/{code}")
+        link_type = h.LINK_TYPES[taxonomy]
+        # what `add` would make of {id, link_type, link_entity, value} with the links {link_id, taxonomy_term_id}
+        if value is None or value == "":
+            self._attributes.append((ident, link_id, term, link_type, owner_kind, "", ""))
+            out.append({"id": ident, "link_type": link_type, "link_entity": owner_kind, "taxonomy_term": term_row})
+        else:
+            self._attributes.append((ident, link_id, term, link_type, owner_kind, value, ""))
+            out.append({"id": ident, "link_type": link_type, "link_entity": owner_kind, "value": value,
+                        "taxonomy_term": term_row})
 
     def _phones(self, owner: str, ident: str, phones: list[m.Phone], fk: dict[str, str]) -> list[dict[str, Any]]:
         out = []
@@ -180,7 +192,8 @@ class HsdsExport:
                           {"location_id": location_id})
         # HSDS requires postal_code: an unknown one is an empty string rather than an invented code
         nested["postal_code"] = address.postal_code or ""
-        return location_id, {**location, "addresses": [nested]}
+        location["addresses"] = [nested]  # `location` is add's new dict
+        return location_id, location
 
     def _provenance(self, out: list[dict[str, Any]], kind: str, ident: str, link_id: str, record: m.Provenance) -> None:
         self._attribute(out, kind, ident, link_id, "flags", "site_id", ident)
@@ -190,7 +203,7 @@ class HsdsExport:
             self._attribute(out, kind, ident, link_id, "flags", "source", record.source)
 
     def _organization(self, org: m.Organization) -> None:
-        oid = h.hsds_id("organization", org.id)
+        oid = self.organization_ids[org.id] = h.hsds_id("organization", org.id)
         description = org.description or m.ORGANIZATION_KIND_LABELS[org.kind.value].capitalize()
         row = self.add("organization", {"id": oid, "name": org.name, "alternate_name": org.alternate_name,
                                         "description": description, "email": org.email, "website": org.website})
@@ -207,7 +220,7 @@ class HsdsExport:
         self.nested_organizations.append(nested)
 
     def _service(self, s: m.Service) -> None:
-        sid = h.hsds_id("service", s.id)
+        sid = self.service_ids[s.id] = h.hsds_id("service", s.id)
         organization = self._organization_rows[s.organization_id]
         oid = organization["id"]
         nested = self.add("service", {
@@ -217,13 +230,14 @@ class HsdsExport:
             "eligibility_description": s.eligibility_description, "minimum_age": s.minimum_age,
             "maximum_age": s.maximum_age, "assured_date": s.assured_date.isoformat(),
             "alert": h.EXAMPLE_ALERT if s.example else None,
-        }).copy()
+        })  # a new dict (add's cleaned copy): filled in place
         nested["organization"] = organization  # the organization's own fields (its phones etc. are in organizations.json)
         link = {"service_id": sid}
         urls = []
         if self.page_url is not None:
+            page = self.service_urls[s.id] = self.page_url(Site.service(s.id))
             urls.append(self.add("url", {"id": h.hsds_id("url", f"service:{s.id}"), "label": h.PAGE_URL_LABEL,
-                                         "url": self.page_url(Site.service(s.id))}, link))
+                                         "url": page}, link))
         phones = self._phones("service", s.id, s.phones, link)
         schedules = self._schedules(s, link)
         at_locations = []
@@ -231,7 +245,8 @@ class HsdsExport:
             location_id, location = self._location("service", s.id, s.location, oid)
             at_location = self.add("service_at_location", {"id": h.hsds_id("service_at_location", s.id)},
                                    {"service_id": sid, "location_id": location_id})
-            at_locations.append({**at_location, "location": location})
+            at_location["location"] = location
+            at_locations.append(at_location)
         areas = [self.add("service_area", {"id": h.hsds_id("service_area", s.id), "name": s.district}, link)]
         costs = []
         if s.free:
@@ -294,14 +309,22 @@ class HsdsExport:
             for column, values in zip(columns, zip(*rows, strict=True), strict=True):
                 # UUIDs (ours, or a registry's checked by `hsds_id`) and empty columns need neither
                 if column.format != "uuid" and values.count("") != len(values):
-                    # `_cell` only for a number or text a spreadsheet could take for a formula
-                    values = tuple([v if type(v) is str and not v.startswith(FORMULA_START) else _cell(v) for v in values])
-                    everything = "\0".join(values)
-                    if "," in everything or '"' in everything or "\n" in everything or "\r" in everything:
-                        values = tuple([_quoted(v) if "," in v or '"' in v or "\n" in v or "\r" in v else v for v in values])
+                    distinct = set(values) if set(map(type, values)) == _TEXT else None  # not numbers: 0 == 0.0 == False
+                    if distinct is not None and len(distinct) * 8 <= len(values):
+                        # text that recurs (a status, a city, hours, a link type): each different value looked at once
+                        made = {value: _text_cell(value) for value in distinct}
+                        if any(cell is not value for value, cell in made.items()):
+                            values = tuple(map(made.__getitem__, values))
+                    else:
+                        # `_cell` only for a number or text a spreadsheet could take for a formula
+                        values = tuple([v if type(v) is str and not v.startswith(FORMULA_START) else _cell(v) for v in values])
+                        everything = "\0".join(values)
+                        if "," in everything or '"' in everything or "\n" in everything or "\r" in everything:
+                            values = tuple([_quoted(v) if "," in v or '"' in v or "\n" in v or "\r" in v else v for v in values])
                 cells.append(values)
-            lines = [",".join(c.name for c in columns), *map(",".join, zip(*cells, strict=True)), ""]
-            out[path] = "\r\n".join(lines).encode("utf-8")
+            # each line encoded by itself: no text of the whole table (two bytes a character once there is Cyrillic)
+            out[path] = b"\r\n".join([",".join(c.name for c in columns).encode("utf-8"),
+                                       *[",".join(row).encode("utf-8") for row in zip(*cells, strict=True)], b""])
         return out
 
     def datapackage(self, csv_names: list[str]) -> dict[str, Any]:
@@ -340,6 +363,16 @@ _FOREIGN = {"organization_id": "organization", "service_id": "service", "locatio
             "taxonomy_term_id": "taxonomy_term"}
 
 
+_TEXT = {str}
+
+
+def _text_cell(value: str) -> str:
+    """A text cell as `csv_files` writes it: defused (`_cell`) if a spreadsheet could take it for a formula, quoted
+    if it holds a comma, a quote or a line break."""
+    cell = _cell(value) if value.startswith(FORMULA_START) else value
+    return _quoted(cell) if "," in cell or '"' in cell or "\n" in cell or "\r" in cell else cell
+
+
 def _quoted(cell: str) -> str:
     return '"' + cell.replace('"', '""') + '"'
 
@@ -353,11 +386,11 @@ def _cell(value: Any) -> str:
 
 
 def _json(value: Any) -> bytes:
-    """Compact UTF-8 JSON and a line break, by pydantic's (Rust) encoder: 2–3× faster than `json.dumps` and the
-    same bytes (`json.dumps(value, ensure_ascii=False, separators=(",", ":"))`), but for a float 0 < |x| < 1e-4,
-    written «0.00001» or «1e-7» rather than «1e-05» or «1e-07» (the same number). Shared objects (a term row in
-    thousands of attributes) are written in full each time; no cycles: the rows are trees."""
-    return to_json(value) + b"\n"
+    """Compact UTF-8 JSON and a line break (`jsonline.json_line`: the bytes of `json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"))`, but for a float 0 < |x| < 1e-4, written «0.00001» or «1e-7» rather than «1e-05» or «1e-07»,
+    the same number). Shared objects (a term row in thousands of attributes) are written in full each time; no
+    cycles: the rows are trees."""
+    return json_line(value)
 
 
 def hsds_files(data: CampaignData, now: dt.datetime, page_url: Callable[[str], str] | None = None) -> dict[str, bytes]:
