@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
+from helpsite.publish.safety import _HEAD_ANCHOR, _SCRIPT, SCRIPT_TAG, _executable, harden_links
+
 
 @dataclass(frozen=True)
 class Prototype:
@@ -230,8 +232,6 @@ def hardened_in_place(frame: Shell, harden: Callable[[str], str]) -> bool:
       whole — `_fast_body`);
     - the frame is already hardened: its links, and its CSP (the frame was cut from a hardened page).
     Then the page's CSP is the frame's (the same scripts) and every link tag lies inside one piece."""
-    from helpsite.publish.safety import SCRIPT_TAG, _HEAD_ANCHOR, harden_links
-
     anchor = _HEAD_ANCHOR.search(frame.chunks[0])
     if not anchor or _ANCHOR_START.search(frame.chunks[0], 0, anchor.start()):
         return False
@@ -252,8 +252,6 @@ def _fast_body(body: str, slug: str) -> bool:
     """Whether hardening the body's links is all `harden` would do to it in the frame: it ends outside a tag,
     and its scripts, if any, are whole and only data (an event's JSON-LD): a browser runs none of them, so
     the page's policy is the frame's (`Policy.for_page` hashes only scripts that run)."""
-    from helpsite.publish.safety import _SCRIPT, SCRIPT_TAG, _executable
-
     if "<" in body[body.rfind(">") + 1:] or "<" in slug or ">" in slug:
         return False
     tags = len(SCRIPT_TAG.findall(body))
@@ -269,8 +267,6 @@ def record_pages_output(pages, shells: dict[str, Shell | Renderer], site, harden
     the folder's fallback renderer) — one at a time. Where the frame allows (`hardened_in_place`),
     only the body's links are hardened, not the whole page again; the first such page of each
     folder is also hardened whole and compared (a difference: the folder's pages are hardened whole)."""
-    from helpsite.publish.safety import harden_links
-
     in_place: dict[str, bool] = {}
     compared: set[str] = set()
     for page in pages:
