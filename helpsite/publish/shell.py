@@ -157,8 +157,11 @@ class FilledPage(bytes):
 
 
 def _text(value: str) -> str:
-    """Escaped for text and attribute contexts alike; no tag can be formed."""
-    return html.escape(value.replace("<", "‹").replace(">", "›"), quote=True)
+    """Escaped for text and attribute contexts alike; no tag can be formed. A value with none of & < > " '
+    (most titles) is its own escaped text."""
+    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+        return html.escape(value.replace("<", "‹").replace(">", "›"), quote=True)
+    return value
 
 
 def prototype_markdown(prototype: Prototype = PROTOTYPE) -> str:
