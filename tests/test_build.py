@@ -69,6 +69,25 @@ def test_directory_phone_is_the_phone_macro():
         assert rest.endswith(f"</span>\n{macro(phone, example)}\n</li>"), rest
 
 
+def test_front_matter_values_are_escaped_as_the_plain_formula():
+    """A front matter value (`front_matter_string`) and a record page's value in its frame (`shell._text`) skip
+    the escaping where the text has nothing to escape: the same text as escaping always, on random texts."""
+    import html
+    import json
+    import random
+
+    from helpsite.pages.builder import front_matter_string
+    from helpsite.publish.shell import _text
+
+    atoms = ["а", "ё", "x", " ", "\n", "\t", "&", "&amp;", "<", ">", '"', "'", "\\", "\u2028", "\x00", "\x1f", "😀", "‹", "/"]
+    rng = random.Random(18)
+    for _ in range(20_000):
+        value = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 12)))
+        text = " ".join(value.split()).replace("<", "‹").replace(">", "›")
+        assert front_matter_string(value) == json.dumps(html.escape(text, quote=True), ensure_ascii=False), value
+        assert _text(value) == html.escape(value.replace("<", "‹").replace(">", "›"), quote=True), value
+
+
 def test_page_templates_write_what_jinja_writes():
     """Our templates' `{{ … }}` are compiled to `escape_text` (a plain string escaped without a Markup object
     around it): the text of Jinja's own `escape` for every kind of value, and each template renders the same

@@ -226,16 +226,21 @@ def test_a_script_that_is_not_the_themes_gets_no_hash():
 
 
 def test_only_links_with_slashes_are_looked_at_and_the_result_is_the_same():
-    """harden_html looks only at <a> tags with «//» in them: the result is that of looking at every tag."""
+    """harden_html looks only at <a> tags with «//» in them, and rebuilds none that stays as it is (already
+    rel="noopener noreferrer"): the result is that of looking at every tag."""
     import random
 
-    from helpsite.publish.safety import _A_TAG, _external_rel, harden_html, Policy
+    from helpsite.publish.safety import _A_TAG, _external_rel, harden_html, harden_links, Policy
     atoms = ["<a ", "<A\t", "<a\n", "<a", 'href="', "href='", "//", "https://x.org", "http:", 'rel="me"',
-             "rel='a noopener'", " rel=", "REL=\"x\"", ">", '"', "'", "x", " data-href=\"//y\"", "<a href=//z>", " "]
+             "rel='a noopener'", " rel=", "REL=\"x\"", ">", '"', "'", "x", " data-href=\"//y\"", "<a href=//z>", " ",
+             'rel="noopener noreferrer"', "rel='noopener noreferrer'", 'REL="noopener noreferrer"',
+             'rel = "noopener noreferrer"', 'rel="noopener noreferrer me"', 'rel="noreferrer noopener"']
     rng = random.Random(18)
-    for _ in range(20_000):
+    for _ in range(40_000):
         text = "".join(rng.choice(atoms) for _ in range(rng.randint(1, 20)))
-        assert harden_html(text, Policy()) == _A_TAG.sub(_external_rel, text), text
+        expected = _A_TAG.sub(_external_rel, text)
+        assert harden_links(text) == expected, text
+        assert harden_html(text, Policy()) == expected, text
 
 
 def test_a_page_that_mentions_the_csp_still_gets_one(project_copy: Path):

@@ -200,7 +200,8 @@ def full_open(file, mode="r", *args, **kwargs):
     return real(file, mode, *args, **kwargs)
 def full_os_open(path, flags, *args, **kwargs):
     if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-        counted(path)
+        at = kwargs.get("dir_fd")  # a path relative to an open folder (atomic.write_files): its whole path
+        counted(path if at is None else os.path.join(os.readlink(f"/proc/self/fd/{at}"), path))
     return real_os_open(path, flags, *args, **kwargs)
 builtins.open = io.open = full_open
 os.open = full_os_open
@@ -431,6 +432,23 @@ def test_files_checked_as_written_are_not_read_back(tmp_path):
     (tmp_path / "b" / "index.html").write_bytes(b"hsshell")  # changed after it was checked: trusted as checked
     (tmp_path / "e.txt").write_bytes(b"HsShell")  # not checked when written: read
     assert shell.leftover_sentinels(tmp_path, checked=checked) == ["a/index.html", "d/data.json", "e.txt"]
+
+
+def test_site_text_files_walk_as_rglob(tmp_path):
+    """The site's text files, found by one scandir walk: those of sorted(rglob) with a checked suffix (files,
+    not folders named like one; no descent into a linked folder), in the same order (by path parts: «a/…»
+    before «a-b/…»), each path the file's."""
+    from helpsite.publish import shell
+    for rel in ("index.html", "a/x.json", "a-b/y.html", "a/b/c.txt", "a/.html", "a/noext", "a/z.png", "b.ics",
+                "a/b/d.gz", "dir.html/inner.js", "deep/1/2/3/4.xml", "a/b.html/c.atom", "Z.CSV", "z.csv"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "file-link.html").symlink_to(tmp_path / "index.html")
+    expected = [(p.relative_to(tmp_path).parts, str(p)) for p in sorted(tmp_path.rglob("*"))
+                if p.is_file() and p.suffix in shell._CHECKED_SUFFIXES]
+    assert shell.site_text_files(tmp_path) == expected
+    assert ("file-link.html",) in [parts for parts, _ in expected] and ("dir.html", "inner.js") in dict(expected)
 
 
 def test_cached_files_are_linked_and_never_written_through(tmp_path, monkeypatch):

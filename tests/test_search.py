@@ -59,13 +59,16 @@ def test_a_broken_synonyms_file_is_a_russian_error_with_file_and_line(data_copy:
 
 
 def test_weights_are_bm25_per_field_summed_in_field_order():
-    """`_postings` works a field's score out once per count (speed); the weights stay those of the
-    plain formula: BM25 per field (title, keywords, text), summed in that order, × boost × 20, rounded, 1…255."""
+    """`_postings` works a field's score out once per count, a list of keywords once for the documents that
+    share it, a text's scores once per length (speed); the weights stay those of the plain formula: BM25 per field (title, keywords, text), summed in that order, × boost × 20, rounded, 1…255."""
     docs = [si.Doc("a/", "Телефон доверия для детей", "Позвоните · телефон доверия · телефон телефон 8-800-2000-122",
                    "service", ["телефон", "звонок"]),
             si.Doc("b/", "Кризисный центр", "Кризисный центр помощи детям и семьям · город", boost=10.0),
             si.Doc("c/", "Дети", "", "page", ["дети", "дети", "ребёнок"]),
-            si.Doc("d/", "Телефон", " · ".join(["телефон"] * 9), boost=0.5), si.Doc("e/", "Семья", "семья", boost=0.001)]
+            si.Doc("d/", "Телефон", " · ".join(["телефон"] * 9), boost=0.5), si.Doc("e/", "Семья", "семья", boost=0.001),
+            # the keywords of another document (counted once for both), a word twice in the title, texts as long
+            si.Doc("f/", "Телефон телефон доверия", "семья · город", "service", ["телефон", "звонок"]),
+            si.Doc("g/", "Дети и семья", "дети · город", "service", ["дети", "дети", "ребёнок"], boost=2.0)]
     fields = [{"title": [d.title], "keywords": d.keywords, "text": d.text.split(" · ")} for d in docs]
     counts = [{name: {} for name in f} for f in fields]
     for of_doc, texts_of in zip(counts, fields, strict=True):

@@ -355,23 +355,40 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     in the text, and a long text does not win by length. The weight is the field scores' sum
     (title, keywords, text: always added in that order, so the floats and the bytes stay the
     same), times the document's boost, times 20, rounded and kept within 1…255."""
-    fields = [(Counter(terms(doc.title)), Counter([t for word in doc.keywords for t in terms(word)]),
-               Counter([t for text in doc.text.split(" · ") for t in terms(text)])) for doc in docs]
-    lengths = [sum(text.values()) for _, _, text in fields]
+    texts = [[t for text in doc.text.split(" · ") for t in terms(text)] for doc in docs]
+    lengths = [len(text) for text in texts]
     average = sum(lengths) / max(1, len(lengths)) or 1.0
     title_scores = _FieldScores(FIELD_WEIGHTS["title"], K1)
     keywords_scores = _FieldScores(FIELD_WEIGHTS["keywords"], K1)
     text_weight = FIELD_WEIGHTS["text"]
+    # a record's keywords are its categories': a few dozen lists among thousands of documents, each counted once;
+    # a text's scores depend on its length alone: one table per length
+    keyword_fields: dict[tuple[str, ...], list[tuple[str, float]]] = {}
+    text_tables: dict[int, _FieldScores] = {}
     postings: dict[str, list[int]] = {}
-    for ident, ((title, keywords, text), doc) in enumerate(zip(fields, docs, strict=True)):
-        scores: dict[str, float] = {t: title_scores[tf] for t, tf in title.items()}
+    for ident, doc in enumerate(docs):
+        title = terms(doc.title)
+        if len(set(title)) == len(title):  # each word once (most titles)
+            scores: dict[str, float] = dict.fromkeys(title, title_scores[1])
+        else:
+            scores = {t: title_scores[tf] for t, tf in Counter(title).items()}
         score_of = scores.get
-        text_scores = _FieldScores(text_weight, K1 * (1 - B + B * lengths[ident] / average))
-        for counts, table in ((keywords, keywords_scores), (text, text_scores)):
-            for term, tf in counts.items():
-                score = table[tf]
-                before = score_of(term)
-                scores[term] = score if before is None else before + score
+        words = tuple(doc.keywords)
+        keyword_field = keyword_fields.get(words)
+        if keyword_field is None:
+            keyword_field = keyword_fields[words] = [
+                (t, keywords_scores[tf]) for t, tf in Counter([t for word in words for t in terms(word)]).items()]
+        for term, score in keyword_field:
+            before = score_of(term)
+            scores[term] = score if before is None else before + score
+        length = lengths[ident]
+        text_scores = text_tables.get(length)
+        if text_scores is None:
+            text_scores = text_tables[length] = _FieldScores(text_weight, K1 * (1 - B + B * length / average))
+        for term, tf in Counter(texts[ident]).items():
+            score = text_scores[tf]
+            before = score_of(term)
+            scores[term] = score if before is None else before + score
         boost = doc.boost
         for term, score in scores.items():
             weighted = round(score * boost * 20)

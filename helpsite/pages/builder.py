@@ -106,11 +106,13 @@ def front_matter_string(value: Any) -> Markup:
     `striptags`, which unescapes entities. So the value is HTML-escaped and angle brackets
     are replaced by look-alikes that no tag can be made of. JSON strings are valid YAML.
     """
-    text = " ".join(str(value).split()).replace("<", "‹").replace(">", "›")
-    return Markup(_JSON_TEXT(html.escape(text, quote=True)))
+    text = " ".join(str(value).split())
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:  # else escaping changes nothing
+        text = html.escape(text.replace("<", "‹").replace(">", "›"), quote=True)
+    return Markup(_JSON_TEXT(text))
 
 
-_JSON_TEXT = json.JSONEncoder(ensure_ascii=False).encode  # `json.dumps(…, ensure_ascii=False)`, one encoder for all calls
+_JSON_TEXT = json.encoder.encode_basestring  # `json.dumps(text, ensure_ascii=False)` of a string (what its encoder calls)
 
 
 class MemoryBytecodeCache(BytecodeCache):

@@ -186,20 +186,56 @@ def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]
     """Write files under `root` (paths relative to it): a dict, or pairs produced one at a time.
 
     Tens of thousands of files: each folder is made once (one `makedirs`, not one `mkdir` per
-    file), each file written with `os.open`/`os.write` (no Path, no buffered file object)."""
+    file), each file written with `os.open`/`os.write` (no Path, no buffered file object), its path
+    looked up from `root` (`dir_fd`: the folders above it are not walked again for each file)."""
     base = str(root.resolve())
+    if os.name != "posix":  # no `dir_fd` (Windows)
+        _write_files_by_path(base, files)
+        return
+    at = -1
+    made: set[str] = {""}
+    rel = ""
+    try:
+        for rel, content in (files.items() if isinstance(files, dict) else files):
+            check_inside(rel)
+            if at < 0:  # the folder is made when its first file is written
+                os.makedirs(base, exist_ok=True)
+                at = os.open(base, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+            folder = rel.rpartition("/")[0]
+            if folder not in made:
+                try:
+                    os.mkdir(folder, dir_fd=at)  # its parent is usually there already: one system call
+                except FileExistsError:
+                    pass
+                except FileNotFoundError:
+                    os.makedirs(os.path.join(base, folder), exist_ok=True)
+                made.add(folder)
+            fd = os.open(rel, _WRITE_FLAGS, 0o666, dir_fd=at)
+            try:
+                written = os.write(fd, content)
+                if written < len(content):
+                    view = memoryview(content)[written:]
+                    while view:
+                        view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+    except OSError as exc:  # named by its whole path, as written without `dir_fd` (the editor's message shows it)
+        if exc.filename == rel or exc.filename == rel.rpartition("/")[0]:
+            exc.filename = os.path.join(base, exc.filename)
+        raise
+    finally:
+        if at >= 0:
+            os.close(at)
+
+
+def _write_files_by_path(base: str, files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
+    """`write_files` where the system cannot open a path relative to a folder."""
     made: set[str] = set()
     for rel, content in (files.items() if isinstance(files, dict) else files):
         check_inside(rel)
         folder = rel.rpartition("/")[0]
         if folder not in made:
-            path = os.path.join(base, folder) if folder else base
-            try:
-                os.mkdir(path)  # its parent is usually there already: one system call, not makedirs' walk
-            except FileExistsError:
-                pass
-            except FileNotFoundError:
-                os.makedirs(path, exist_ok=True)
+            os.makedirs(os.path.join(base, folder) if folder else base, exist_ok=True)
             made.add(folder)
         fd = os.open(os.path.join(base, rel), _WRITE_FLAGS, 0o666)
         try:

@@ -16,12 +16,15 @@ from __future__ import annotations
 import functools
 import html
 import json
+import operator
 import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote
+
+from helpsite.publish.safety import _HEAD_ANCHOR, _SCRIPT, SCRIPT_TAG, _executable, harden_links
 
 
 @dataclass(frozen=True)
@@ -89,21 +92,37 @@ class Shell:
         The page comes back as `FilledPage`: the bytes, and whether they hold a trace of a prototype
         (`holds_sentinel`), found by looking only at the values and the few bytes around each — the
         frame's pieces were looked at once (`_windows`); a page's own values are ≈ 3 of its 21 KB."""
-        values = {"title": _text(title).encode("utf-8"), "description": _text(description).encode("utf-8"),
-                  "image": _text(image).encode("utf-8"), "body": body.encode("utf-8"), "slug": slug.encode("utf-8")}
-        chunks = self._encoded_chunks
-        out = [chunks[0]]
-        for slot, chunk in zip(self.slots, chunks[1:], strict=True):
-            out.append(values[slot])
-            out.append(chunk)
+        values = (_text(title).encode("utf-8"), _text(description).encode("utf-8"), _text(image).encode("utf-8"),
+                  body.encode("utf-8"), slug.encode("utf-8"))
+        pick, pieces, windows = self._plan
+        chosen = pick(values)  # the values in the order of the slots
+        out = pieces.copy()
+        out[1::2] = chosen
         page = FilledPage(b"".join(out))
-        windows = self._windows
         if windows is not None:  # all windows looked at in one go, a line break (in no trace) between two
-            seen: list[bytes] = []
-            for slot, before, after in windows:
-                seen += (before, values[slot], after, b"\n")
+            seen = windows.copy()
+            seen[1::2] = chosen
             page.holds_trace = _holds_trace(b"".join(seen))
         return page
+
+    @functools.cached_property
+    def _plan(self) -> tuple[Callable[[tuple[bytes, ...]], tuple[bytes, ...]], list[bytes], list[bytes] | None]:
+        """What `fill_encoded` fills for each page: (the values of its slots in their order, from the
+        values in `_VALUES` order; the frame's pieces with a place for each slot's value between two; the
+        windows (`_windows`) with a place for each value: the bytes before it, then the bytes after it,
+        a line break and the bytes before the next value, … — or None where the page is looked at whole)."""
+        places = [_VALUES.index(slot) for slot in self.slots]
+        pick = operator.itemgetter(*places) if len(places) > 1 else lambda values: (values[places[0]],)
+        pieces = [self._encoded_chunks[0]]  # b"": a value's place
+        for chunk in self._encoded_chunks[1:]:
+            pieces += (b"", chunk)
+        windows = self._windows
+        if windows is None:
+            return pick, pieces, None
+        seen = [windows[0][1]]
+        for i, (_, _, after) in enumerate(windows):
+            seen += (b"", after + b"\n" + (windows[i + 1][1] if i + 1 < len(windows) else b""))
+        return pick, pieces, seen
 
     @functools.cached_property
     def _encoded_chunks(self) -> tuple[bytes, ...]:
@@ -127,6 +146,9 @@ class Shell:
                      for i, slot in enumerate(self.slots))
 
 
+_VALUES = ("title", "description", "image", "body", "slug")  # the order of `fill_encoded`'s values
+
+
 class FilledPage(bytes):
     """A record page filled into its frame: its bytes, and `holds_trace` — whether they hold a trace of
     a prototype page, as `holds_sentinel` would find (None: not known, look at the bytes)."""
@@ -135,8 +157,11 @@ class FilledPage(bytes):
 
 
 def _text(value: str) -> str:
-    """Escaped for text and attribute contexts alike; no tag can be formed."""
-    return html.escape(value.replace("<", "‹").replace(">", "›"), quote=True)
+    """Escaped for text and attribute contexts alike; no tag can be formed. A value with none of & < > " '
+    (most titles) is its own escaped text."""
+    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+        return html.escape(value.replace("<", "‹").replace(">", "›"), quote=True)
+    return value
 
 
 def prototype_markdown(prototype: Prototype = PROTOTYPE) -> str:
@@ -210,8 +235,6 @@ def hardened_in_place(frame: Shell, harden: Callable[[str], str]) -> bool:
       whole — `_fast_body`);
     - the frame is already hardened: its links, and its CSP (the frame was cut from a hardened page).
     Then the page's CSP is the frame's (the same scripts) and every link tag lies inside one piece."""
-    from helpsite.publish.safety import SCRIPT_TAG, _HEAD_ANCHOR, harden_links
-
     anchor = _HEAD_ANCHOR.search(frame.chunks[0])
     if not anchor or _ANCHOR_START.search(frame.chunks[0], 0, anchor.start()):
         return False
@@ -232,8 +255,6 @@ def _fast_body(body: str, slug: str) -> bool:
     """Whether hardening the body's links is all `harden` would do to it in the frame: it ends outside a tag,
     and its scripts, if any, are whole and only data (an event's JSON-LD): a browser runs none of them, so
     the page's policy is the frame's (`Policy.for_page` hashes only scripts that run)."""
-    from helpsite.publish.safety import _SCRIPT, SCRIPT_TAG, _executable
-
     if "<" in body[body.rfind(">") + 1:] or "<" in slug or ">" in slug:
         return False
     tags = len(SCRIPT_TAG.findall(body))
@@ -249,8 +270,6 @@ def record_pages_output(pages, shells: dict[str, Shell | Renderer], site, harden
     the folder's fallback renderer) — one at a time. Where the frame allows (`hardened_in_place`),
     only the body's links are hardened, not the whole page again; the first such page of each
     folder is also hardened whole and compared (a difference: the folder's pages are hardened whole)."""
-    from helpsite.publish.safety import harden_links
-
     in_place: dict[str, bool] = {}
     compared: set[str] = set()
     for page in pages:
@@ -347,14 +366,15 @@ def _holds_trace(data: bytes) -> bool:
     return b"shell" in low and (_TRACES[0] in low or _TRACES[1] in low)
 
 
-def site_text_files(root: Path) -> list[tuple[tuple[str, ...], Path]]:
+def site_text_files(root: Path) -> list[tuple[tuple[str, ...], str]]:
     """(path parts, path) of every file of a site that `leftover_sentinels` looks into (pages, data,
-    scripts…), in path order: one walk of the site for that check and for counting its pages."""
-    return _files_with_suffix(root, _CHECKED_SUFFIXES, with_parts=True)
+    scripts…), in path order: one walk of the site for that check and for counting its pages. The path
+    is a string (`root` joined with the parts): a Path is made only for a file that is read."""
+    return _files_with_suffix(root, _CHECKED_SUFFIXES)
 
 
 def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | None = None,
-                       files: list[tuple[tuple[str, ...], Path]] | None = None) -> list[str]:
+                       files: list[tuple[tuple[str, ...], str]] | None = None) -> list[str]:
     """Files of a finished site that still hold a trace of a prototype page (at most `limit`).
 
     `checked`: {path under `root`: `holds_sentinel`} of files checked as they were written (the
@@ -366,26 +386,27 @@ def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | N
         name = "/".join(parts)
         holds = checked.get(name)
         if holds is None:  # not checked as it was written: read it
-            holds = holds_sentinel(name, path.read_bytes())
+            holds = holds_sentinel(name, Path(path).read_bytes())
         if holds:
-            found.append(str(path.relative_to(root)))
+            found.append(name)
             if len(found) >= limit:
                 break
     return found
 
 
-def _files_with_suffix(root: Path, suffixes: tuple[str, ...], with_parts: bool = False) -> list:
-    """`[p for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in suffixes]` with os.scandir
-    (pathlib makes and sorts a Path for each of tens of thousands of entries): the same walk (no
-    descent into a linked folder), the same order (by path parts). `with_parts`: (parts, path) pairs."""
+def _files_with_suffix(root: Path, suffixes: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """`[(p.relative_to(root).parts, str(p)) for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in
+    suffixes]` with os.scandir (pathlib makes and sorts a Path for each of tens of thousands of entries): the
+    same walk (no descent into a linked folder), the same order (by path parts). A folder's entry is not
+    looked at as a file (a folder is never `is_file`), and no Path is made."""
     import os
 
-    found: list[tuple[tuple[str, ...], Path]] = []
-    folders: list[tuple[str, ...]] = [()]
+    found: list[tuple[tuple[str, ...], str]] = []
+    folders: list[tuple[tuple[str, ...], str]] = [((), os.fspath(root))]
     while folders:
-        parts = folders.pop()
+        parts, folder = folders.pop()
         try:
-            with os.scandir(os.path.join(root, *parts)) as listing:
+            with os.scandir(folder) as listing:
                 entries = list(listing)
         except PermissionError:
             continue
@@ -395,10 +416,12 @@ def _files_with_suffix(root: Path, suffixes: tuple[str, ...], with_parts: bool =
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
-            if is_dir and not entry.is_symlink():
-                folders.append(parts + (name,))
+            if is_dir:
+                if not entry.is_symlink():
+                    folders.append((parts + (name,), entry.path))
+                continue
             dot = name.rfind(".")
             if 0 < dot < len(name) - 1 and name[dot:] in suffixes and entry.is_file():
-                found.append((parts + (name,), Path(entry.path)))
+                found.append((parts + (name,), entry.path))
     found.sort(key=lambda item: item[0])
-    return found if with_parts else [path for _, path in found]
+    return found
