@@ -27,7 +27,7 @@ from mkdocs.structure.toc import get_toc
 
 from helpsite.data import campaigntext
 from helpsite.publish import engine, atomic as publish, serving, shell
-from helpsite.publish.compact import compact_html
+from helpsite.publish.compact import compact_html, finish_with_body
 from helpsite.outputs.announce import announce_set
 from helpsite.publish.build import ContentBuild, build_content, check_content, check_docs_pages
 from helpsite.data.buildcache import build_cache_dir
@@ -376,10 +376,11 @@ def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     if name == f"{shell.CHECK.id}.md":
         state.checks[folder] = output
         return output
-    if page.file.src_uri in state.bodies:  # a listing's body, where the theme put its stand-in
-        stand_in, body = state.bodies.pop(page.file.src_uri)
-        output = output.replace(stand_in, body)
-    output = _harden(config, output, page.file.src_uri)
+    if page.file.src_uri in state.bodies:  # a listing's body, where the theme put its stand-in: hardened and
+        stand_in, body = state.bodies.pop(page.file.src_uri)  # compacted with the page, not in it (the same text)
+        output = finish_with_body(output, stand_in, body, lambda text: _harden(config, text, page.file.src_uri))
+    else:
+        output = _harden(config, output, page.file.src_uri)
     if name == f"{shell.PROTOTYPE_ID}.md":
         state.shells[folder] = output  # the rendered prototype: cut and proven at on_post_build
     return output
