@@ -32,7 +32,7 @@ from helpsite.outputs.announce import announce_set
 from helpsite.publish.build import ContentBuild, build_content, check_content, check_docs_pages
 from helpsite.data.buildcache import build_cache_dir
 from helpsite.data.errors import DataErrors
-from helpsite.pages.builder import TEMPLATE_CODE, Site
+from helpsite.pages.builder import FOLD_CONSTANTS, TEMPLATE_CODE, Site
 from helpsite.outputs.printing import PrintError, site_print_set
 from helpsite.outputs.printing.siteset import default_cache_dir
 from helpsite.publish.safety import (
@@ -314,6 +314,7 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
 
 def on_env(env, config: MkDocsConfig, files: Files):
     env.bytecode_cache = TEMPLATE_CODE  # the theme's templates compile once per process (serve)
+    env.optimized = FOLD_CONSTANTS  # no constant to fold in them (pages/builder.py)
     if getattr(config, "helpsite_state", None) is not None:
         _state(config).env = env
     return env
