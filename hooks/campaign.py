@@ -232,7 +232,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
             raise _fail(state, f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
-        generated = File.generated(config, page.path, content=page.markdown)
+        # a page with a finished HTML body: the engine reads only its front matter (on_page_markdown empties the
+        # body; on_page_content gives it back): the services directory's 7 million characters are not parsed for it
+        generated = File.generated(config, page.path, content=page.front_matter if page.prerendered else page.markdown)
         if page.record:  # normal rendering of records (HELPSITE_RECORD_FRAME=0): out of the menu
             generated.inclusion = InclusionLevel.NOT_IN_NAV
         files.append(generated)

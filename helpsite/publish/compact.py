@@ -67,6 +67,7 @@ def _config(match: re.Match[str]) -> str:
 
 
 _WS = " \t\r\n"  # what `_RUN` counts as whitespace
+_LEAD = re.compile(r"[ \t\r\n]*")
 _KEEP_START = re.compile(r"<(pre|textarea|script|style)", re.I)  # where a `_KEEP` part, or a script, could begin
 
 
@@ -88,7 +89,11 @@ def finish_with_body(page: str, stand_in: str, body: str, finish: Callable[[str]
     with and without each of these."""
     from helpsite.publish.safety import _HEAD_ANCHOR, harden_links
 
-    core = body.strip(_WS)
+    lead = _LEAD.match(body)  # the body's edges of whitespace, found without copying the body
+    start, end = lead.end() if lead else 0, len(body)
+    while end > start and body[end - 1] in _WS:
+        end -= 1
+    core = body[start:end]
     at = page.find(stand_in)
     before = page[:at]
     anchor = _HEAD_ANCHOR.search(before)
@@ -96,8 +101,7 @@ def finish_with_body(page: str, stand_in: str, body: str, finish: Callable[[str]
             or "<" in before[before.rfind(">") + 1:] or "<" in core[core.rfind(">") + 1:]
             or _open_keep(before) or _KEEP_START.search(core)):
         return finish(page.replace(stand_in, body))
-    lead, trail = body[:len(body) - len(body.lstrip(_WS))], body[len(body.rstrip(_WS)):]
-    done = finish(page.replace(stand_in, lead + stand_in + trail))
+    done = finish(page.replace(stand_in, body[:start] + stand_in + body[end:]))
     if done.count(stand_in) != 1:
         return finish(page.replace(stand_in, body))
     if "//" in core:
