@@ -353,20 +353,24 @@ class PageBuilder:
         rows: dict[str, tuple[m.Service, str, str, str]] = {}
         entry_html, everywhere, plain_start = directory.entry_html, directory.serves_everywhere, directory.PLAIN_START
 
-        def service_rows(services: list[m.Service], category: str) -> Markup:  # a group's entries, a line each
-            return Markup("\n".join([service_row(service, category == service.categories[0]) for service in services]))
+        def service_rows(services: list[m.Service], category: str) -> Markup:
+            """A group's entries, a line each; the filter's facts only in the group of a service's first category.
+            Joined once from their pieces (not each entry made a string first: 13,000 at 10,000 services)."""
+            pieces: list[str] = []
+            for service in services:
+                known = rows.get(service.id) or service_row(service)
+                pieces += (known[2] if category == service.categories[0] else plain_start, known[3], "\n")
+            return Markup("".join(pieces[:-1]))
 
-        def service_row(service: m.Service, facts: bool) -> str:
-            """The entry of `service`; with the filter's facts only in the group of its first category."""
-            known = rows.get(service.id)
-            if known is None:
-                organization = self.data.organizations[service.organization_id].name
-                known = previous.get(service.id)
-                if known is None or known[0] is not service or known[1] != organization:
-                    href = self.site.link(Site.SERVICES, Site.service(service.id))
-                    known = (service, organization, *entry_html(service, href, organization, everywhere(service.district)))
-                rows[service.id] = known
-            return (known[2] if facts else plain_start) + known[3]
+        def service_row(service: m.Service) -> tuple[m.Service, str, str, str]:
+            """The entry of `service` (its start with the filter's facts, its rest), made once."""
+            organization = self.data.organizations[service.organization_id].name
+            known = previous.get(service.id)
+            if known is None or known[0] is not service or known[1] != organization:
+                href = self.site.link(Site.SERVICES, Site.service(service.id))
+                known = (service, organization, *entry_html(service, href, organization, everywhere(service.district)))
+            rows[service.id] = known
+            return known
 
         facets = directory.facets(self.data.services.values())
         page = self.render("services_index.html.j2", Site.SERVICES, groups=self.service_groups(), facets=facets,
