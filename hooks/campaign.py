@@ -349,8 +349,8 @@ def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
                 state.html_problems.append(f"docs/{page.file.src_uri}: {problem}")
                 log.error(state.html_problems[-1])
         return html
-    page.toc = get_toc(generated.toc())
     body = generated.html_body
+    page.toc = get_toc(generated.toc(body))
     if (page.meta.get("search") or {}).get("exclude") and not _SEARCH_ATTR.search(body):
         # a listing (services: 10 MB at 10,000): the theme gets a stand-in, the body is put back at
         # on_post_page. Material's search plugin runs a regular expression over every page's content

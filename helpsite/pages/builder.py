@@ -71,10 +71,11 @@ class GeneratedPage:
     def html_body(self) -> str:
         return self.markdown[len(self.front_matter):]
 
-    def toc(self) -> list[dict[str, Any]]:
-        """Table of contents of an HTML body, in Python-Markdown's `toc_tokens` form (h2 and h3)."""
+    def toc(self, body: str | None = None) -> list[dict[str, Any]]:
+        """Table of contents of an HTML body, in Python-Markdown's `toc_tokens` form (h2 and h3); `body`: the
+        page's `html_body` if the caller has it (not sliced again: the services directory's is 7 million characters)."""
         tokens: list[dict[str, Any]] = []
-        for level, ident, inner in _HEADING.findall(self.html_body):
+        for level, ident, inner in _HEADING.findall(self.html_body if body is None else body):
             token = {"level": int(level), "id": ident, "name": re.sub(r"<[^>]+>", "", inner).strip(), "children": []}
             if token["level"] == 3 and tokens:
                 tokens[-1]["children"].append(token)
