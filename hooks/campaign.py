@@ -42,10 +42,12 @@ from helpsite.publish.safety import (
 log = logging.getLogger("mkdocs.plugins.helpsite")
 ENGINE_LOGGERS = ("", "mkdocs", "properdocs")  # the root and each engine's logger tree
 # Material's files no page loads, not published: its stylesheets (material.css replaces the main one, the palette
-# one applies nothing with `primary: custom`; overrides/main.html links neither) and the source maps (read only by a
-# developer's browser tools) — ≈ 1.3 MB
+# one applies nothing with `primary: custom`; overrides/main.html links neither), the source maps (read only by a
+# developer's browser tools) — ≈ 1.3 MB — and its own search (lunr, its languages, the worker: our search box never
+# starts it; not copied only to be deleted after the build, searchindex.drop_engine_search) — ≈ 1.2 MB
 UNUSED_THEME_FILES = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css(\.map)?"
-                                r"|assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js\.map")
+                                r"|assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js\.map"
+                                r"|assets/javascripts/lunr/.+|assets/javascripts/workers/search\.[^/]+")
 
 
 class ProblemCounter(logging.Handler):
