@@ -27,12 +27,12 @@ from mkdocs.structure.toc import get_toc
 
 from helpsite.data import campaigntext
 from helpsite.publish import engine, atomic as publish, serving, shell
-from helpsite.publish.compact import compact_html
+from helpsite.publish.compact import compact_html, finish_with_body
 from helpsite.outputs.announce import announce_set
 from helpsite.publish.build import ContentBuild, build_content, check_content, check_docs_pages
 from helpsite.data.buildcache import build_cache_dir
 from helpsite.data.errors import DataErrors
-from helpsite.pages.builder import TEMPLATE_CODE, Site
+from helpsite.pages.builder import FOLD_CONSTANTS, TEMPLATE_CODE, Site
 from helpsite.outputs.printing import PrintError, site_print_set
 from helpsite.outputs.printing.siteset import default_cache_dir
 from helpsite.publish.safety import (
@@ -42,10 +42,12 @@ from helpsite.publish.safety import (
 log = logging.getLogger("mkdocs.plugins.helpsite")
 ENGINE_LOGGERS = ("", "mkdocs", "properdocs")  # the root and each engine's logger tree
 # Material's files no page loads, not published: its stylesheets (material.css replaces the main one, the palette
-# one applies nothing with `primary: custom`; overrides/main.html links neither) and the source maps (read only by a
-# developer's browser tools) — ≈ 1.3 MB
+# one applies nothing with `primary: custom`; overrides/main.html links neither), the source maps (read only by a
+# developer's browser tools) — ≈ 1.3 MB — and its own search (lunr, its languages, the worker: our search box never
+# starts it; not copied only to be deleted after the build, searchindex.drop_engine_search) — ≈ 1.2 MB
 UNUSED_THEME_FILES = re.compile(r"assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css(\.map)?"
-                                r"|assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js\.map")
+                                r"|assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js\.map"
+                                r"|assets/javascripts/lunr/.+|assets/javascripts/workers/search\.[^/]+")
 
 
 class ProblemCounter(logging.Handler):
@@ -232,7 +234,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         existing = files.get_file_from_path(page.path)
         if existing is not None and not existing.generated_by:
             raise _fail(state, f"docs/{page.path} совпадает с генерируемой страницей: переименуйте или удалите файл")
-        generated = File.generated(config, page.path, content=page.markdown)
+        # a page with a finished HTML body: the engine reads only its front matter (on_page_markdown empties the
+        # body; on_page_content gives it back): the services directory's 7 million characters are not parsed for it
+        generated = File.generated(config, page.path, content=page.front_matter if page.prerendered else page.markdown)
         if page.record:  # normal rendering of records (HELPSITE_RECORD_FRAME=0): out of the menu
             generated.inclusion = InclusionLevel.NOT_IN_NAV
         files.append(generated)
@@ -314,6 +318,7 @@ def on_nav(nav, config: MkDocsConfig, files: Files):
 
 def on_env(env, config: MkDocsConfig, files: Files):
     env.bytecode_cache = TEMPLATE_CODE  # the theme's templates compile once per process (serve)
+    env.optimized = FOLD_CONSTANTS  # no constant to fold in them (pages/builder.py)
     if getattr(config, "helpsite_state", None) is not None:
         _state(config).env = env
     return env
@@ -346,8 +351,8 @@ def on_page_content(html: str, page, config: MkDocsConfig, files: Files) -> str:
                 state.html_problems.append(f"docs/{page.file.src_uri}: {problem}")
                 log.error(state.html_problems[-1])
         return html
-    page.toc = get_toc(generated.toc())
     body = generated.html_body
+    page.toc = get_toc(generated.toc(body))
     if (page.meta.get("search") or {}).get("exclude") and not _SEARCH_ATTR.search(body):
         # a listing (services: 10 MB at 10,000): the theme gets a stand-in, the body is put back at
         # on_post_page. Material's search plugin runs a regular expression over every page's content
@@ -376,10 +381,11 @@ def on_post_page(output: str, page, config: MkDocsConfig) -> str:
     if name == f"{shell.CHECK.id}.md":
         state.checks[folder] = output
         return output
-    if page.file.src_uri in state.bodies:  # a listing's body, where the theme put its stand-in
-        stand_in, body = state.bodies.pop(page.file.src_uri)
-        output = output.replace(stand_in, body)
-    output = _harden(config, output, page.file.src_uri)
+    if page.file.src_uri in state.bodies:  # a listing's body, where the theme put its stand-in: hardened and
+        stand_in, body = state.bodies.pop(page.file.src_uri)  # compacted with the page, not in it (the same text)
+        output = finish_with_body(output, stand_in, body, lambda text: _harden(config, text, page.file.src_uri))
+    else:
+        output = _harden(config, output, page.file.src_uri)
     if name == f"{shell.PROTOTYPE_ID}.md":
         state.shells[folder] = output  # the rendered prototype: cut and proven at on_post_build
     return output

@@ -390,3 +390,18 @@ def test_rendered_html_backstop_catches_what_an_extension_made():
     html = markdown.markdown('[b](x.md){: onclick="alert(1)" }\n\n<p>ok</p>', extensions=["attr_list"])
     assert rendered_html_problems(html) == ["атрибут onclick= (скрипт) запрещён — уберите его"]
     assert rendered_html_problems(markdown.markdown("[ok](https://example.org/) **текст**")) == []
+
+
+def test_theme_templates_are_found_as_rglob_finds_them(tmp_path):
+    """The theme's templates whose scripts get hashes: the files `sorted(folder.rglob("*.html"))` gives (hidden
+    folders in, a linked folder's files out, a folder named like a template too), in its order."""
+    from helpsite.publish.safety import _html_files
+
+    for name in ["a.html", "b.htm", ".html", "x/c.html", ".icons/d.html", ".icons/e.svg", "x-y/f.html", "x/y/g.html",
+                 "d.html/h.html"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("<p></p>")
+    (tmp_path / "linked").symlink_to(tmp_path / "x", target_is_directory=True)
+    (tmp_path / "z.html").symlink_to(tmp_path / "a.html")
+    assert _html_files(tmp_path) == sorted(tmp_path.rglob("*.html"))
+    assert tmp_path / "linked" / "c.html" not in _html_files(tmp_path) and tmp_path / "d.html" in _html_files(tmp_path)

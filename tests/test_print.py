@@ -864,6 +864,40 @@ def test_cache_key_of_a_record_follows_every_field(data):
     assert cache.key(service) != cache.key(service.model_copy(update={"free": not service.free}))
 
 
+def test_leaflet_key_follows_what_it_prints_of_the_services(data, tmp_path):
+    """The leaflet's key holds the services as it prints them (`leaflet_services`), not every field of
+    every record: a real service listed, then its phone changed — the leaflet is made again each time
+    (and the PDF shows the new number); a change to an example service, which no leaflet lists, is not."""
+    import dataclasses
+
+    from helpsite.outputs.printing.layout import leaflet_services
+
+    cache = tmp_path / "cache"
+
+    def leaflets() -> set[str]:
+        return {p.name for p in cache.glob("*-leaflet.pdf")}
+
+    build_print_set(data, DATA, cache, NOW)
+    made = leaflets()
+    example = next(s for s in data.services.values() if s.phones and s.example)
+    reworded = dataclasses.replace(data, services={**data.services,
+                                                   example.id: example.model_copy(update={"name": "Другое имя"})})
+    assert build_print_set(reworded, DATA, cache, NOW).rendered == 0  # an example is on no printed item
+    real = example.model_copy(update={"example": False})
+    listed = dataclasses.replace(data, services={**data.services, real.id: real})
+    assert [s.name for s in leaflet_services(listed)] == [real.name]
+    build_print_set(listed, DATA, cache, NOW)
+    assert len(leaflets() - made) == 1
+    phone = next(p for s in data.services.values() for p in s.phones if p.display not in text_of(
+        (cache / (leaflets() - made).pop()).read_bytes()).replace("\n", " "))  # a number the leaflet does not show
+    dialled = dataclasses.replace(data, services={**data.services, real.id: real.model_copy(update={"phones": [phone]})})
+    build_print_set(dialled, DATA, cache, NOW)
+    new = leaflets() - made
+    assert len(new) == 2
+    text = text_of(max((cache / name for name in new), key=lambda p: p.stat().st_mtime_ns).read_bytes())
+    assert phone.display in text.replace("\n", " ")
+
+
 def test_service_descriptions_end_at_a_sentence_or_a_word():
     from helpsite.outputs.printing.leaflet import _first_sentence
 

@@ -676,3 +676,59 @@ def test_front_matter_strings_read_as_json_reads_them():
         except ValueError as exc:
             got = type(exc)
         assert got == expected, raw
+
+
+def test_a_listing_body_put_back_after_hardening_its_page_is_the_same_text():
+    """A listing's body (the services directory) is put into its page after the page is hardened and
+    compacted with a stand-in: byte for byte what hardening and compacting the whole page gives — for
+    bodies with links to other sites, blank lines, indentation, edge whitespace, scripts, <pre>, a tag left
+    open; pages with the stand-in inside a <pre>, a script, a tag, twice, or before <head>. Where the body
+    or the page does not allow it, the whole page is done (still the same text)."""
+    from helpsite.publish.compact import compact_html, finish_with_body
+    from helpsite.publish.safety import Policy, harden_html, script_hash
+
+    theme = "var t=1"
+    policy = Policy(frozenset({script_hash(theme)}))
+    calls: list[int] = []
+
+    def finish(text: str) -> str:
+        calls.append(len(text))
+        return compact_html(harden_html(text, policy))
+
+    stand_in = "<!--hs-body 0123456789abcdef <h1-->"
+    page = ('<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8">\n    <script>var t=1</script>\n'
+            '    <script id="__config" type="application/json">{"a": "\\u0431"}</script>\n  </head>\n  <body>\n'
+            '    <a href="https://github.com/x">тема</a>\n    <article class="md-content">\n      {S}\n    </article>\n'
+            '    <pre>  keep\n\n  me  </pre>\n    <footer>\n  \n  подвал </footer>\n  </body>\n</html>\n')
+    pages = {"plain": page, "tight": page.replace("      {S}\n", "{S}"),
+             "in pre": page.replace("      {S}\n", "<pre>\n {S}\n </pre>"),
+             "in script": page.replace("      {S}\n", "<script>var x = '{S}';</script>"),
+             "in tag": page.replace("      {S}\n", '<div title="x" {S}></div>'),
+             "open link": page.replace("      {S}\n", '<a href="https://x.org" {S}>'),
+             "open tag": page.replace("      {S}\n", '<a title="s" {S}>'),
+             "twice": page.replace("      {S}\n", "{S}\n{S}"), "no head": "<p>{S}</p>\n<p>x</p>",
+             "before head": "{S}\n" + page.replace("      {S}\n", "")}
+    bodies = {"plain": '<h1 id="a">Службы</h1>\n<ul>\n<li><a href="s1/">Служба</a> <a href="tel:+7">8</a></li>\n</ul>\n',
+              "links": '<h1>Б</h1>\n<p><a href="https://example.org/a">сайт</a> <a rel="me" href="//x.org">x</a></p>',
+              "runs": '\n\n  <h1>В</h1>\n\n\n   <p>текст  \t\n  ещё</p>  \n\r\n  <p>x</p>\n   ',
+              "edges": ' <h1>Г</h1> ', "newline edges": '\n<h1>Г</h1>\n',
+              "script": '<h1>Д</h1>\n<script>var t=1</script>\n', "data script": '<h1>Е</h1><SCRIPT type="a/b">{}</SCRIPT>',
+              "pre": '<h1>Ж</h1>\n<pre>\n  a\n\n  b</pre>\n', "textarea": '<h1>З</h1><TextArea>\n\n x</TextArea>',
+              "style": '<h1>И</h1><style>\n\n a {}</style>', "closing pre": '<h1>Й</h1>\n</pre>\n<p>x</p>',
+              "open tag": '<h1>К</h1><a href="https://x.org"', "open tag at start": 'href="https://x.org">\n<p>x</p>',
+              "head": '<head><meta charset="utf-8"><h1>Л</h1>', "empty": '', "blank": ' \n\n ',
+              "comment-like": '<h1>М</h1><!-- a -->\n<p>//</p>'}
+    apart = 0
+    for page_name, template in pages.items():
+        with_stand_in = template.replace("{S}", stand_in)
+        for body_name, body in bodies.items():
+            calls.clear()
+            expected = finish(with_stand_in.replace(stand_in, body))
+            calls.clear()
+            assert finish_with_body(with_stand_in, stand_in, body, finish) == expected, (page_name, body_name)
+            apart += len(calls) == 1 and calls[0] < len(with_stand_in) + len(body) // 2 + 40
+    assert apart >= 10  # the page done without the body, where it may be
+    big = "<h1>Службы</h1>\n" + "<li><a href=\"s/\">Служба</a> · часы</li>\n" * 20_000
+    calls.clear()
+    assert finish_with_body(page.replace("{S}", stand_in), stand_in, big, finish) == finish(page.replace("{S}", big))
+    assert calls[0] < 2_000  # the body was not in what `finish` did

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from helpsite.data import model as m
 from helpsite.pages import parts
 from helpsite.pages.parts import escape_text as _escape
-from helpsite.pages.russian import ages_ru, hours_json, hours_ru
+from helpsite.pages.russian import ages_ru, hours_texts
 
 # written the way editors write them; compared after lower-casing, «ё» → «е» and squeezing spaces
 EVERYWHERE = frozenset({
@@ -66,7 +66,8 @@ class Facets:
 
 def facets(services: Iterable[m.Service]) -> Facets:
     services = list(services)
-    audiences = {a.value for s in services for a in s.audience} - {m.Audience.everyone.value}
+    # the members first (a vocabulary's member hashes as its str), their values once each
+    audiences = {a.value for a in {a for s in services for a in s.audience}} - {m.Audience.everyone.value}
     has_ages = any(s.minimum_age is not None or s.maximum_age is not None for s in services)
     return Facets(
         districts=sorted({s.district for s in services if not serves_everywhere(s.district)}),
@@ -82,7 +83,8 @@ PLAIN_START = '<li class="hs-service">'
 
 def _hours_texts(hours: m.Hours) -> tuple[str, str]:
     """(`hours_json`, `hours_ru` escaped) of a schedule (both worded once per schedule: russian.py)."""
-    return str(hours_json(hours)), _escape(hours_ru(hours))
+    data, text = hours_texts(hours)
+    return str(data), _escape(text)
 
 
 def entry_html(service: m.Service, href: str, organization: str, everywhere: bool) -> tuple[str, str]:

@@ -100,6 +100,17 @@ def hours_json(hours: m.Hours | None) -> Markup:
     return Markup("") if hours is None else _once_per_schedule(_HOURS_JSON, hours, _hours_json)
 
 
+def hours_texts(hours: m.Hours) -> tuple[Markup, str]:
+    """(`hours_json`, `hours_ru`) of a schedule with one `hours_key` (the directory writes both for each service)."""
+    key = hours_key(hours)
+    data, text = _HOURS_JSON.get(key), _HOURS_TEXT.get(key)
+    if data is None:
+        data = _HOURS_JSON[key] = _hours_json(hours)
+    if text is None:
+        text = _HOURS_TEXT[key] = _hours_text(hours)
+    return data, text
+
+
 def _hours_json(hours: m.Hours) -> Markup:
     if hours.always_open:
         value: dict = {"always": True}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 from urllib.parse import urljoin
 
 from reportlab.lib import colors
@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
-from helpsite.pages.russian import date_ru, time_ru, utc_offset_ru
+from helpsite.pages.russian import date_ru, hours_ru, time_ru, utc_offset_ru
 from helpsite.outputs.printing import fonts
 from helpsite.outputs.printing.errors import PrintError
 
@@ -155,6 +155,28 @@ def set_meta(canvas: Canvas, data: CampaignData, title: str, subject: str = "") 
     canvas.setAuthor(data.campaign.name)
     canvas.setCreator("helpsite")
     canvas.setSubject(subject)
+
+
+class LeafletService(NamedTuple):
+    """What the leaflet prints of a service (`leaflet_services`)."""
+
+    name: str
+    description: str  # the leaflet prints its first sentence
+    phones: tuple[str, ...]  # as displayed
+    address: str | None
+    hours: str | None  # in words («пн–пт 9:00–18:00»), None when not stated
+    free: bool
+
+
+def leaflet_services(data: CampaignData) -> list[LeafletService]:
+    """The services the leaflet lists, in its order, as it prints them: only real services one can reach from
+    paper (active, not examples, with a phone or an address), free ones first, then by name. The leaflet's
+    print-cache key hashes this list: its 10,000 entries, not the JSON of 10,000 whole records."""
+    services = sorted((s for s in data.services.values() if s.status == m.ServiceStatus.active and not s.example
+                       and (s.phones or s.location)), key=lambda s: (not s.free, s.name.lower()))
+    return [LeafletService(s.name, s.description, tuple(p.display for p in s.phones),
+                           s.location.address_1 if s.location else None, hours_ru(s.hours) if s.hours else None, s.free)
+            for s in services]
 
 
 def leaflet_algorithm(data: CampaignData, algorithm_id: str | None = None) -> m.Algorithm:

@@ -15,15 +15,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer
 
-from helpsite.data import model as m
 from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
 from helpsite.pages.russian import hours_ru
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.flowables import QRFlowable
 from helpsite.outputs.printing.layout import (
-    DANGER, MUTED, PRIMARY, PRIMARY_DARK, centred, display_url, fill, fit, height_of, leaflet_algorithm, page_url, record_place,
-    style,
+    DANGER, MUTED, PRIMARY, PRIMARY_DARK, centred, display_url, fill, fit, height_of, leaflet_algorithm, leaflet_services, page_url,
+    record_place, style,
 )
 from helpsite.outputs.printing.stickers import helpline_terms
 from helpsite.outputs.printing.poster import url_para
@@ -190,19 +189,17 @@ def render_leaflet(data: CampaignData, algorithm_id: str | None = None, base_url
          "листовка")
 
     # only real services one can reach from paper: not examples, with a phone or an address
-    services = sorted((s for s in data.services.values() if s.status == m.ServiceStatus.active and not s.example
-                       and (s.phones or s.location)), key=lambda s: (not s.free, s.name.lower()))
     groups: list[list] = []
-    for i, service in enumerate(services):
+    for i, service in enumerate(leaflet_services(data)):
         lines = [Paragraph(para(service.name), style(f"sn{i}", 11, font=fonts.BOLD, after=1)),
                  Paragraph(para(_first_sentence(service.description)), style(f"sd{i}", 9, after=1))]
         details = []
         if service.phones:
-            details.append("<b>" + para(", ".join(p.display for p in service.phones)) + "</b>")
-        if service.location:
-            details.append(para(service.location.address_1))
-        if service.hours:
-            details.append(para(hours_ru(service.hours)))
+            details.append("<b>" + para(", ".join(service.phones)) + "</b>")
+        if service.address is not None:
+            details.append(para(service.address))
+        if service.hours is not None:
+            details.append(para(service.hours))
         if details:
             lines.append(Paragraph("; ".join(details), style(f"sx{i}", 9, color=PRIMARY_DARK, after=1)))
         if service.free:

@@ -23,7 +23,7 @@ from helpsite.pages.russian import plural_ru
 from helpsite.outputs.printing import cache as print_cache
 from helpsite.outputs.printing.preview import render_previews
 from helpsite.outputs.printing.helpline import render_cards, render_flyer, render_helpline_poster
-from helpsite.outputs.printing.layout import leaflet_algorithm
+from helpsite.outputs.printing.layout import leaflet_algorithm, leaflet_services
 from helpsite.outputs.printing.stickers import render_calibration, render_stickers, sticker_for
 from helpsite.outputs.printing.stock import load_stocks
 from helpsite.outputs.printing.text import mm_ru
@@ -169,7 +169,8 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
 
     algorithm = leaflet_algorithm(data) if data.algorithms else None
     if algorithm is not None:
-        leaflet_parts = (data.campaign, data.helplines, data.services, algorithm, data.organizations)
+        # the services as the leaflet prints them (what it shows of 10,000 records, not their whole JSON)
+        leaflet_parts = (data.campaign, data.helplines, leaflet_services(data), algorithm, data.organizations)
         pdf, previews = publish("leaflet", "leaflet", leaflet_parts,
                                 lambda: _platypus("render_leaflet")(data, algorithm.id, base, directory_urls), preview_pages=2)
         press_pdf, _ = publish("leaflet-press", "leaflet-press", leaflet_parts,
