@@ -158,7 +158,8 @@ def test_kill_between_the_fallback_renames_is_repaired_by_the_next_build(good):
 def test_sigkill_at_random_moments_never_loses_the_site(good):
     project, snapshot = good
     rng = random.Random(20261130)
-    start = time.monotonic()
+    assert run_build(project).returncode == 0
+    start = time.monotonic()  # timed as the trials build: with the caches the first build filled
     assert run_build(project).returncode == 0
     duration = time.monotonic() - start
     killed = 0
@@ -732,3 +733,29 @@ def test_a_listing_body_put_back_after_hardening_its_page_is_the_same_text():
     calls.clear()
     assert finish_with_body(page.replace("{S}", stand_in), stand_in, big, finish) == finish(page.replace("{S}", big))
     assert calls[0] < 2_000  # the body was not in what `finish` did
+
+
+def test_background_writer_reports_the_jobs_error_when_the_child_ended_before_release(tmp_path):
+    """A job that fails at once ends the forked writer before the parent releases it (the parent's
+    write to the ended child's pipe: EPIPE): join still raises what the job raised, not a broken pipe
+    (this raced under load: the test above failed now and then with BrokenPipeError)."""
+    import errno
+    import time
+
+    from helpsite.publish.atomic import BackgroundWrite
+
+    def job():
+        raise OSError(errno.ENOSPC, "No space left on device", "api/b.json")
+        yield "api/a.json", b"{}"  # noqa: unreachable - a generator, as the open data job is
+
+    writer = BackgroundWrite(tmp_path, job)
+    if writer.pid is not None:  # forked: wait until the child has ended (its report stays in the pipe)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            state = Path(f"/proc/{writer.pid}/stat")
+            if not state.exists() or state.read_text().split(") ")[-1].startswith("Z"):
+                break
+            time.sleep(0.01)
+    with pytest.raises(OSError) as raised:
+        writer.join()
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename == "api/b.json"

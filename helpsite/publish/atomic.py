@@ -182,6 +182,9 @@ def check_inside(rel: str) -> None:
         raise ValueError(f"path outside the site: {rel}")
 
 
+_OPEN_AT = os.open in os.supports_dir_fd and os.mkdir in os.supports_dir_fd  # files opened relative to a folder
+
+
 def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]]) -> None:
     """Write files under `root` (paths relative to it): a dict, or pairs produced one at a time.
 
@@ -189,7 +192,7 @@ def write_files(root: Path, files: dict[str, bytes] | Iterable[tuple[str, bytes]
     file), each file written with `os.open`/`os.write` (no Path, no buffered file object), its path
     looked up from `root` (`dir_fd`: the folders above it are not walked again for each file)."""
     base = str(root.resolve())
-    if os.name != "posix":  # no `dir_fd` (Windows)
+    if not _OPEN_AT:  # no `dir_fd` (Windows)
         _write_files_by_path(base, files)
         return
     at = -1
@@ -412,9 +415,13 @@ class BackgroundWrite:
     def release(self) -> None:
         """The staging folder is ready (emptied by the engine): the child may write into it."""
         if self.go >= 0:
-            os.write(self.go, b"1")
-            os.close(self.go)
-            self.go = -1
+            try:
+                os.write(self.go, b"1")
+            except BrokenPipeError:  # the child has already ended (its job failed before it needed the folder):
+                pass                 # `join` reports what it raised, not this write
+            finally:
+                os.close(self.go)
+                self.go = -1
 
     def join(self) -> dict[str, bool]:
         self.release()
