@@ -497,6 +497,16 @@ def test_the_readers_tags_are_the_safe_loaders_for_every_kind_of_node():
     assert tags(yamlsource._LOADER) == expected  # now from the memo
 
 
+def _parse_outcome(number: str) -> object:
+    """What `phones._parse` makes of a number: the parsed phone, or its error code."""
+    from helpsite.data import phones
+
+    try:
+        return phones._parse(number)
+    except ValueError as exc:
+        return str(exc)
+
+
 def test_a_number_written_with_8_parses_as_phonenumbers_parses_it():
     """`phones._parse` makes «8 (3435) 12-34-56» into +7 and the ten digits itself instead of calling
     `phonenumbers.parse` (`phones._trunk_eight_is_plain`): for thousands of random numbers of that shape,
@@ -520,16 +530,10 @@ def test_a_number_written_with_8_parses_as_phonenumbers_parses_it():
               lambda: f"8 (3{digits(3)}) {digits(2)}-{digits(2)}-{digits(2)}", lambda: "8 " + " " * 30 + digits(10)]
     numbers = list(dict.fromkeys(rng.choice(shapes)() for _ in range(6000)))
 
-    def outcome(number: str) -> object:
-        try:
-            return phones._parse(number)
-        except ValueError as exc:
-            return str(exc)
-
-    fast = [outcome(number) for number in numbers]
+    fast = [_parse_outcome(number) for number in numbers]
     phones._PLAIN_TRUNK_EIGHT = False
     try:
-        full = [outcome(number) for number in numbers]
+        full = [_parse_outcome(number) for number in numbers]
     finally:
         phones._PLAIN_TRUNK_EIGHT = True
     assert sum(isinstance(result, phones.ParsedPhone) for result in full) > 1000
@@ -571,17 +575,11 @@ def test_a_plus_seven_number_is_checked_and_written_as_phonenumbers_does_it():
     written = [f"8 ({nsn[:4]}) {nsn[4:6]}-{nsn[6:8]}-{nsn[8:]}" for nsn in rng.sample(sorted(numbers), 3000)]
     written += [f"+7 {nsn[:3]} {nsn[3:6]}-{nsn[6:]}" for nsn in rng.sample(sorted(numbers), 1000)] + ["8-800-2000-122", "124"]
 
-    def outcome(number: str) -> object:
-        try:
-            return phones._parse(number)
-        except ValueError as exc:
-            return str(exc)
-
-    with_it = [outcome(number) for number in written]
+    with_it = [_parse_outcome(number) for number in written]
     assert phones._SEVEN and phones._SEVEN[0] is not None  # made: the numbers went through it
     phones._SEVEN[:] = [None]
     try:
-        without = [outcome(number) for number in written]
+        without = [_parse_outcome(number) for number in written]
     finally:
         phones._SEVEN.clear()
     assert with_it == without
