@@ -257,7 +257,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # whose entries keep their dates from the last published site while unchanged
     try:
         announced = announce_set(content.data, content.now, default_cache_dir(Path(config.config_file_path).parent),
-                                 config.site_url or "", config.use_directory_urls, previous_site=state.site_dir)
+                                 config.site_url or "", config.use_directory_urls, previous_site=state.site_dir,
+                                 announcer=content.builder.announce if content.builder is not None else None)
     except PrintError as exc:  # no font, a page address too long for a QR code
         log.error(str(exc))
         raise _fail(state, "Картинки анонсов не собраны (ошибка выше); сайт не собран, прежний сайт не тронут.") from None

@@ -294,6 +294,27 @@ def test_only_events_get_pictures_of_their_own():
     assert announcer.og_image(_event()) == before
 
 
+def test_announce_set_uses_the_page_builders_announcer_only_when_it_says_the_same(tmp_path: Path, monkeypatch):
+    """The build hands the page builder's announcer to `announce_set`: the cards made there are those the
+    event pages show. An announcer made of other inputs (another address, URL style, time, data) is not used."""
+    from helpsite.outputs.announce import site as announce_site
+
+    monkeypatch.setattr(announce_site, "render_missing", lambda jobs: None)  # the paths, not the pictures
+    now = NOW.astimezone(DATA.campaign.tz)
+    same = Announcer(DATA, now, DATA.campaign.site_url, Site())
+    assert same.says_as(_announcer())
+    others = [Announcer(DATA, now, "https://other.example.org/", Site()), Announcer(DATA, now, DATA.campaign.site_url, Site(False)),
+              Announcer(DATA, now + dt.timedelta(days=1), DATA.campaign.site_url, Site()),
+              Announcer(_with_events(*DATA.events.values()), now, DATA.campaign.site_url, Site())]
+    assert not any(other.says_as(same) for other in others)
+    alone = announce_site.announce_set(DATA, NOW, tmp_path, DATA.campaign.site_url)
+    shared = announce_site.announce_set(DATA, NOW, tmp_path, DATA.campaign.site_url, announcer=same)
+    assert shared == alone and same._cards  # the same set, and its cards are now the announcer's
+    for other in others:
+        announce_site.announce_set(DATA, NOW, tmp_path, DATA.campaign.site_url, announcer=other)
+        assert not other._cards
+
+
 # ------------------------------------------------------------------ feeds
 
 def _feed_checks(xml: bytes, feed_url: str):

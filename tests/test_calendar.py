@@ -234,6 +234,20 @@ def test_google_and_outlook_links():
     assert dict(parse_qs(urlsplit(ics.google_url(day, content.data, url)).query))["dates"] == ["20161102/20161103"]
 
 
+def test_link_query_is_query_keeping_letters():
+    """The links' own query writer (names quoted once, a long value once for both links) writes what
+    `query_keeping_letters` writes."""
+    from helpsite.pages.site import query_keeping_letters
+
+    url = "https://vmeste-zashchitim.example.org/events/x/"
+    for event in CONTENT["real"].data.events.values():
+        details = ics._details(event, url)
+        for params in ({"action": "TEMPLATE", "text": event.title, "details": details, "location": ics.location(event) or ""},
+                       {"path": "/calendar/action/compose", "body": details, "a b&c": "1 + 1 = 2 «да»", "": ""}):
+            assert ics._query(params) == query_keeping_letters(params)
+            assert ics._query(params) == query_keeping_letters(params)  # the long value from the memo
+
+
 def test_webcal_link():
     assert ics.webcal("https://example.org/events/calendar.ics") == "webcal://example.org/events/calendar.ics"
 

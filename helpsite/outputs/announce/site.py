@@ -216,6 +216,11 @@ class Announcer:
             out += [(kit.post, self.event_card(event, "post")), (kit.story, self.event_card(event, "story"))]
         return out
 
+    def says_as(self, other: Announcer) -> bool:
+        """Whether the two make the same cards, paths and texts (the same inputs)."""
+        return (self.data is other.data and self.now == other.now and self.now.tzinfo == other.now.tzinfo
+                and self.site_url == other.site_url and self.site.directory_urls == other.site.directory_urls)
+
     def theme_context(self) -> dict[str, str]:
         """What every page's head needs for its link preview (`overrides/partials/og.html`)."""
         from helpsite.outputs.announce.feeds import EVENTS_FEED
@@ -261,11 +266,16 @@ def render_missing(jobs: list[tuple[Path, Card]]) -> None:
 
 
 def announce_set(data: CampaignData, now: dt.datetime, cache_dir: Path, site_url: str, directory_urls: bool = True,
-                 previous_site: Path | None = None) -> AnnounceSet:
-    """The pictures (from the cache, drawing what is missing), the kit texts and the event feeds."""
+                 previous_site: Path | None = None, announcer: Announcer | None = None) -> AnnounceSet:
+    """The pictures (from the cache, drawing what is missing), the kit texts and the event feeds.
+    `announcer`: the page builder's, used when it says the same (the same data, time, address and URL
+    style): the cards and kit texts made here are then those its event pages show (the record pages'
+    forked writers inherit them: ≈ 50 ms at 1,000 events not spent making each card twice)."""
     from helpsite.outputs.announce.feeds import event_feeds
 
-    announcer = Announcer(data, now.astimezone(data.campaign.tz), site_url, Site(directory_urls))
+    own = Announcer(data, now.astimezone(data.campaign.tz), site_url, Site(directory_urls))
+    if announcer is None or not announcer.says_as(own):
+        announcer = own
     cache_dir.mkdir(parents=True, exist_ok=True)
     copies: list[tuple[str, Path]] = []
     missing: dict[Path, Card] = {}
