@@ -236,51 +236,6 @@ def test_json_ld_cannot_be_closed_by_the_data():
     assert json.loads(body)["name"] == "</script><script>alert(1)</script><!--"
 
 
-def test_json_ld_text_is_what_json_dumps_writes():
-    """`json_text` writes JSON-LD as `json.dumps(obj, ensure_ascii=False, indent=1)` does, character for
-    character, and leaves what it does not know (or cannot write) to it: the same text, the same error."""
-    import enum
-    import random
-
-    from helpsite.pages.jsonld import json_text
-
-    class Number(enum.IntEnum):
-        three = 3
-
-    class Word(str, enum.Enum):
-        x = "икс"
-
-    def dumped(obj):
-        try:
-            return json.dumps(obj, ensure_ascii=False, indent=1)
-        except (TypeError, ValueError) as exc:
-            return repr(exc)
-
-    def written(obj):
-        try:
-            return json_text(obj)
-        except (TypeError, ValueError) as exc:
-            return repr(exc)
-
-    samples = [{}, [], {"a": []}, {"a": {}}, [[]], (1, 2), 1, 1.0, -0.0, 1e300, 10 ** 20, "x", None, True,
-               {"a": 1, "b": [1, 2.5, {"c": None, "d": True, "e": False}], "f": "т\"е\\кст\n</script>\u2028\x00"},
-               {"k": Number.three}, {"k": Word.x}, [float("nan")], {"x": float("inf")}, {1: 2}, {"a": {1, 2}}]
-    for obj in samples:
-        assert written(obj) == dumped(obj), obj
-    rnd = random.Random(18)
-
-    def make(depth):
-        roll = rnd.random()
-        if depth > 3 or roll < 0.4:
-            return rnd.choice(["", "abc", "Ёж «x» — y", 0, -5, 3.14159, 1e-7, None, True, False, "\t\x1f"])
-        if roll < 0.7:
-            return {rnd.choice("abcdefgh") + str(i): make(depth + 1) for i in range(rnd.randint(0, 4))}
-        return [make(depth + 1) for _ in range(rnd.randint(0, 4))]
-    for _ in range(3000):
-        obj = make(0)
-        assert json_text(obj) == json.dumps(obj, ensure_ascii=False, indent=1), obj
-
-
 def test_json_ld_in_every_built_event_page(built_site: Path):
     data = load(ROOT / "data")
     for eid, event in data.events.items():

@@ -104,71 +104,8 @@ def event_jsonld(event: m.Event, data: CampaignData, page_url: Callable[[str], s
     return out
 
 
-class _NotPlain(Exception):
-    """A value `_write` leaves to `json.dumps` (not text, a number, a flag, a list or a dict with text keys)."""
-
-
-_encode_text = json.encoder.encode_basestring  # json's own (C) quoting of a string, as ensure_ascii=False does
-
-
-def _write(value: Any, out: list[str], indent: str) -> None:
-    """`value` as `json.dumps(value, ensure_ascii=False, indent=1)` writes it, into `out`: json's pure-Python
-    encoder (which an indent selects) made a fifth of an event page's rendering; this handles only what
-    JSON-LD holds and raises `_NotPlain` for anything else."""
-    if isinstance(value, str):
-        out.append(_encode_text(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    elif isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _NotPlain
-        out.append(float.__repr__(value))
-    elif isinstance(value, dict):
-        if not value:
-            out.append("{}")
-            return
-        inner = indent + " "
-        first = True
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise _NotPlain
-            out.append(("{" if first else ",") + inner + _encode_text(key) + ": ")
-            first = False
-            _write(item, out, inner)
-        out.append(indent + "}")
-    elif isinstance(value, (list, tuple)):
-        if not value:
-            out.append("[]")
-            return
-        inner = indent + " "
-        first = True
-        for item in value:
-            out.append(("[" if first else ",") + inner)
-            first = False
-            _write(item, out, inner)
-        out.append(indent + "]")
-    else:
-        raise _NotPlain
-
-
-def json_text(obj: Any) -> str:
-    """`json.dumps(obj, ensure_ascii=False, indent=1)`, the same characters (tests/test_jsonld.py compares them)."""
-    out: list[str] = []
-    try:
-        _write(obj, out, "\n")
-    except (_NotPlain, RecursionError):
-        return json.dumps(obj, ensure_ascii=False, indent=1)  # what it makes of it, or its error
-    return "".join(out)
-
-
 def script_tag(obj: dict[str, Any]) -> Markup:
     """A `<script type="application/ld+json">` block; no text of the data can close it early."""
-    text = json_text(obj)
+    text = json.dumps(obj, ensure_ascii=False, indent=1)
     text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
