@@ -32,6 +32,7 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,7 @@ def stem(word: str) -> str:
 @functools.lru_cache(maxsize=20_000)  # names of categories, districts, organisations repeat
 def terms(text: str) -> tuple[str, ...]:
     """Stems of the words of `text` that carry meaning."""
-    return tuple(stem(word) for word in tokens(text) if word not in STOP_WORDS)
+    return tuple([stem(word) for word in tokens(text) if word not in STOP_WORDS])
 
 
 # ---------------------------------------------------------------- documents
@@ -210,7 +211,13 @@ K1, B = 1.2, 0.5
 
 
 def _short(text: str, limit: int = SHORT_TEXT) -> str:
-    text = " ".join(text.split())
+    # `limit` // 2 + 2 words joined are longer than `limit` already (a word has a letter, a space follows):
+    # the rest of a long description is not split at all, the text is cut within those words as before
+    most = limit // 2 + 2
+    words = text.split(None, most)
+    if len(words) > most:
+        words.pop()  # the rest, unsplit
+    text = " ".join(words)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -228,19 +235,22 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
         _entry(site.url_of(Site.EVENTS), "События",
                ("Семинары, родительские собрания, тренинги, акции", "календарь событий")),
     ]
-    named: dict[tuple[str, ...], str] = {}  # a service's categories as words: a few dozen combinations at most
+    # a service's categories as words and their keywords: a few dozen combinations at most (a list shared by
+    # the entries that have it: entries are read, never changed)
+    named: dict[tuple[str, ...], tuple[str, list[str]]] = {}
     for service in data.services.values():
         categories = tuple(service.categories)
-        names = named.get(categories)
-        if names is None:
-            names = named[categories] = ", ".join(data.categories[c].name for c in categories)
+        known = named.get(categories)
+        if known is None:
+            known = named[categories] = (", ".join(data.categories[c].name for c in categories),
+                                         [k for c in categories for k in data.categories[c].keywords])
+        names, keywords = known
         parts: Iterable[str] = (
             names,
             service.district,
             data.organizations[service.organization_id].name,
             _short(service.description),
         )
-        keywords = [k for c in service.categories for k in data.categories[c].keywords]
         entries.append(_entry(site.url_of(Site.service(service.id)), service.name, parts, "service", keywords))
     for event in data.events.values():
         times = event_times(event, data.campaign)
@@ -348,6 +358,19 @@ class _FieldScores(dict):
         return score
 
 
+class _Weights(dict):
+    """A document's weight of a term by its score: score · boost · 20, rounded and kept within 1…255."""
+
+    def __init__(self, boost: float) -> None:
+        super().__init__()
+        self.boost = boost
+
+    def __missing__(self, score: float) -> int:
+        weighted = round(score * self.boost * 20)
+        weight = self[score] = 1 if weighted < 1 else 255 if weighted > 255 else weighted
+        return weight
+
+
 def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     """Term → [document, weight, document, weight, …] in the order of the documents.
 
@@ -355,9 +378,10 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     in the text, and a long text does not win by length. The weight is the field scores' sum
     (title, keywords, text: always added in that order, so the floats and the bytes stay the
     same), times the document's boost, times 20, rounded and kept within 1…255."""
-    texts = [[t for text in doc.text.split(" · ") for t in terms(text)] for doc in docs]
-    lengths = [len(text) for text in texts]
-    average = sum(lengths) / max(1, len(lengths)) or 1.0
+    # a record's text is its categories', district's and organisation's names and its description: the parts'
+    # stems are worked out once per distinct part (`terms`) and joined without a Python step per word
+    texts = [tuple(chain.from_iterable(map(terms, doc.text.split(" · ")))) for doc in docs]
+    average = sum(map(len, texts)) / max(1, len(texts)) or 1.0
     title_scores = _FieldScores(FIELD_WEIGHTS["title"], K1)
     keywords_scores = _FieldScores(FIELD_WEIGHTS["keywords"], K1)
     text_weight = FIELD_WEIGHTS["text"]
@@ -365,35 +389,55 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     # a text's scores depend on its length alone: one table per length
     keyword_fields: dict[tuple[str, ...], list[tuple[str, float]]] = {}
     text_tables: dict[int, _FieldScores] = {}
+    weights = _Weights(1.0)  # score → weight of a document without a boost (nearly all): a few hundred scores
     postings: dict[str, list[int]] = {}
+    get = postings.get
     for ident, doc in enumerate(docs):
         title = terms(doc.title)
         if len(set(title)) == len(title):  # each word once (most titles)
-            scores: dict[str, float] = dict.fromkeys(title, title_scores[1])
+            head: dict[str, float] = dict.fromkeys(title, title_scores[1])
         else:
-            scores = {t: title_scores[tf] for t, tf in Counter(title).items()}
-        score_of = scores.get
+            head = {t: title_scores[tf] for t, tf in Counter(title).items()}
         words = tuple(doc.keywords)
-        keyword_field = keyword_fields.get(words)
-        if keyword_field is None:
-            keyword_field = keyword_fields[words] = [
-                (t, keywords_scores[tf]) for t, tf in Counter([t for word in words for t in terms(word)]).items()]
-        for term, score in keyword_field:
-            before = score_of(term)
-            scores[term] = score if before is None else before + score
-        length = lengths[ident]
+        if words:
+            keyword_field = keyword_fields.get(words)
+            if keyword_field is None:
+                keyword_field = keyword_fields[words] = [
+                    (t, keywords_scores[tf]) for t, tf in Counter([t for word in words for t in terms(word)]).items()]
+            for term, score in keyword_field:
+                before = head.get(term)
+                head[term] = score if before is None else before + score
+        text = texts[ident]
+        length = len(text)
         text_scores = text_tables.get(length)
         if text_scores is None:
             text_scores = text_tables[length] = _FieldScores(text_weight, K1 * (1 - B + B * length / average))
-        for term, tf in Counter(texts[ident]).items():
-            score = text_scores[tf]
-            before = score_of(term)
-            scores[term] = score if before is None else before + score
-        boost = doc.boost
-        for term, score in scores.items():
-            weighted = round(score * boost * 20)
-            weight = 1 if weighted < 1 else 255 if weighted > 255 else weighted
-            listed = postings.get(term)
+        weight_of = weights if doc.boost == 1.0 else _Weights(doc.boost)
+        pop = head.pop
+        # a term's score is title + keywords + text (in that order); a text term in neither is the text's score alone
+        if len(set(text)) == length:  # each word once (most records' texts): one score for all
+            once = text_scores[1]
+            alone = weight_of[once]
+            for term in text:
+                before = pop(term, None)
+                weight = alone if before is None else weight_of[before + once]
+                listed = get(term)
+                if listed is None:
+                    postings[term] = [ident, weight]
+                else:
+                    listed += (ident, weight)
+        else:
+            for term, tf in Counter(text).items():
+                before = pop(term, None)
+                weight = weight_of[text_scores[tf] if before is None else before + text_scores[tf]]
+                listed = get(term)
+                if listed is None:
+                    postings[term] = [ident, weight]
+                else:
+                    listed += (ident, weight)
+        for term, score in head.items():
+            weight = weight_of[score]
+            listed = get(term)
             if listed is None:
                 postings[term] = [ident, weight]
             else:
