@@ -30,7 +30,7 @@ import json
 import operator
 import re
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import chain
 from dataclasses import dataclass, field
@@ -211,13 +211,10 @@ K1, B = 1.2, 0.5
 
 
 def _short(text: str, limit: int = SHORT_TEXT) -> str:
-    # `limit` // 2 + 2 words joined are longer than `limit` already (a word has a letter, a space follows):
-    # the rest of a long description is not split at all, the text is cut within those words as before
-    most = limit // 2 + 2
-    words = text.split(None, most)
-    if len(words) > most:
-        words.pop()  # the rest, unsplit
-    text = " ".join(words)
+    # the first characters, white space made one space, begin the whole text so made (a word cut at the end
+    # goes on in it): when they are longer than `limit`, the rest of a long description need not be split
+    head = " ".join(text[: limit + limit // 2].split())
+    text = head if len(head) > limit or len(text) <= limit + limit // 2 else " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -268,8 +265,10 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
 
 def _entry(location: str, title: str, parts: Iterable[str], kind: str = "page",
            keywords: list[str] | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"location": location, "title": html.escape(title, quote=False),
-                             "text": html.escape(" · ".join(p for p in parts if p), quote=False), "kind": kind}
+    """A record's entry: its title and text as plain text, with white space as one space (what `plain` makes
+    of the engine's HTML: not escaped only to be unescaped by `documents`)."""
+    entry: dict[str, Any] = {"location": location, "title": " ".join(title.split()),
+                             "text": " ".join(" · ".join(p for p in parts if p).split()), "kind": kind}
     if keywords:
         entry["keywords"] = keywords
     return entry
@@ -304,8 +303,9 @@ def page_keywords(docs_dir: Path, site: Site, generated: Iterable[tuple[str, str
 
 def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
               keywords: dict[str, list[str]]) -> list[Doc]:
-    """The engine's page and section entries (Material: location, title, text) with the record
-    entries and the keywords; documents of pages first, records after, in a stable order."""
+    """The engine's page and section entries (Material: location, title, text as HTML) with the record
+    entries (`record_entries`: plain text) and the keywords; documents of pages first, records after,
+    in a stable order."""
     extra: dict[str, list[str]] = {loc: list(words) for loc, words in keywords.items()}
     kinds: dict[str, str] = {}
     docs: list[Doc] = []
@@ -329,7 +329,7 @@ def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
         docs.append(doc)
     for entry in entries:
         if "title" in entry:
-            docs.append(Doc(entry["location"], plain(entry["title"]), plain(entry.get("text", "")),
+            docs.append(Doc(entry["location"], entry["title"], entry.get("text", ""),  # plain text already
                             entry.get("kind", "page"), list(entry.get("keywords", []))))
     return docs
 
@@ -371,6 +371,18 @@ class _Weights(dict):
         return weight
 
 
+class _TextWeights(dict):
+    """tf → weight of a term found in a text only (its score: the text's alone)."""
+
+    def __init__(self, scores: _FieldScores, weights: _Weights) -> None:
+        super().__init__()
+        self.scores, self.weights = scores, weights
+
+    def __missing__(self, tf: int) -> int:
+        weight = self[tf] = self.weights[self.scores[tf]]
+        return weight
+
+
 def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     """Term → [document, weight, document, weight, …] in the order of the documents.
 
@@ -390,8 +402,16 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     keyword_fields: dict[tuple[str, ...], list[tuple[str, float]]] = {}
     text_tables: dict[int, _FieldScores] = {}
     weights = _Weights(1.0)  # score → weight of a document without a boost (nearly all): a few hundred scores
-    postings: dict[str, list[int]] = {}
-    get = postings.get
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    lists = postings.__getitem__
+    alone_tables: dict[int, _TextWeights] = {}  # length → (tf → weight of a text-only term), documents without a boost
+
+    def text_weights(length: int, text_scores: _FieldScores) -> _TextWeights:
+        table = alone_tables.get(length)
+        if table is None:
+            table = alone_tables[length] = _TextWeights(text_scores, weights)
+        return table
+
     for ident, doc in enumerate(docs):
         title = terms(doc.title)
         if len(set(title)) == len(title):  # each word once (most titles)
@@ -417,31 +437,20 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
         # a term's score is title + keywords + text (in that order); a text term in neither is the text's score alone
         if len(set(text)) == length:  # each word once (most records' texts): one score for all
             once = text_scores[1]
-            alone = weight_of[once]
+            pair = (ident, weight_of[once])
             for term in text:
                 before = pop(term, None)
-                weight = alone if before is None else weight_of[before + once]
-                listed = get(term)
-                if listed is None:
-                    postings[term] = [ident, weight]
-                else:
-                    listed += (ident, weight)
+                listed = lists(term)
+                listed += pair if before is None else (ident, weight_of[before + once])
         else:
+            alone = text_weights(length, text_scores) if weight_of is weights else _TextWeights(text_scores, weight_of)
             for term, tf in Counter(text).items():
                 before = pop(term, None)
-                weight = weight_of[text_scores[tf] if before is None else before + text_scores[tf]]
-                listed = get(term)
-                if listed is None:
-                    postings[term] = [ident, weight]
-                else:
-                    listed += (ident, weight)
+                listed = lists(term)
+                listed += (ident, alone[tf] if before is None else weight_of[before + text_scores[tf]])
         for term, score in head.items():
-            weight = weight_of[score]
-            listed = get(term)
-            if listed is None:
-                postings[term] = [ident, weight]
-            else:
-                listed += (ident, weight)
+            listed = lists(term)
+            listed += (ident, weight_of[score])
     return postings
 
 
