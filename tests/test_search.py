@@ -13,6 +13,8 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 from urllib.parse import unquote
 
 import pytest
@@ -112,6 +114,21 @@ def test_short_texts_and_record_entries_are_what_they_were():
     doc, = si.documents([], [si._entry("x/", title, parts, "service")], {})
     assert (doc.title, doc.text) == (si.plain(html.escape(title, quote=False)),
                                      si.plain(html.escape(" · ".join(p for p in parts if p), quote=False)))
+    # services: the names of categories, districts and organisations made one-spaced once each
+    names = ["Район  1", "", " ", "Район\u00a01", "Район 1 "]
+    data = SimpleNamespace(
+        categories={"c": SimpleNamespace(name="Кризис  и\nпомощь", keywords=["беда"])},
+        organizations={str(i): SimpleNamespace(name=name) for i, name in enumerate(names)},
+        services={f"s{i}{j}": SimpleNamespace(id=f"s{i}{j}", name=f" Служба\t{i}", categories=["c"], district=district,
+                                            organization_id=str(j), description="Слово  за\nсловом. " * (i + 1) * 5)
+                  for i, district in enumerate(names) for j in range(len(names))},
+        events={}, helplines={}, algorithms={})
+    entries = si.record_entries(cast(Any, data), si.Site())
+    for service, entry in zip(data.services.values(), entries[2:], strict=True):
+        text = " · ".join(p for p in ("Кризис  и\nпомощь", service.district,
+                                      data.organizations[service.organization_id].name, short(service.description)) if p)
+        assert (entry["title"], entry["text"], entry["keywords"]) == (
+            si.plain(html.escape(service.name, quote=False)), si.plain(html.escape(text, quote=False)), ["беда"])
 
 
 def _site_words(site: Path) -> list[str]:

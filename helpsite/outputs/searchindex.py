@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic_core import to_json
@@ -130,14 +130,26 @@ def _regions(word: str) -> tuple[int, int]:
     return rv, region(region(0))
 
 
-def _ending(word: str, start: int, names: Iterable[str]) -> tuple[str, str] | None:
-    """The longest ending of `word` from the lists `names` that lies at or after `start`."""
-    best: tuple[str, str] | None = None
+@functools.cache
+def _endings_of(names: tuple[str, ...]) -> tuple[dict[str, str], int]:
+    """Ending → the first of the lists `names` that has it, and the longest ending's length."""
+    table: dict[str, str] = {}
     for name in names:
         for end in ENDINGS[name]:
-            if word.endswith(end) and len(word) - len(end) >= start and (best is None or len(end) > len(best[1])):
-                best = (name, end)
-    return best
+            table.setdefault(end, name)
+    return table, max(map(len, table))
+
+
+def _ending(word: str, start: int, names: tuple[str, ...]) -> tuple[str, str] | None:
+    """The longest ending of `word` from the lists `names` that lies at or after `start` (the first list's
+    if two have it): the word's own endings looked up, longest first."""
+    table, longest = _endings_of(names)
+    for size in range(min(longest, len(word) - start), 0, -1):
+        end = word[-size:]
+        name = table.get(end)
+        if name is not None:
+            return name, end
+    return None
 
 
 def _remove(word: str, start: int, names: tuple[str, ...], after_a: tuple[str, ...]) -> str | None:
@@ -211,6 +223,12 @@ K1, B = 1.2, 0.5
 
 
 def _short(text: str, limit: int = SHORT_TEXT) -> str:
+    """The text with white space as one space, cut after a word to at most `limit` characters (… if cut)."""
+    head = text[: limit + 1]
+    if len(head) > limit and head.isprintable() and "  " not in head and head[0] != " " != head[-1]:
+        # up to a letter past the limit, no white space but single spaces (isprintable: no other white space;
+        # most descriptions): those characters begin the text so made, which goes on: it need not be split
+        return text[: limit - 1].rsplit(" ", 1)[0] + "…"
     # the first characters, white space made one space, begin the whole text so made (a word cut at the end
     # goes on in it): when they are longer than `limit`, the rest of a long description need not be split
     head = " ".join(text[: limit + limit // 2].split())
@@ -235,6 +253,8 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
     # a service's categories as words and their keywords: a few dozen combinations at most (a list shared by
     # the entries that have it: entries are read, never changed)
     named: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+    # the names of districts and organisations repeat too: each made one-spaced once (None: white space only)
+    spaced: dict[str, str | None] = {"": ""}
     for service in data.services.values():
         categories = tuple(service.categories)
         known = named.get(categories)
@@ -242,13 +262,16 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
             known = named[categories] = (", ".join(data.categories[c].name for c in categories),
                                          [k for c in categories for k in data.categories[c].keywords])
         names, keywords = known
-        parts: Iterable[str] = (
+        parts: tuple[str, ...] = (
             names,
             service.district,
             data.organizations[service.organization_id].name,
-            _short(service.description),
+            _short(service.description),  # one-spaced already
         )
-        entries.append(_entry(site.url_of(Site.service(service.id)), service.name, parts, "service", keywords))
+        words = [spaced[p] if p in spaced else spaced.setdefault(p, " ".join(p.split()) or None) for p in parts[:3]]
+        one_spaced = None not in words
+        entries.append(_entry(site.url_of(Site.service(service.id)), service.name,
+                              (*cast(list[str], words), parts[3]) if one_spaced else parts, "service", keywords, one_spaced))
     for event in data.events.values():
         times = event_times(event, data.campaign)
         parts = (m.EVENT_TYPE_LABELS[event.type.value], date_ru(times.effective_start.date()),
@@ -264,11 +287,13 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
 
 
 def _entry(location: str, title: str, parts: Iterable[str], kind: str = "page",
-           keywords: list[str] | None = None) -> dict[str, Any]:
+           keywords: list[str] | None = None, one_spaced: bool = False) -> dict[str, Any]:
     """A record's entry: its title and text as plain text, with white space as one space (what `plain` makes
-    of the engine's HTML: not escaped only to be unescaped by `documents`)."""
+    of the engine's HTML: not escaped only to be unescaped by `documents`). `one_spaced`: each part is so
+    already, none white space only (the parts' words, joined by « · », are then the text's words)."""
+    text = " · ".join(p for p in parts if p)
     entry: dict[str, Any] = {"location": location, "title": " ".join(title.split()),
-                             "text": " ".join(" · ".join(p for p in parts if p).split()), "kind": kind}
+                             "text": text if one_spaced else " ".join(text.split()), "kind": kind}
     if keywords:
         entry["keywords"] = keywords
     return entry
