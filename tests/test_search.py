@@ -6,11 +6,15 @@ neighbours type: typos, no ё, colloquial words, phrases. Each must find its pag
 
 from __future__ import annotations
 
+import html
 import json
+import random
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 from urllib.parse import unquote
 
 import pytest
@@ -68,7 +72,9 @@ def test_weights_are_bm25_per_field_summed_in_field_order():
             si.Doc("d/", "Телефон", " · ".join(["телефон"] * 9), boost=0.5), si.Doc("e/", "Семья", "семья", boost=0.001),
             # the keywords of another document (counted once for both), a word twice in the title, texts as long
             si.Doc("f/", "Телефон телефон доверия", "семья · город", "service", ["телефон", "звонок"]),
-            si.Doc("g/", "Дети и семья", "дети · город", "service", ["дети", "дети", "ребёнок"], boost=2.0)]
+            si.Doc("g/", "Дети и семья", "дети · город", "service", ["дети", "дети", "ребёнок"], boost=2.0),
+            # each text word once, words also in the title and the keywords (one text score for all)
+            si.Doc("h/", "Помощь детям", "помощь · звонок · кризисный", "service", ["телефон", "звонок"])]
     fields = [{"title": [d.title], "keywords": d.keywords, "text": d.text.split(" · ")} for d in docs]
     counts = [{name: {} for name in f} for f in fields]
     for of_doc, texts_of in zip(counts, fields, strict=True):
@@ -88,6 +94,41 @@ def test_weights_are_bm25_per_field_summed_in_field_order():
         for term, score in scores.items():
             expected.setdefault(term, []).extend((ident, min(255, max(1, round(score * doc.boost * 20)))))
     assert si._postings(docs) == expected
+
+
+def test_short_texts_and_record_entries_are_what_they_were():
+    """`_short` splits only the first characters of a long text, and a record's entry is plain text rather than
+    HTML escaped to be unescaped (speed): the same words, white space and cuts as `plain` of the escaped entry."""
+    def short(text: str, limit: int = si.SHORT_TEXT) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+    words = ["слово", "дети", "и", "телефон", "в", "помощь", "1", "семьям"]
+    spaces = [" ", "  ", "\n", "\u00a0", "\t \n", " " * 200]
+    for seed in range(300):
+        rng = random.Random(seed)
+        text = "".join(rng.choice(words) + rng.choice(spaces) for _ in range(rng.randint(0, 80)))
+        for limit in (1, 7, 160, 161):
+            assert si._short(text, limit) == short(text, limit), (text, limit)
+    title, parts = "Центр  «Семья» & <b>дети</b>\n", ["a  b ", "", "  ", "c <d> &amp; e"]
+    doc, = si.documents([], [si._entry("x/", title, parts, "service")], {})
+    assert (doc.title, doc.text) == (si.plain(html.escape(title, quote=False)),
+                                     si.plain(html.escape(" · ".join(p for p in parts if p), quote=False)))
+    # services: the names of categories, districts and organisations made one-spaced once each
+    names = ["Район  1", "", " ", "Район\u00a01", "Район 1 "]
+    data = SimpleNamespace(
+        categories={"c": SimpleNamespace(name="Кризис  и\nпомощь", keywords=["беда"])},
+        organizations={str(i): SimpleNamespace(name=name) for i, name in enumerate(names)},
+        services={f"s{i}{j}": SimpleNamespace(id=f"s{i}{j}", name=f" Служба\t{i}", categories=["c"], district=district,
+                                            organization_id=str(j), description="Слово  за\nсловом. " * (i + 1) * 5)
+                  for i, district in enumerate(names) for j in range(len(names))},
+        events={}, helplines={}, algorithms={})
+    entries = si.record_entries(cast(Any, data), si.Site())
+    for service, entry in zip(data.services.values(), entries[2:], strict=True):
+        text = " · ".join(p for p in ("Кризис  и\nпомощь", service.district,
+                                      data.organizations[service.organization_id].name, short(service.description)) if p)
+        assert (entry["title"], entry["text"], entry["keywords"]) == (
+            si.plain(html.escape(service.name, quote=False)), si.plain(html.escape(text, quote=False)), ["беда"])
 
 
 def _site_words(site: Path) -> list[str]:

@@ -30,11 +30,12 @@ import json
 import operator
 import re
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic_core import to_json
@@ -129,14 +130,26 @@ def _regions(word: str) -> tuple[int, int]:
     return rv, region(region(0))
 
 
-def _ending(word: str, start: int, names: Iterable[str]) -> tuple[str, str] | None:
-    """The longest ending of `word` from the lists `names` that lies at or after `start`."""
-    best: tuple[str, str] | None = None
+@functools.cache
+def _endings_of(names: tuple[str, ...]) -> tuple[dict[str, str], int]:
+    """Ending → the first of the lists `names` that has it, and the longest ending's length."""
+    table: dict[str, str] = {}
     for name in names:
         for end in ENDINGS[name]:
-            if word.endswith(end) and len(word) - len(end) >= start and (best is None or len(end) > len(best[1])):
-                best = (name, end)
-    return best
+            table.setdefault(end, name)
+    return table, max(map(len, table))
+
+
+def _ending(word: str, start: int, names: tuple[str, ...]) -> tuple[str, str] | None:
+    """The longest ending of `word` from the lists `names` that lies at or after `start` (the first list's
+    if two have it): the word's own endings looked up, longest first."""
+    table, longest = _endings_of(names)
+    for size in range(min(longest, len(word) - start), 0, -1):
+        end = word[-size:]
+        name = table.get(end)
+        if name is not None:
+            return name, end
+    return None
 
 
 def _remove(word: str, start: int, names: tuple[str, ...], after_a: tuple[str, ...]) -> str | None:
@@ -188,7 +201,7 @@ def stem(word: str) -> str:
 @functools.lru_cache(maxsize=20_000)  # names of categories, districts, organisations repeat
 def terms(text: str) -> tuple[str, ...]:
     """Stems of the words of `text` that carry meaning."""
-    return tuple(stem(word) for word in tokens(text) if word not in STOP_WORDS)
+    return tuple([stem(word) for word in tokens(text) if word not in STOP_WORDS])
 
 
 # ---------------------------------------------------------------- documents
@@ -210,7 +223,16 @@ K1, B = 1.2, 0.5
 
 
 def _short(text: str, limit: int = SHORT_TEXT) -> str:
-    text = " ".join(text.split())
+    """The text with white space as one space, cut after a word to at most `limit` characters (… if cut)."""
+    head = text[: limit + 1]
+    if len(head) > limit and head.isprintable() and "  " not in head and head[0] != " " != head[-1]:
+        # up to a letter past the limit, no white space but single spaces (isprintable: no other white space;
+        # most descriptions): those characters begin the text so made, which goes on: it need not be split
+        return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    # the first characters, white space made one space, begin the whole text so made (a word cut at the end
+    # goes on in it): when they are longer than `limit`, the rest of a long description need not be split
+    head = " ".join(text[: limit + limit // 2].split())
+    text = head if len(head) > limit or len(text) <= limit + limit // 2 else " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -228,20 +250,28 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
         _entry(site.url_of(Site.EVENTS), "События",
                ("Семинары, родительские собрания, тренинги, акции", "календарь событий")),
     ]
-    named: dict[tuple[str, ...], str] = {}  # a service's categories as words: a few dozen combinations at most
+    # a service's categories as words and their keywords: a few dozen combinations at most (a list shared by
+    # the entries that have it: entries are read, never changed)
+    named: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+    # the names of districts and organisations repeat too: each made one-spaced once (None: white space only)
+    spaced: dict[str, str | None] = {"": ""}
     for service in data.services.values():
         categories = tuple(service.categories)
-        names = named.get(categories)
-        if names is None:
-            names = named[categories] = ", ".join(data.categories[c].name for c in categories)
-        parts: Iterable[str] = (
+        known = named.get(categories)
+        if known is None:
+            known = named[categories] = (", ".join(data.categories[c].name for c in categories),
+                                         [k for c in categories for k in data.categories[c].keywords])
+        names, keywords = known
+        parts: tuple[str, ...] = (
             names,
             service.district,
             data.organizations[service.organization_id].name,
-            _short(service.description),
+            _short(service.description),  # one-spaced already
         )
-        keywords = [k for c in service.categories for k in data.categories[c].keywords]
-        entries.append(_entry(site.url_of(Site.service(service.id)), service.name, parts, "service", keywords))
+        words = [spaced[p] if p in spaced else spaced.setdefault(p, " ".join(p.split()) or None) for p in parts[:3]]
+        one_spaced = None not in words
+        entries.append(_entry(site.url_of(Site.service(service.id)), service.name,
+                              (*cast(list[str], words), parts[3]) if one_spaced else parts, "service", keywords, one_spaced))
     for event in data.events.values():
         times = event_times(event, data.campaign)
         parts = (m.EVENT_TYPE_LABELS[event.type.value], date_ru(times.effective_start.date()),
@@ -257,9 +287,13 @@ def record_entries(data: CampaignData, site: Site) -> list[dict[str, Any]]:
 
 
 def _entry(location: str, title: str, parts: Iterable[str], kind: str = "page",
-           keywords: list[str] | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"location": location, "title": html.escape(title, quote=False),
-                             "text": html.escape(" · ".join(p for p in parts if p), quote=False), "kind": kind}
+           keywords: list[str] | None = None, one_spaced: bool = False) -> dict[str, Any]:
+    """A record's entry: its title and text as plain text, with white space as one space (what `plain` makes
+    of the engine's HTML: not escaped only to be unescaped by `documents`). `one_spaced`: each part is so
+    already, none white space only (the parts' words, joined by « · », are then the text's words)."""
+    text = " · ".join(p for p in parts if p)
+    entry: dict[str, Any] = {"location": location, "title": " ".join(title.split()),
+                             "text": text if one_spaced else " ".join(text.split()), "kind": kind}
     if keywords:
         entry["keywords"] = keywords
     return entry
@@ -294,8 +328,9 @@ def page_keywords(docs_dir: Path, site: Site, generated: Iterable[tuple[str, str
 
 def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
               keywords: dict[str, list[str]]) -> list[Doc]:
-    """The engine's page and section entries (Material: location, title, text) with the record
-    entries and the keywords; documents of pages first, records after, in a stable order."""
+    """The engine's page and section entries (Material: location, title, text as HTML) with the record
+    entries (`record_entries`: plain text) and the keywords; documents of pages first, records after,
+    in a stable order."""
     extra: dict[str, list[str]] = {loc: list(words) for loc, words in keywords.items()}
     kinds: dict[str, str] = {}
     docs: list[Doc] = []
@@ -319,7 +354,7 @@ def documents(engine_docs: list[dict[str, Any]], entries: list[dict[str, Any]],
         docs.append(doc)
     for entry in entries:
         if "title" in entry:
-            docs.append(Doc(entry["location"], plain(entry["title"]), plain(entry.get("text", "")),
+            docs.append(Doc(entry["location"], entry["title"], entry.get("text", ""),  # plain text already
                             entry.get("kind", "page"), list(entry.get("keywords", []))))
     return docs
 
@@ -348,6 +383,31 @@ class _FieldScores(dict):
         return score
 
 
+class _Weights(dict):
+    """A document's weight of a term by its score: score · boost · 20, rounded and kept within 1…255."""
+
+    def __init__(self, boost: float) -> None:
+        super().__init__()
+        self.boost = boost
+
+    def __missing__(self, score: float) -> int:
+        weighted = round(score * self.boost * 20)
+        weight = self[score] = 1 if weighted < 1 else 255 if weighted > 255 else weighted
+        return weight
+
+
+class _TextWeights(dict):
+    """tf → weight of a term found in a text only (its score: the text's alone)."""
+
+    def __init__(self, scores: _FieldScores, weights: _Weights) -> None:
+        super().__init__()
+        self.scores, self.weights = scores, weights
+
+    def __missing__(self, tf: int) -> int:
+        weight = self[tf] = self.weights[self.scores[tf]]
+        return weight
+
+
 def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     """Term → [document, weight, document, weight, …] in the order of the documents.
 
@@ -355,9 +415,10 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     in the text, and a long text does not win by length. The weight is the field scores' sum
     (title, keywords, text: always added in that order, so the floats and the bytes stay the
     same), times the document's boost, times 20, rounded and kept within 1…255."""
-    texts = [[t for text in doc.text.split(" · ") for t in terms(text)] for doc in docs]
-    lengths = [len(text) for text in texts]
-    average = sum(lengths) / max(1, len(lengths)) or 1.0
+    # a record's text is its categories', district's and organisation's names and its description: the parts'
+    # stems are worked out once per distinct part (`terms`) and joined without a Python step per word
+    texts = [tuple(chain.from_iterable(map(terms, doc.text.split(" · ")))) for doc in docs]
+    average = sum(map(len, texts)) / max(1, len(texts)) or 1.0
     title_scores = _FieldScores(FIELD_WEIGHTS["title"], K1)
     keywords_scores = _FieldScores(FIELD_WEIGHTS["keywords"], K1)
     text_weight = FIELD_WEIGHTS["text"]
@@ -365,39 +426,56 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     # a text's scores depend on its length alone: one table per length
     keyword_fields: dict[tuple[str, ...], list[tuple[str, float]]] = {}
     text_tables: dict[int, _FieldScores] = {}
-    postings: dict[str, list[int]] = {}
+    weights = _Weights(1.0)  # score → weight of a document without a boost (nearly all): a few hundred scores
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    lists = postings.__getitem__
+    alone_tables: dict[int, _TextWeights] = {}  # length → (tf → weight of a text-only term), documents without a boost
+
+    def text_weights(length: int, text_scores: _FieldScores) -> _TextWeights:
+        table = alone_tables.get(length)
+        if table is None:
+            table = alone_tables[length] = _TextWeights(text_scores, weights)
+        return table
+
     for ident, doc in enumerate(docs):
         title = terms(doc.title)
         if len(set(title)) == len(title):  # each word once (most titles)
-            scores: dict[str, float] = dict.fromkeys(title, title_scores[1])
+            head: dict[str, float] = dict.fromkeys(title, title_scores[1])
         else:
-            scores = {t: title_scores[tf] for t, tf in Counter(title).items()}
-        score_of = scores.get
+            head = {t: title_scores[tf] for t, tf in Counter(title).items()}
         words = tuple(doc.keywords)
-        keyword_field = keyword_fields.get(words)
-        if keyword_field is None:
-            keyword_field = keyword_fields[words] = [
-                (t, keywords_scores[tf]) for t, tf in Counter([t for word in words for t in terms(word)]).items()]
-        for term, score in keyword_field:
-            before = score_of(term)
-            scores[term] = score if before is None else before + score
-        length = lengths[ident]
+        if words:
+            keyword_field = keyword_fields.get(words)
+            if keyword_field is None:
+                keyword_field = keyword_fields[words] = [
+                    (t, keywords_scores[tf]) for t, tf in Counter([t for word in words for t in terms(word)]).items()]
+            for term, score in keyword_field:
+                before = head.get(term)
+                head[term] = score if before is None else before + score
+        text = texts[ident]
+        length = len(text)
         text_scores = text_tables.get(length)
         if text_scores is None:
             text_scores = text_tables[length] = _FieldScores(text_weight, K1 * (1 - B + B * length / average))
-        for term, tf in Counter(texts[ident]).items():
-            score = text_scores[tf]
-            before = score_of(term)
-            scores[term] = score if before is None else before + score
-        boost = doc.boost
-        for term, score in scores.items():
-            weighted = round(score * boost * 20)
-            weight = 1 if weighted < 1 else 255 if weighted > 255 else weighted
-            listed = postings.get(term)
-            if listed is None:
-                postings[term] = [ident, weight]
-            else:
-                listed += (ident, weight)
+        weight_of = weights if doc.boost == 1.0 else _Weights(doc.boost)
+        pop = head.pop
+        # a term's score is title + keywords + text (in that order); a text term in neither is the text's score alone
+        if len(set(text)) == length:  # each word once (most records' texts): one score for all
+            once = text_scores[1]
+            pair = (ident, weight_of[once])
+            for term in text:
+                before = pop(term, None)
+                listed = lists(term)
+                listed += pair if before is None else (ident, weight_of[before + once])
+        else:
+            alone = text_weights(length, text_scores) if weight_of is weights else _TextWeights(text_scores, weight_of)
+            for term, tf in Counter(text).items():
+                before = pop(term, None)
+                listed = lists(term)
+                listed += (ident, alone[tf] if before is None else weight_of[before + text_scores[tf]])
+        for term, score in head.items():
+            listed = lists(term)
+            listed += (ident, weight_of[score])
     return postings
 
 
