@@ -394,8 +394,9 @@ def test_rendered_html_backstop_catches_what_an_extension_made():
 
 def test_theme_templates_are_found_as_rglob_finds_them(tmp_path):
     """The theme's templates whose scripts get hashes: the files `sorted(folder.rglob("*.html"))` gives (hidden
-    folders in, a linked folder's files out, a folder named like a template too), in its order."""
-    from helpsite.publish.safety import _html_files
+    folders in, a linked folder's files out; a folder named like a template is not a file to read), in its order
+    (`shell._files_with_suffix`, the walk the site's final check uses)."""
+    from helpsite.publish.shell import _files_with_suffix
 
     for name in ["a.html", "b.htm", ".html", "x/c.html", ".icons/d.html", ".icons/e.svg", "x-y/f.html", "x/y/g.html",
                  "d.html/h.html"]:
@@ -403,5 +404,7 @@ def test_theme_templates_are_found_as_rglob_finds_them(tmp_path):
         (tmp_path / name).write_text("<p></p>")
     (tmp_path / "linked").symlink_to(tmp_path / "x", target_is_directory=True)
     (tmp_path / "z.html").symlink_to(tmp_path / "a.html")
-    assert _html_files(tmp_path) == sorted(tmp_path.rglob("*.html"))
-    assert tmp_path / "linked" / "c.html" not in _html_files(tmp_path) and tmp_path / "d.html" in _html_files(tmp_path)
+    found = [Path(path) for _, path in _files_with_suffix(tmp_path, (".html",))]
+    assert found == sorted(p for p in tmp_path.rglob("*.html") if p.is_file() and p.suffix == ".html")
+    assert tmp_path / "linked" / "c.html" not in found and tmp_path / "d.html" / "h.html" in found
+    assert tmp_path / "d.html" not in found and tmp_path / "z.html" in found

@@ -16,10 +16,9 @@ calendar by its address.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import urlsplit
 
 from zoneinfo import ZoneInfo
 
@@ -27,7 +26,7 @@ from icalendar import Timezone
 
 from helpsite.data import model as m
 from helpsite.pages.eventtimes import EventTimes, event_times
-from helpsite.pages.site import quote_keeping_letters
+from helpsite.pages.site import query_keeping_letters
 from helpsite.data.load import CampaignData
 
 ALL_EVENTS = "events/calendar.ics"
@@ -318,27 +317,6 @@ def _details(event: m.Event, url: str, limit: int = 600) -> str:
     return f"{text}\n\n{url}"
 
 
-_KEYS: dict[str, str] = {}  # a link's parameter names, quoted once (7 a link, two links on ≈ 350 pages at 1,000 events)
-
-
-@functools.lru_cache(maxsize=16)
-def _quoted_long(value: str) -> str:
-    """An event's details (its description, up to 600 characters): the Google and the Outlook link of its page
-    quote the same text, one after the other: quoted once."""
-    return quote_keeping_letters(value, plus=True)
-
-
-def _query(params: dict[str, str]) -> str:
-    """`query_keeping_letters(params)` (helpsite/pages/site.py), the same characters (tests/test_calendar.py)."""
-    parts = []
-    for key, value in params.items():
-        quoted = _KEYS.get(key)
-        if quoted is None:
-            quoted = _KEYS[key] = quote_plus(key)
-        parts.append(f"{quoted}={_quoted_long(value) if len(value) > 200 else quote_keeping_letters(value, plus=True)}")
-    return "&".join(parts)
-
-
 def google_url(event: m.Event, data: CampaignData, url: str) -> str:
     """Google Calendar's event template: the reader's calendar opens with the event filled in."""
     times = event_times(event, data.campaign)
@@ -349,7 +327,7 @@ def google_url(event: m.Event, data: CampaignData, url: str) -> str:
         dates = f"{_utc(times.effective_start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
     params = {"action": "TEMPLATE", "text": summary(event), "dates": dates, "details": _details(event, url),
               "location": location(event) or "", "ctz": times.tz.key}
-    return "https://calendar.google.com/calendar/render?" + _query(params)
+    return "https://calendar.google.com/calendar/render?" + query_keeping_letters(params)
 
 
 def outlook_url(event: m.Event, data: CampaignData, url: str) -> str:
@@ -365,4 +343,4 @@ def outlook_url(event: m.Event, data: CampaignData, url: str) -> str:
     params = {"path": "/calendar/action/compose", "rru": "addevent", "subject": summary(event),
               "startdt": start, "enddt": end, "allday": all_day, "body": _details(event, url),
               "location": location(event) or ""}
-    return "https://outlook.live.com/calendar/0/deeplink/compose?" + _query(params)
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + query_keeping_letters(params)

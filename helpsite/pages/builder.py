@@ -12,7 +12,6 @@ page), `index.md.j2` (the home page) and `service.html.j2` (a service's page).
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 import types
@@ -28,7 +27,7 @@ from markupsafe import Markup
 
 from helpsite.outputs import calendar as ics
 from helpsite.pages import directory
-from helpsite.pages.parts import C_ESCAPING, Pieces, escape_text
+from helpsite.pages.parts import C_ESCAPING, Pieces, escape_text, tag_free_text
 from helpsite.data import model as m
 from helpsite.data.buildcache import write_atomic
 from helpsite.pages.charts import bar_chart, number_ru, value_ru
@@ -107,10 +106,7 @@ def front_matter_string(value: Any) -> Markup:
     `striptags`, which unescapes entities. So the value is HTML-escaped and angle brackets
     are replaced by look-alikes that no tag can be made of. JSON strings are valid YAML.
     """
-    text = " ".join(str(value).split())
-    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:  # else escaping changes nothing
-        text = html.escape(text.replace("<", "‹").replace(">", "›"), quote=True)
-    return Markup(_JSON_TEXT(text))
+    return Markup(_JSON_TEXT(tag_free_text(" ".join(str(value).split()))))
 
 
 _JSON_TEXT = json.encoder.encode_basestring  # `json.dumps(text, ensure_ascii=False)` of a string (what its encoder calls)

@@ -15,6 +15,7 @@ real person: it is never a `tel:` link and never shown, only the words «ном�
 
 from __future__ import annotations
 
+import html
 from typing import Any, Callable, Iterable
 
 import markupsafe
@@ -37,6 +38,15 @@ def escape_text(value: Any) -> str:
     if kind is str and _escape_inner is not None:
         return _escape_inner(value)
     return value if kind is Markup else str(escape(value))
+
+
+def tag_free_text(value: str) -> str:
+    """`value` escaped for text and attribute contexts alike, with «<» and «>» turned into look-alikes that no
+    tag can be made of (titles and descriptions in a page's head, which the theme writes without escaping).
+    A value with none of & < > " ' (most titles) is its own escaped text."""
+    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+        return html.escape(value.replace("<", "‹").replace(">", "›"), quote=True)
+    return value
 
 
 Link = Callable[..., str]  # the page's `link(to, anchor="")`: a relative URL to another page

@@ -70,8 +70,9 @@ _HOURS_JSON: dict[tuple, Markup] = {}
 _Made = TypeVar("_Made")
 
 
-def _once_per_schedule(made: dict[tuple, _Made], hours: m.Hours, make: Callable[[m.Hours], _Made]) -> _Made:
-    key = hours_key(hours)
+def _once_per_schedule(made: dict[tuple, _Made], hours: m.Hours, make: Callable[[m.Hours], _Made],
+                       key: tuple | None = None) -> _Made:
+    key = hours_key(hours) if key is None else key
     value = made.get(key)
     if value is None:
         value = made[key] = make(hours)
@@ -103,12 +104,7 @@ def hours_json(hours: m.Hours | None) -> Markup:
 def hours_texts(hours: m.Hours) -> tuple[Markup, str]:
     """(`hours_json`, `hours_ru`) of a schedule with one `hours_key` (the directory writes both for each service)."""
     key = hours_key(hours)
-    data, text = _HOURS_JSON.get(key), _HOURS_TEXT.get(key)
-    if data is None:
-        data = _HOURS_JSON[key] = _hours_json(hours)
-    if text is None:
-        text = _HOURS_TEXT[key] = _hours_text(hours)
-    return data, text
+    return _once_per_schedule(_HOURS_JSON, hours, _hours_json, key), _once_per_schedule(_HOURS_TEXT, hours, _hours_text, key)
 
 
 def _hours_json(hours: m.Hours) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import Callable
 from urllib.parse import quote, quote_plus
@@ -145,5 +146,21 @@ _QUOTED, _QUOTED_PLUS = _QuotedChars(quote), _QuotedChars(quote_plus)
 
 
 def query_keeping_letters(params: dict[str, str]) -> str:
-    """`urlencode(params)`, letters beyond ASCII kept as they are (`quote_keeping_letters`)."""
-    return "&".join(f"{quote_plus(key)}={quote_keeping_letters(value, plus=True)}" for key, value in params.items())
+    """`urlencode(params)`, letters beyond ASCII kept as they are (`quote_keeping_letters`). Parameter names are
+    quoted once per build, and a long value once for consecutive links (an event's details: its Google and its
+    Outlook link, one after the other)."""
+    parts = []
+    for key, value in params.items():
+        name = _QUERY_NAMES.get(key)
+        if name is None:
+            name = _QUERY_NAMES[key] = quote_plus(key)
+        parts.append(f"{name}={_quoted_long(value) if len(value) > 200 else quote_keeping_letters(value, plus=True)}")
+    return "&".join(parts)
+
+
+_QUERY_NAMES: dict[str, str] = {}  # a query's parameter names, quoted
+
+
+@functools.lru_cache(maxsize=16)
+def _quoted_long(value: str) -> str:
+    return quote_keeping_letters(value, plus=True)

@@ -107,10 +107,12 @@ def theme_script_hashes(template_dirs: Iterable[Path], context: dict, site_url: 
     no hash. Read from the template files, never from a built page."""
     from jinja2 import TemplateError
 
+    from helpsite.publish.shell import _files_with_suffix  # (shell imports this module)
+
     hashes: set[str] = set()
     for folder in template_dirs:
-        for path in _html_files(Path(folder)):
-            source = path.read_text(encoding="utf-8")
+        for _, path in _files_with_suffix(Path(folder), (".html",)):  # in path order
+            source = Path(path).read_text(encoding="utf-8")
             source = re.sub(r"\{#.*?#\}", "", source, flags=re.S)
             for match in _SCRIPT.finditer(source):
                 body, attrs = match.group("body"), match.group("attrs")
@@ -125,16 +127,6 @@ def theme_script_hashes(template_dirs: Iterable[Path], context: dict, site_url: 
                     except (TemplateError, TypeError, ValueError, AttributeError):
                         break  # depends on more than the config: not the theme's to allow
     return frozenset(hashes)
-
-
-def _html_files(folder: Path) -> list[Path]:
-    """`sorted(folder.rglob("*.html"))` by `os.walk`, which makes no Path for each of the ≈ 14,500 entries of
-    Material's templates (its icons): the same walk (into hidden folders, not into linked ones), the same order."""
-    import os
-
-    found = [Path(root, name) for root, dirs, files in os.walk(folder) for name in (*dirs, *files)
-             if name.endswith(".html")]
-    return sorted(found)
 
 
 _SCRIPT_TEMPLATES: dict[str, object] = {}  # script body → compiled: every build (each `mkdocs serve` rebuild) compiles none again

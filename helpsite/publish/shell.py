@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
+from helpsite.pages.parts import tag_free_text as _text  # escaped, no tag can be formed
 from helpsite.publish.safety import _HEAD_ANCHOR, _SCRIPT, SCRIPT_TAG, _executable, harden_links
 
 
@@ -154,14 +155,6 @@ class FilledPage(bytes):
     a prototype page, as `holds_sentinel` would find (None: not known, look at the bytes)."""
 
     holds_trace: bool | None = None
-
-
-def _text(value: str) -> str:
-    """Escaped for text and attribute contexts alike; no tag can be formed. A value with none of & < > " '
-    (most titles) is its own escaped text."""
-    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
-        return html.escape(value.replace("<", "‹").replace(">", "›"), quote=True)
-    return value
 
 
 def prototype_markdown(prototype: Prototype = PROTOTYPE) -> str:
