@@ -16,12 +16,15 @@ PSS sampled every 100 ms, at least the largest single process's ru_maxrss).
 
     python scripts/bench.py                    # 100, 1000, 10000
     python scripts/bench.py --sizes 100 1000   # quicker
-    python scripts/bench.py --sizes 50 500 --quick   # what tests/test_bench.py runs
+    python scripts/bench.py --sizes 50 500 --quick   # what tests/test_bench.py runs (with --repeat 2)
+    python scripts/bench.py --sizes 10000 --repeat 3 # 3 alternating pairs: median ratios
 
-Machines here are noisy: compare the ratios (CPU ones above all), not the seconds. For each size
-it prints `key=value` lines: ratio_N (wall, ours clean / vanilla), cpu_ratio_N, ratio_hugo_N,
-cpu_ratio_hugo_N, cpu_ms_per_page_N, peak_mib_N, rebuild_N_s, site_ratio_N; at the end
-first_paint_kb (CSS + JS, gzip, a browser needs before it paints the main content; also in --quick) and
+Machines here are noisy: compare the ratios (CPU ones above all), not the seconds. One pair of
+builds is one sample of the machine's drift (±10 % within minutes here); `--repeat K` builds
+vanilla and ours clean K times each, alternately, and ratio_N and cpu_ratio_N are the medians
+of the K pairs' ratios (every pair is printed). For each size it prints `key=value` lines:
+ratio_N (wall, ours clean / vanilla), cpu_ratio_N, ratio_hugo_N, cpu_ratio_hugo_N, cpu_ms_per_page_N,
+peak_mib_N, rebuild_N_s, site_ratio_N; at the end first_paint_kb (CSS + JS, gzip, a browser needs before it paints the main content; also in --quick) and
 lighthouse_min (mobile performance, lowest of home, a service and the children's algorithm).
 """
 
@@ -34,6 +37,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -478,6 +482,10 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (path is printed)")
     parser.add_argument("--sheets", type=int, default=1000, help="sticker sheets to time (0: none)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="clean builds of ours and vanilla's builds, alternately, this many times each; the "
+                             "ratio_N and cpu_ratio_N keys are the medians of the pairs' ratios (this machine's speed "
+                             "drifts by ±10 %% within minutes, and one pair is one sample of that drift)")
     parser.add_argument("--quick", action="store_true",
                         help="CI size: no warm build, no page weight in Chromium, no Lighthouse, no sticker sheets")
     args = parser.parse_args()
@@ -510,6 +518,11 @@ def main() -> int:
             warm = clean if args.quick else run_build(ours / "mkdocs.yml", ours / "site")
             service = sorted((ours / "data" / "services").glob("*.yml"))[n // 2]
             rebuild = run_build(ours / "mkdocs.yml", ours / "site-serve", REBUILD_RUNNER, str(service))
+            pairs = [(vs, clean)]
+            for _ in range(args.repeat - 1):  # each build into an absent folder, ours with an empty build cache, as above
+                for folder in (vanilla / "site", ours / "site", ours / ".build-cache"):
+                    shutil.rmtree(folder, ignore_errors=True)
+                pairs.append((run_build(vanilla / "mkdocs.yml", vanilla / "site"), run_build(ours / "mkdocs.yml", ours / "site")))
 
             def line(name: str, r: Measured, size: int | None = None, pages: int = pages) -> str:
                 return (f"  {name:<34} {r['wall_s']:7.2f} s wall {r['cpu_s']:7.2f} s CPU {r['peak_mib']:6.0f} MiB "
@@ -528,9 +541,13 @@ def main() -> int:
                   f"change {'shown' if rebuild['shown'] else 'NOT shown'} (page and services listing)")
             raw, gz = search_index(ours / "site")
             print(f"  search index {fmt_mb(raw)} ({gz / 1e3:.0f} KB gz)")
+            if len(pairs) > 1:
+                print(f"  {len(pairs)} pairs (vanilla, ours clean), in the order run: " + "; ".join(
+                    f"{v['cpu_s']:.2f}/{o['cpu_s']:.2f} s CPU = {o['cpu_s'] / v['cpu_s']:.3f}, "
+                    f"{v['wall_s']:.2f}/{o['wall_s']:.2f} s wall = {o['wall_s'] / v['wall_s']:.3f}" for v, o in pairs))
             values = {
-                f"ratio_{n}": clean["wall_s"] / vs["wall_s"],
-                f"cpu_ratio_{n}": clean["cpu_s"] / vs["cpu_s"],
+                f"ratio_{n}": statistics.median(o["wall_s"] / v["wall_s"] for v, o in pairs),
+                f"cpu_ratio_{n}": statistics.median(o["cpu_s"] / v["cpu_s"] for v, o in pairs),
                 **({} if args.quick else {f"warm_ratio_{n}": warm["wall_s"] / vs["wall_s"],
                                           f"warm_cpu_ratio_{n}": warm["cpu_s"] / vs["cpu_s"]}),
                 f"ratio_hugo_{n}": clean["wall_s"] / hs["wall_s"] if hugo else float("nan"),

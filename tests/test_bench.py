@@ -19,7 +19,7 @@ KEYS = ("ratio_{n}", "cpu_ratio_{n}", "ratio_hugo_{n}", "cpu_ratio_hugo_{n}", "c
 
 
 def test_bench_prints_every_key_and_stays_linear(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick",
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--repeat", "2",
                              "--sizes", *map(str, SIZES)], capture_output=True, text=True, timeout=600,
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -37,3 +37,9 @@ def test_bench_prints_every_key_and_stays_linear(tmp_path):
     assert big <= small * 1.1, out
     assert out.count("change shown") == len(SIZES), f"an edit under serve did not reach its page:\n{out}"
     assert float(values[f"peak_mib_{SIZES[-1]}"]) > 50, "peak memory was not measured"
+    # --repeat 2: two alternating pairs per size, each printed; the ratio keys are their medians
+    pairs = re.findall(r"^  2 pairs .*?: (.*)$", out, re.M)
+    assert len(pairs) == len(SIZES), out
+    for n, line in zip(SIZES, pairs, strict=True):
+        cpu = [float(x) for x in re.findall(r"s CPU = (\S+),", line)]
+        assert len(cpu) == 2 and abs(float(values[f"cpu_ratio_{n}"]) / (sum(cpu) / 2) - 1) < 0.01, (n, line, out)
