@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from helpsite.outputs import calendar as ics
 from helpsite.pages import directory
-from helpsite.pages.parts import C_ESCAPING, Pieces, escape_text, tag_free_text
+from helpsite.pages.parts import C_ESCAPING, Pieces, as_markup, escape_text, tag_free_text
 from helpsite.data import model as m
 from helpsite.data.buildcache import write_atomic
 from helpsite.pages.charts import bar_chart, number_ru, value_ru
@@ -106,7 +106,7 @@ def front_matter_string(value: Any) -> Markup:
     `striptags`, which unescapes entities. So the value is HTML-escaped and angle brackets
     are replaced by look-alikes that no tag can be made of. JSON strings are valid YAML.
     """
-    return Markup(_JSON_TEXT(tag_free_text(" ".join(str(value).split()))))
+    return as_markup(_JSON_TEXT(tag_free_text(" ".join(str(value).split()))))
 
 
 _JSON_TEXT = json.encoder.encode_basestring  # `json.dumps(text, ensure_ascii=False)` of a string (what its encoder calls)
@@ -215,8 +215,9 @@ class _PageContext(Context):
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
         if type(__obj) in _PLAIN_CALLABLES and not hasattr(__obj, "jinja_pass_arg"):
-            kwargs.pop("_block_vars", None)
-            kwargs.pop("_loop_vars", None)
+            if kwargs:  # most calls have none
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
             try:
                 return __obj(*args, **kwargs)
             except StopIteration:
