@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined, Template
 from jinja2.bccache import Bucket
-from jinja2.compiler import CodeGenerator
-from jinja2.runtime import Context
+from jinja2.compiler import CodeGenerator, optimizeconst
+from jinja2.runtime import Context, markup_join
 from markupsafe import Markup
 
 from helpsite.outputs import calendar as ics
@@ -196,7 +196,19 @@ _TEXT_OUTPUT = C_ESCAPING and callable(getattr(CodeGenerator, "_output_child_pre
 
 class _TextOutput(CodeGenerator):
     """Compiles an autoescaped `{{ … }}` to `escape_text(…)` instead of `escape(…)`: the same text
-    (`Markup(s)` is `s`), ≈ a sixth of a service page's rendering less. Everything else as Jinja does."""
+    (`Markup(s)` is `s`), ≈ a sixth of a service page's rendering less; and an autoescaped `a ~ b` to
+    `join_text((a, b))` instead of `markup_join((a, b))`. Everything else as Jinja does."""
+
+    @optimizeconst
+    def visit_Concat(self, node: Any, frame: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super().visit_Concat(node, frame)
+            return
+        self.write("environment.join_text((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
 
     def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -236,13 +248,23 @@ class _PageEnvironment(Environment):
     by key for every `{% import %}` — a tenth of the time of a record page.) Its output
     expressions are compiled by `_TextOutput` where MarkupSafe has its C escaping."""
 
-    code_tag = "|text-output-1" if _TEXT_OUTPUT else ""  # in the compiled templates' cache keys
+    code_tag = "|text-output-2" if _TEXT_OUTPUT else ""  # in the compiled templates' cache keys
     code_generator_class = _TextOutput if _TEXT_OUTPUT else CodeGenerator
     escape_text = staticmethod(escape_text)
     context_class = _PageContext
 
     def make_globals(self, d: Any) -> Any:
         return {**self.globals, **(d or {})}
+
+    @staticmethod
+    def join_text(values: tuple[Any, ...]) -> str:
+        """`a ~ b ~ …` in an autoescaped template (`_TextOutput`): what Jinja's `markup_join` makes of the values —
+        it asks each for `__html__` in a loop of Python calls; plain strings (a name and a description joined)
+        are simply joined (≈ 0.4 µs less, 2 to 5 a record page), anything else goes to `markup_join`."""
+        for value in values:
+            if type(value) is not str:
+                return markup_join(values)
+        return "".join(values)
 
 
 # ------------------------------------------------------------------ site structure
@@ -286,11 +308,14 @@ class PageBuilder:
 
         self.announce = Announcer(data, self.now, self.site_url, self.site)
         self._record_paths: list[str] | None = None
+        self._templates: dict[str, Template] = {}  # by name: not through Jinja's locked LRU cache for each of 11,000 pages
         self.env.globals.update(announce=self.announce, EVENTS_FEED=EVENTS_FEED, series_feed_path=series_feed_path)
 
     # -- helpers used by templates
     def render(self, template: str, path: str, record: bool = False, **context: Any) -> GeneratedPage:
-        tpl = self.env.get_template(template)
+        tpl = self._templates.get(template)
+        if tpl is None:
+            tpl = self._templates[template] = self.env.get_template(template)
         link = self.site.linker(path)  # `site.link(path, to, anchor)` as `link(to, anchor)`
         file_link = lambda to: self.site.file_link(path, to)  # noqa: E731
         text = one_blank_line(tpl.render(page_path=path, link=link, file_link=file_link, **context))
