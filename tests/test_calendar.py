@@ -256,7 +256,7 @@ def test_link_query_is_query_keeping_letters():
 def test_quote_keeping_letters_word_by_word():
     """Quoted word by word from a memo, a text is what quoting each of its characters makes: letters beyond
     ASCII kept, everything else as `quote` (`quote_plus`) writes it — runs of spaces, spaces at the ends, tabs
-    and line breaks (not word breaks), words seen before."""
+    and line breaks (not word breaks), words seen before, long words (not kept)."""
     import random
     from urllib.parse import quote, quote_plus
 
@@ -268,7 +268,7 @@ def test_quote_keeping_letters_word_by_word():
 
     alphabet = "ab Zz09 -_.~,&+=/?#%«»ёЁжЖ\t\n\u00a0\u2028é½²日😀"
     rng = random.Random(18)
-    texts = ["", " ", "  ", "Нижний Тагил, ул. Ленина, 5", " ул.  Ленина ", "x+y z&w"]
+    texts = ["", " ", "  ", "Нижний Тагил, ул. Ленина, 5", " ул.  Ленина ", "x+y z&w", "ё&" * 30 + " " + "Ж/" * 25]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(30))) for _ in range(3000)]
     for text in texts + texts:  # the second time from the memo
         for plus in (False, True):

@@ -125,18 +125,21 @@ def quote_keeping_letters(text: str, plus: bool = False) -> str:
     (Cyrillic) stay as they are: an href may hold them, and the browser encodes them when it follows the link.
     «Нижний Тагил» is 2 bytes a letter instead of 6 — in every map link and add-to-calendar link.
 
-    Quoted word by word (space-separated), each word once per build: `str.translate` looks each Cyrillic
-    letter up as a new int object (≈ 50 ns a letter), and the words of addresses and descriptions recur
-    (town, «ул.», street names). The same text, as the quoting is one character at a time."""
+    Quoted word by word (space-separated), a word once in a process (a bounded memo of short words):
+    `str.translate` looks each Cyrillic letter up as a new int object (≈ 50 ns a letter), and the words of
+    addresses and descriptions recur (town, «ул.», street names). The same text, as the quoting is one
+    character at a time."""
     words = _QUOTED_WORDS_PLUS if plus else _QUOTED_WORDS
-    if len(words) > 50_000:  # `mkdocs serve` for days: a bounded memo
+    if len(words) > 50_000:  # `mkdocs serve` for days
         words.clear()
     table = _QUOTED_PLUS if plus else _QUOTED
     out = []
     for word in text.split(" "):
         quoted = words.get(word)
         if quoted is None:
-            quoted = words[word] = word.translate(table)
+            quoted = word.translate(table)
+            if len(word) <= 40:
+                words[word] = quoted
         out.append(quoted)
     return ("+" if plus else "%20").join(out)
 
