@@ -92,7 +92,8 @@ def test_front_matter_values_are_escaped_as_the_plain_formula():
 
 def test_page_templates_write_what_jinja_writes():
     """Our templates' `{{ … }}` are compiled to `escape_text` (a plain string escaped without a Markup object
-    around it): the text of Jinja's own `escape` for every kind of value, and each template renders the same
+    around it): the text of Jinja's own `escape` for every kind of value; `a ~ b` to `join_text`, what Jinja's
+    `markup_join` makes; and each template renders the same
     page as with Jinja's code generator (the service and event pages of the example data)."""
     import datetime as dt
 
@@ -110,9 +111,15 @@ def test_page_templates_write_what_jinja_writes():
     class Text(str):
         pass
 
-    for value in ["", "a & b <c> \"d\" 'e' ё", Markup("<i>x</i> &amp;"), Text("<s>"), 12, 0.5, None, True, Html(),
-                  ["<x>"], dt.date(2026, 1, 2)]:
+    values = ["", "a & b <c> \"d\" 'e' ё", Markup("<i>x</i> &amp;"), Text("<s>"), 12, 0.5, None, True, Html(),
+              ["<x>"], dt.date(2026, 1, 2)]
+    for value in values:
         assert b.escape_text(value) == str(escape(value))
+    # `a ~ b` (`join_text`): Jinja's `markup_join`, the same text and the same kind (Markup or not), for every pair
+    from jinja2.runtime import markup_join
+    for joined in [(), ("a", "b <c>", ""), *((x, y) for x in values for y in values)]:
+        ours_joined, jinjas = b._PageEnvironment.join_text(joined), markup_join(joined)
+        assert ours_joined == jinjas and type(ours_joined) is type(jinjas), joined
     data = load(ROOT / "data")
     now = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
     ours, plain = b.PageBuilder(data, now), b.PageBuilder(data, now)

@@ -253,6 +253,28 @@ def test_link_query_is_query_keeping_letters():
             assert query_keeping_letters(params) == plain(params)  # the long value from the memo
 
 
+def test_quote_keeping_letters_word_by_word():
+    """Quoted word by word from a memo, a text is what quoting each of its characters makes: letters beyond
+    ASCII kept, everything else as `quote` (`quote_plus`) writes it — runs of spaces, spaces at the ends, tabs
+    and line breaks (not word breaks), words seen before, long words (not kept)."""
+    import random
+    from urllib.parse import quote, quote_plus
+
+    from helpsite.pages.site import quote_keeping_letters
+
+    def by_character(text: str, plus: bool) -> str:
+        encode = quote_plus if plus else quote
+        return "".join(c if ord(c) > 127 and c.isalpha() else encode(c, safe="") for c in text)
+
+    alphabet = "ab Zz09 -_.~,&+=/?#%«»ёЁжЖ\t\n\u00a0\u2028é½²日😀"
+    rng = random.Random(18)
+    texts = ["", " ", "  ", "Нижний Тагил, ул. Ленина, 5", " ул.  Ленина ", "x+y z&w", "ё&" * 30 + " " + "Ж/" * 25]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(30))) for _ in range(3000)]
+    for text in texts + texts:  # the second time from the memo
+        for plus in (False, True):
+            assert quote_keeping_letters(text, plus) == by_character(text, plus), (text, plus)
+
+
 def test_webcal_link():
     assert ics.webcal("https://example.org/events/calendar.ics") == "webcal://example.org/events/calendar.ics"
 

@@ -104,8 +104,13 @@ def event_jsonld(event: m.Event, data: CampaignData, page_url: Callable[[str], s
     return out
 
 
+# Compact JSON (what search engines read is the same data): the C encoder of `json`; `indent` would take its
+# Python encoder, ≈ 30 µs an event page (a tenth of its rendering) and ≈ 20 % more bytes in the block.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def script_tag(obj: dict[str, Any]) -> Markup:
     """A `<script type="application/ld+json">` block; no text of the data can close it early."""
-    text = json.dumps(obj, ensure_ascii=False, indent=1)
+    text = _ENCODER.encode(obj)
     text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')

@@ -15,6 +15,7 @@ real person: it is never a `tel:` link and never shown, only the words «ном�
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any, Callable, Iterable
 
@@ -40,6 +41,11 @@ def escape_text(value: Any) -> str:
     return value if kind is Markup else str(escape(value))
 
 
+# `Markup(text)` of a plain string, without MarkupSafe's `Markup.__new__` in Python (which asks the string for an
+# `__html__` first): ≈ 0.2 µs less for each of the ≈ 10 pieces of a service page made here (the same object).
+as_markup: Callable[[str], Markup] = functools.partial(str.__new__, Markup)
+
+
 def tag_free_text(value: str) -> str:
     """`value` escaped for text and attribute contexts alike, with «<» and «>» turned into look-alikes that no
     tag can be made of (titles and descriptions in a page's head, which the theme writes without escaping).
@@ -59,7 +65,7 @@ def phone(number: m.Phone, example: bool = False) -> Markup:
     """A phone number as a `tel:` link; of an example record, only the words «номер-пример»."""
     if example:
         return EXAMPLE_PHONE
-    return Markup(f'<a class="hs-phone" href="tel:{escape(number.tel)}">{escape(number.display)}</a>')
+    return as_markup(f'<a class="hs-phone" href="tel:{escape_text(number.tel)}">{escape_text(number.display)}</a>')
 
 
 def phone_links(phones: Iterable[m.Phone], big: bool = False, example: bool = False) -> Markup:
@@ -68,34 +74,36 @@ def phone_links(phones: Iterable[m.Phone], big: bool = False, example: bool = Fa
     for item in phones:
         out += ("<li>", phone(item, example))
         if item.extension and not example:
-            out += (", доб. ", escape(item.extension))
+            out += (", доб. ", escape_text(item.extension))
         if item.description:
-            out += (' <span class="hs-phone__note">— ', escape(item.description), "</span>")
+            out += (' <span class="hs-phone__note">— ', escape_text(item.description), "</span>")
         out.append("</li>\n")
     out.append("</ul>")
-    return Markup("".join(out))
+    return as_markup("".join(out))
+
+
+EXAMPLE_NOTE = Markup('<p class="hs-example" role="note"><strong>Пример.</strong> Контакты и детали этой записи '
+                      'вымышлены — это образец для заполнения, а не настоящие сведения.</p>\n')
+NO_NOTE = Markup()
 
 
 def example_note(record: Any) -> Markup:
     """The warning on an example record (`example: true`): its contacts are invented."""
-    if record.example:
-        return Markup('<p class="hs-example" role="note"><strong>Пример.</strong> Контакты и детали этой записи '
-                      'вымышлены — это образец для заполнения, а не настоящие сведения.</p>\n')
-    return Markup()
+    return EXAMPLE_NOTE if record.example else NO_NOTE
 
 
 def verified(record: Any) -> Markup:
     """When the record was last checked, and where from."""
-    source = f". Источник: {escape(record.source)}" if record.source else ""
-    return Markup(f'<p class="hs-verified">Проверено: <time datetime="{escape(record.assured_date.isoformat())}">'
-                  f'{escape(date_ru(record.assured_date))}</time>{source}</p>')
+    source = f". Источник: {escape_text(record.source)}" if record.source else ""
+    return as_markup(f'<p class="hs-verified">Проверено: <time datetime="{escape_text(record.assured_date.isoformat())}">'
+                   f'{escape_text(date_ru(record.assured_date))}</time>{source}</p>')
 
 
 def address(addr: m.Address) -> Markup:
     """An address with a link to it on a map (never an embedded map)."""
-    note = f" ({escape(addr.description)})" if addr.description else ""
-    return Markup(f'{escape(addr.address_1)}, {escape(addr.city)}{note} · '
-                  f'<a href="{escape(map_url(addr))}" rel="noopener noreferrer">на карте</a>')
+    note = f" ({escape_text(addr.description)})" if addr.description else ""
+    return as_markup(f'{escape_text(addr.address_1)}, {escape_text(addr.city)}{note} · '
+                   f'<a href="{escape_text(map_url(addr))}" rel="noopener noreferrer">на карте</a>')
 
 
 class Pieces:
