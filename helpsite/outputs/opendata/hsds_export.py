@@ -374,7 +374,7 @@ class HsdsExport:
                 cells.append(values)
             # each line encoded by itself: no text of the whole table (two bytes a character once there is Cyrillic)
             out[path] = b"\r\n".join([",".join(c.name for c in columns).encode("utf-8"),
-                                       *[",".join(row).encode("utf-8") for row in zip(*cells, strict=True)], b""])
+                                       *map(str.encode, map(",".join, zip(*cells, strict=True))), b""])  # UTF-8
         return out
 
     def datapackage(self, csv_names: list[str]) -> dict[str, Any]:
