@@ -60,9 +60,8 @@ def _byday_text(days: Iterable[m.Weekday]) -> str:
 def hours_key(hours: m.Hours) -> tuple:
     """What a schedule says, hashable: a few schedules recur in thousands of services, and what is made
     of one (its wording, the directory's filter data, the API's object) is made once for each."""
-    return (hours.always_open, hours.description,
-            tuple([(tuple(e.byday), e.opens_at.isoformat(), e.closes_at.isoformat(), e.description)
-                   for e in hours.weekly]))
+    return (hours.always_open, hours.description,  # the clock times as they are (naive `dt.time`: equal as their text is)
+            tuple([(tuple(e.byday), e.opens_at, e.closes_at, e.description) for e in hours.weekly]))
 
 
 _HOURS_TEXT: dict[tuple, str] = {}
