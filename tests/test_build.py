@@ -400,3 +400,21 @@ def test_data_files_point_at_their_schema():
         m = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
         assert m, f"{path}: first line must reference its JSON Schema"
         assert (path.parent / m.group(1)).resolve().exists(), f"{path}: {m.group(1)} does not exist"
+
+
+def test_schedule_texts_made_once_per_schedule_tell_clock_times_apart():
+    """The wording of a schedule is made once per distinct schedule (`russian.hours_key`): schedules whose
+    times are equal as `dt.time`s but written differently (aware, other offsets) are not the same schedule."""
+    import datetime as dt
+
+    from helpsite.data import model as m
+    from helpsite.pages.russian import hours_ru
+
+    def hours(opens: dt.time, closes: dt.time) -> m.Hours:
+        return m.Hours(weekly=[m.ScheduleEntry(byday=["mo"], opens_at=opens, closes_at=closes)])
+
+    plus3, plus2 = dt.timezone(dt.timedelta(hours=3)), dt.timezone(dt.timedelta(hours=2))
+    first = hours_ru(hours(dt.time(10, 0, tzinfo=plus3), dt.time(12, 0, tzinfo=plus3)))
+    second = hours_ru(hours(dt.time(9, 0, tzinfo=plus2), dt.time(11, 0, tzinfo=plus2)))  # the same instants
+    assert first != second and "10:00" in first and "9:00" in second, (first, second)
+    assert hours_ru(hours(dt.time(9, 0), dt.time(17, 0))) == hours_ru(hours(dt.time(9, 0), dt.time(17, 0)))

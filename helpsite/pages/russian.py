@@ -60,8 +60,14 @@ def _byday_text(days: Iterable[m.Weekday]) -> str:
 def hours_key(hours: m.Hours) -> tuple:
     """What a schedule says, hashable: a few schedules recur in thousands of services, and what is made
     of one (its wording, the directory's filter data, the API's object) is made once for each."""
-    return (hours.always_open, hours.description,  # the clock times as they are (naive `dt.time`: equal as their text is)
-            tuple([(tuple(e.byday), e.opens_at, e.closes_at, e.description) for e in hours.weekly]))
+    # the clock times as they are: naive `dt.time`s are equal exactly when their texts are. Aware ones (never
+    # read from YAML, but a `dt.time` passes validation as it is) by their text: 10:00+03:00 == 09:00+02:00
+    return (hours.always_open, hours.description,
+            tuple([(tuple(e.byday), _clock_key(e.opens_at), _clock_key(e.closes_at), e.description) for e in hours.weekly]))
+
+
+def _clock_key(value: dt.time) -> dt.time | str:
+    return value if value.tzinfo is None else value.isoformat()
 
 
 _HOURS_TEXT: dict[tuple, str] = {}
