@@ -256,9 +256,18 @@ def link_or_copy(source: str, dest: str) -> None:
     both are on one file system (no bytes copied), else a copy.
 
     Safe because such a cache file is never changed in place (written whole under a temporary
-    name, then renamed; pruning unlinks it). `dest` is unlinked first: writing into an existing
-    `dest` (an earlier build's link, `mkdocs serve`) would change the cached file behind it."""
-    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    name, then renamed; pruning unlinks it). An existing `dest` is unlinked before a copy: writing
+    into it (an earlier build's link, `mkdocs serve`) would change the cached file behind it.
+
+    Usually `dest` and its folder's other files are new and the folder is there: one system call
+    (the link) a file, not five (makedirs' stats and mkdir, unlink) — 1,700 pictures at 10,000 services."""
+    try:
+        os.link(source, dest)
+        return
+    except FileNotFoundError:  # its folder is not there yet (or the source is missing: said below)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+    except OSError:  # there already (a link never writes into it), another file system, no hard links
+        pass
     try:
         os.unlink(dest)
     except FileNotFoundError:
