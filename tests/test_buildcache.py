@@ -29,7 +29,7 @@ def _fresh_process(monkeypatch) -> list[Path]:
     real = load_module._Loader.read
 
     def read(self, path, raw=None):
-        parsed.append(path)
+        parsed.append(Path(path))  # record files are read by their path's text
         return real(self, path, raw)
 
     monkeypatch.setattr(load_module._Loader, "read", read)

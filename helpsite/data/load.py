@@ -33,7 +33,7 @@ class Origin:
     `doc` is the parsed file, or just its path when it was read in another process: the line
     map is then made again only if an error needs it."""
 
-    doc: SourceDoc | Path
+    doc: SourceDoc | Path | str
     display: str
     loc: tuple[str | int, ...]
 
@@ -377,12 +377,12 @@ class _Loader:
         # such a record is not reported again as dangling (one mistake, one message)
         self.present: set[tuple[str, str]] = set()
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
         text = str(path)
         if text.startswith(self._project_prefix):  # what relative_to gives, without its parsing (thousands of files)
             return text[len(self._project_prefix):]
         try:
-            return str(path.relative_to(self.root))
+            return str(Path(path).relative_to(self.root))
         except ValueError:
             return text
 
@@ -412,7 +412,7 @@ class _Loader:
                 self.errors.append(origin.error(eloc, message, hint, value))
             return None
 
-    def read(self, path: Path, raw: bytes | None = None) -> SourceDoc | None:
+    def read(self, path: Path | str, raw: bytes | None = None) -> SourceDoc | None:
         return read_yaml(path, self.display(path), self.errors, root=self.root, raw=raw)
 
     def single(self, name: str) -> Any:
@@ -486,42 +486,48 @@ class _Loader:
         out: dict[str, Any] = {}
         if not folder.is_dir():
             return out
-        paths = []
+        # each file by its text (`os.path.join(folder, name)`, what str(folder / name) gives) and its stem:
+        # thousands of files, no Path made for each (its parsing, name, stem, hash: ≈ 10 µs a file)
+        paths: list[str] = []
+        stems: dict[str, str] = {}
         with os.scandir(folder) as listing:  # as sorted(folder.iterdir()) and is_dir(), without a Path and a stat per file
             entries = sorted((entry.name, entry) for entry in listing if not entry.name.startswith("."))
         for name, entry in entries:
             if entry.is_dir():
                 continue
-            path = folder / name
-            if path.suffix not in (".yml", ".yaml"):
-                self.errors.append(_not_yaml(path, self.display(path)))
+            path = entry.path
+            stem, suffix = _stem_and_suffix(name)
+            if suffix not in (".yml", ".yaml"):
+                self.errors.append(_not_yaml(Path(path), self.display(path)))
                 continue
-            self.present.add((kind, path.stem))
+            self.present.add((kind, stem))
             paths.append(path)
+            stems[path] = stem
         records = self.read_records(paths, model)
-        owners = {record.id: path for path, _, record in records if record.id == path.stem}
+        owners = {record.id: path for path, _, record in records if record.id == stems[path]}
         for path, doc, record in records:
             origin = Origin(doc, self.display(path), ())
-            if record.id != path.stem:
+            if record.id != stems[path]:
+                owner = owners.get(record.id)
                 self.errors.append(origin.error(("id",), "id не совпадает с именем файла",
-                                                _rename_hint(path, record.id, owners.get(record.id), self.display), record.id))
+                                                _rename_hint(Path(path), record.id, None if owner is None else Path(owner), self.display), record.id))
                 if record.id in owners:
                     continue  # a copy of another file: that file is the record, this one is reported
             self.add(out, kind, record, origin)
         return out
 
-    def read_records(self, paths: list[Path], model: type[m.Record]) -> list[tuple[Path, SourceDoc | Path, Any]]:
+    def read_records(self, paths: list[str], model: type[m.Record]) -> list[tuple[str, SourceDoc | str, Any]]:
         """(path, parsed doc or path, record) of each file that validated; the others' errors are
         collected. Files seen before with the same bytes come from the memo; a large folder is read
-        by one forked process per core."""
-        done: dict[Path, tuple[SourceDoc | Path, Any]] = {}
-        todo: list[tuple[Path, tuple]] = []
-        raws: dict[Path, bytes] = {}
-        read: list[tuple[Path, tuple, tuple | None]] = []
+        by one forked process per core. A path is the file's text (see `directory`)."""
+        done: dict[str, tuple[SourceDoc | str, Any]] = {}
+        todo: list[tuple[str, tuple]] = []
+        raws: dict[str, bytes] = {}
+        read: list[tuple[str, tuple, tuple | None]] = []
         real_folders: dict[str, str] = {}  # a record folder's real path, found once (by its name: a Path's hash is not)
         now = time.time_ns()
         for path in paths:  # `mkdocs serve`: a file not touched since it validated is not read again
-            known = _SEEN_FILES.get(str(path))
+            known = _SEEN_FILES.get(path)
             seen = _file_state(path) if known is not None else None
             if known is not None and seen is not None and known[0] == seen and known[1] in _VALID_RECORDS \
                     and known[1][2] is model:
@@ -537,14 +543,14 @@ class _Loader:
                     continue  # not a regular file inside the project, or too large: reported
                 if known is None:  # its state as `_file_state` gives it, from the reading's own lstat and fstat
                     seen = _state(stats[0], stats[1], now) if len(stats) == 2 else None
-                read.append((path, (str(path), hashlib.blake2b(raw, digest_size=16).digest(), model), seen))
+                read.append((path, (path, hashlib.blake2b(raw, digest_size=16).digest(), model), seen))
                 raws[path] = raw
         # the disk cache is for a build that reads every file (or many), not for a few edits in serve
         many = bool(read) and (not done or len(read) > 50)
         disk = RecordCache(self.cache_dir, self.data_dir, model) if self.cache_dir is not None and many else None
         for path, key, seen in read:
             if seen is not None and seen[-1]:
-                _SEEN_FILES[str(path)] = (seen, key)
+                _SEEN_FILES[path] = (seen, key)
             if key in _VALID_RECORDS:
                 done[path] = _VALID_RECORDS[key]
             elif disk is not None and (record := disk.get(path, key[1])) is not None:
@@ -552,7 +558,7 @@ class _Loader:
             else:
                 todo.append((path, key))
         workers = _workers(len(todo))
-        from_disk_blob: set[Path] = set()  # records already in `disk` as a worker pickled them
+        from_disk_blob: set[str] = set()  # records already in `disk` as a worker pickled them
         if workers > 1:
             import gc
             import multiprocessing
@@ -598,7 +604,7 @@ class _Loader:
                     done[path] = (doc, record)
         reported = {e.file for e in self.errors}  # a file with a reading error (a «#» cut, a duplicate key) is
         for path, key in todo:                     # reported again on the next run, never remembered as valid
-            if path in done and self.display(path) not in reported:
+            if path in done and (not reported or self.display(path) not in reported):
                 _VALID_RECORDS[key] = done[path]
                 if disk is not None and path not in from_disk_blob:
                     disk.put(path, key[1], done[path][1])
@@ -616,6 +622,14 @@ class _Loader:
             return
         table[record.id] = record
         self.origins[key] = origin
+
+
+def _stem_and_suffix(name: str) -> tuple[str, str]:
+    """`(Path(name).stem, Path(name).suffix)` of a file name (no folder in it), without a Path."""
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        return name[:dot], name[dot:]
+    return name, ""
 
 
 def _not_yaml(path: Path, display: str) -> DataError:
@@ -649,7 +663,7 @@ def _rename_hint(path: Path, ident: str, owner: Path | None, display: Any) -> st
 
 # Records that validated, by file path + content hash: `mkdocs serve` rebuilds after every edit and
 # re-reads only the files that changed. A pure memo (immutable records keyed by their exact bytes).
-_VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc | Path, Any]] = {}
+_VALID_RECORDS: dict[tuple[str, bytes, type], tuple[SourceDoc | str, Any]] = {}
 # (path, blake2b of its bytes, model) → (document, records) of a single or list file read without an error
 _VALID_FILES: dict[tuple[str, bytes, Any], tuple[SourceDoc, list[Any]]] = {}
 # path → (its state on disk, its `_VALID_RECORDS` key) when it was last read: a file in the same
@@ -657,7 +671,7 @@ _VALID_FILES: dict[tuple[str, bytes, Any], tuple[SourceDoc, list[Any]]] = {}
 _SEEN_FILES: dict[str, tuple[tuple, tuple]] = {}
 
 
-def _file_state(path: Path) -> tuple | None:
+def _file_state(path: Path | str) -> tuple | None:
     """What says a file did not change: device, inode, size, mtime and ctime (ns) of the file and
     of the link to it. Not trusted (last item False) while the file's times are within 2 s of now:
     a write in the same clock tick as the read would leave them equal (git's «racy» entries)."""
@@ -702,13 +716,13 @@ class RecordCache:
         except Exception:  # noqa: BLE001 - missing, damaged, other format: start empty
             self.entries = {}
 
-    def _name(self, path: Path) -> str:
+    def _name(self, path: Path | str) -> str:
         return _cache_name(path, self.data_dir)
 
-    def get(self, path: Path, digest: bytes) -> Any:
+    def get(self, path: Path | str, digest: bytes) -> Any:
         return self.entries.get((self._name(path), digest)) if self.entries else None
 
-    def put(self, path: Path, digest: bytes, record: Any) -> None:
+    def put(self, path: Path | str, digest: bytes, record: Any) -> None:
         self.entries[(self._name(path), digest)] = record
         self.changed = True
 
@@ -719,7 +733,7 @@ class RecordCache:
             self.entries.pop(key, None)
         self.changed = True
 
-    def save(self, paths: list[Path]) -> None:
+    def save(self, paths: list[str]) -> None:
         """Write the cache if it changed, keeping only the entries of files present now."""
         present = {self._name(p) for p in paths}
         kept = {key: value for key, value in self.entries.items() if key[0] in present}
@@ -768,10 +782,10 @@ def _workers(files: int) -> int:
 
 
 # The bytes of the files a parallel read hands to its workers (inherited through fork, not pickled).
-_FORK_RAWS: dict[Path, bytes] = {}
+_FORK_RAWS: dict[str, bytes] = {}
 
 
-def _read_chunk(args: tuple[Path, list[tuple[Path, bytes]], type, bool]) -> tuple[Any, list[int], list, list[DataError], list]:
+def _read_chunk(args: tuple[Path, list[tuple[str, bytes]], type, bool]) -> tuple[Any, list[int], list, list[DataError], list]:
     """Validate some record files (`(path, blake2b digest of its bytes)`), in a worker process or this one.
 
     Back go: the records of the files read without any error as (name in the disk cache, digest,
@@ -803,7 +817,7 @@ def _read_chunk(args: tuple[Path, list[tuple[Path, bytes]], type, bool]) -> tupl
     return valid, indices, others, loader.errors, phone_rules.parsed_after(known)
 
 
-def _cache_name(path: Path, data_dir: Path) -> str:
+def _cache_name(path: Path | str, data_dir: Path) -> str:
     """`os.path.relpath(path, data_dir)` for a file inside `data_dir`, without its parsing (thousands of files)."""
     text, prefix = str(path), str(data_dir)
     if text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == os.sep and ".." not in text:

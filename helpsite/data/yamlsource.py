@@ -67,7 +67,7 @@ class SourceDoc:
 
     __slots__ = ("path", "data", "_lines", "_text")
 
-    def __init__(self, path: Path, data: Any, lines: dict[Path_, int] | None = None, text: str | None = None):
+    def __init__(self, path: str | Path, data: Any, lines: dict[Path_, int] | None = None, text: str | None = None):
         self.path = path
         self.data = data
         self._lines = lines
@@ -103,7 +103,7 @@ def _blank_hash(text: str) -> bool:
 
 
 class _Composer:
-    def __init__(self, path: Path, errors: list[DataError], display: str, text: str = ""):
+    def __init__(self, path: str | Path, errors: list[DataError], display: str, text: str = ""):
         self.path = path
         self.errors = errors
         self.display = display
@@ -408,7 +408,7 @@ def _realpath(path: str) -> str:
     return os.path.realpath(path)
 
 
-def _real_path(path: Path, real_folder: str | None, stats: list[os.stat_result] | None = None) -> str:
+def _real_path(path: str | Path, real_folder: str | None, stats: list[os.stat_result] | None = None) -> str:
     """`os.path.realpath(path)`; given its folder's real path, one `lstat` instead of one per part of the path
     (its result appended to `stats`)."""
     if real_folder is not None:
@@ -417,7 +417,7 @@ def _real_path(path: Path, real_folder: str | None, stats: list[os.stat_result] 
             if stats is not None:
                 stats.append(link)
             if not stat.S_ISLNK(link.st_mode):
-                return os.path.join(real_folder, path.name)
+                return os.path.join(real_folder, os.path.basename(path))
         except OSError:
             pass
     return os.path.realpath(path)
@@ -427,7 +427,7 @@ _FILE_KINDS = [(stat.S_ISDIR, "папка"), (stat.S_ISFIFO, "канал (FIFO)"
                (stat.S_ISBLK, "устройство"), (stat.S_ISSOCK, "сокет")]
 
 
-def read_source(path: Path, display: str, errors: list[DataError], root: Path | None = None,
+def read_source(path: str | Path, display: str, errors: list[DataError], root: Path | None = None,
                 real_folder: str | None = None, stats: list[os.stat_result] | None = None) -> bytes | None:
     """The bytes of a data file, or None with the reason in `errors`.
 
@@ -436,7 +436,8 @@ def read_source(path: Path, display: str, errors: list[DataError], root: Path | 
     without opening it for long (non-blocking open, checked on the open descriptor). `real_folder`:
     the real path of the file's folder, if the caller has it (one folder of thousands of records).
     `stats`, if given, receives what the reading found out on the way, before reading: the link's
-    `lstat` (given `real_folder`) and the open file's `fstat`."""
+    `lstat` (given `real_folder`) and the open file's `fstat`. `path`: a Path or its text (thousands of
+    record files are read by their text: no Path made for each)."""
     def refuse(message: str, hint: str) -> None:
         errors.append(DataError(file=display, line=None, field="", message=message, hint=hint))
 
@@ -445,12 +446,12 @@ def read_source(path: Path, display: str, errors: list[DataError], root: Path | 
         inside = _realpath(str(root))
         if not real.startswith(inside.rstrip(os.sep) + os.sep):
             refuse(f"файл — ссылка на «{real}» вне проекта", "данные сайта берутся только из файлов проекта: "
-                   f"скопируйте нужный файл на место ссылки «{path.name}» (а не ссылайтесь на него)")
+                   f"скопируйте нужный файл на место ссылки «{os.path.basename(path)}» (а не ссылайтесь на него)")
             return None
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        refuse("файл не найден (ссылка ведёт в никуда?)", f"удалите «{path.name}» или замените его настоящим файлом")
+        refuse("файл не найден (ссылка ведёт в никуда?)", f"удалите «{os.path.basename(path)}» или замените его настоящим файлом")
         return None
     except OSError as exc:
         refuse(f"файл не открывается ({exc.strerror})", "проверьте права на чтение файла")
@@ -461,7 +462,7 @@ def read_source(path: Path, display: str, errors: list[DataError], root: Path | 
             stats.append(info)
         if not stat.S_ISREG(info.st_mode):
             kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "особый файл")
-            refuse(f"это не обычный файл, а {kind}", f"в data/ лежат только файлы с данными: удалите «{path.name}»")
+            refuse(f"это не обычный файл, а {kind}", f"в data/ лежат только файлы с данными: удалите «{os.path.basename(path)}»")
             return None
         if info.st_size > MAX_FILE_BYTES:
             refuse(f"файл слишком большой: {info.st_size / 1e6:.1f} МБ (предел — {MAX_FILE_BYTES // 1_000_000} МБ)",
@@ -554,7 +555,7 @@ def _count_levels(text: str) -> tuple[yaml.Mark, str, str] | None:
     return None
 
 
-def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | None = None,
+def read_yaml(path: str | Path, display: str, errors: list[DataError], root: Path | None = None,
               raw: bytes | None = None, with_lines: bool = False) -> SourceDoc | None:
     """Parse one file. Problems are appended to `errors`; None when nothing usable was read.
     `with_lines`: the line map is made now (it is wanted: a line is to be named), not on demand."""
@@ -614,7 +615,7 @@ def read_yaml(path: Path, display: str, errors: list[DataError], root: Path | No
     return SourceDoc(path, data, lines=composer.lines)
 
 
-def _line_map(path: Path, text: str) -> dict[Path_, int]:
+def _line_map(path: str | Path, text: str) -> dict[Path_, int]:
     """The map «field path → line» of a document read before without it (`SourceDoc.lines`)."""
     composer = _Composer(path, [], str(path), text)
     try:

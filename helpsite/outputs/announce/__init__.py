@@ -3,6 +3,7 @@ announcement kit per event (a square post, a story with a QR code, a ready text 
 Telegram) and Atom feeds of upcoming events. Knows nothing of MkDocs.
 
 - `words.py`  dates and the ready text in Russian, plain (no markup that messengers show raw)
+- `cardtext.py` what a picture says (`Card`)
 - `cards.py`  the pictures (Pillow, PT Sans): layout that shrinks, wraps and cuts at a word
 - `site.py`   what the site publishes and where; rendering through the content-hash cache
 - `feeds.py`  the Atom feeds, whose entries remember when they last changed

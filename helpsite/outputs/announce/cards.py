@@ -8,7 +8,8 @@ that nothing overflows. Text that is too long first shrinks, then wraps to at mo
 lines and is cut at a word with «…».
 
 No network, no system fonts: the same data gives the same PNG bytes on every machine with the
-same Pillow and font package.
+same Pillow and font package. `Card` lives in `cardtext.py`: a build whose pictures all come from
+the cache makes cards but does not import this module (nor Pillow, nor the QR code maker).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import cast
 
 from PIL import Image, ImageDraw, ImageFont
 
+from helpsite.outputs.announce.cardtext import Card
 from helpsite.outputs.printing import fonts
 from helpsite.outputs.printing import qr as qrcodes
 
@@ -38,28 +40,6 @@ SCALES = (1.0, 0.93, 0.86, 0.8, 0.74, 0.68, 0.62, 0.56, 0.5)
 DRAFT = "ДЕМОНСТРАЦИОННЫЙ САЙТ"
 
 Rect = tuple[int, int, int, int]  # left, top, right, bottom
-
-
-@dataclass(frozen=True)
-class Card:
-    """What one picture says; every field is finished text (see `site.py` for how it is made)."""
-
-    kind: str  # og | post | story
-    layout: str  # event | campaign
-    band: str  # the top band: «Вместе защитим · семинар», or city and region (campaign card)
-    kicker: str  # the campaign's slogan (campaign card)
-    status: str  # the status banner of a cancelled / postponed / online event; "" when as planned
-    title: str  # the event's title, or the campaign's name
-    when: str = ""  # «Четверг, 4 февраля 2027, 18:00–20:00»
-    note: str = ""  # the zone, a postponed event's old date, or the campaign's description
-    where: str = ""  # place or «Онлайн»
-    organizer: str = ""
-    helpline: str = ""  # «Детский телефон доверия»
-    phones: str = ""  # «8-800-2000-122 или 124»
-    terms: str = ""  # «бесплатно, анонимно, круглосуточно»
-    qr: str = ""  # the URL the QR code holds (post and story)
-    link: str = ""  # that URL as people read it, under the code
-    draft: bool = False  # a demonstration site: every picture says so
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from helpsite.pages.eventtimes import event_times
 from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
 from helpsite.outputs.announce import words
-from helpsite.outputs.announce.cards import Card, render
+from helpsite.outputs.announce.cardtext import Card
 
 OG_DIR = "og"
 KIT_DIR = "announce"
@@ -40,7 +40,7 @@ def code_version() -> str:
     """Hash of what shapes a picture besides its card: our drawing code, the font, the libraries."""
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in [here / "cards.py", here.parent / "printing" / "qr.py"]:
+    for path in [here / "cards.py", here / "cardtext.py", here.parent / "printing" / "qr.py"]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for dist in ("pillow", "qrcode", "fontpkg-pt-sans"):
         try:
@@ -245,6 +245,8 @@ def _cache_file(cache_dir: Path, key: str) -> Path:
 
 
 def _render_into(job: tuple[Path, Card]) -> None:
+    from helpsite.outputs.announce.cards import render  # Pillow: imported only when a picture is drawn
+
     target, card = job
     tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
     tmp.write_bytes(render(card).png)
@@ -253,6 +255,11 @@ def _render_into(job: tuple[Path, Card]) -> None:
 
 def render_missing(jobs: list[tuple[Path, Card]]) -> None:
     """Draw the pictures that are not cached yet, on every core when there are many."""
+    if not jobs:
+        return
+    import importlib
+
+    importlib.import_module("helpsite.outputs.announce.cards")  # Pillow and the drawing: here, before the workers fork
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
     if len(jobs) < 8 or workers < 2 or not hasattr(os, "fork"):
         for job in jobs:

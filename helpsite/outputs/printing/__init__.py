@@ -5,11 +5,9 @@ vector text in PT Sans, vector QR codes) with PNG previews. Knows nothing of MkD
 Renderers are plain functions: model in, PDF bytes out.
 """
 
+from helpsite.outputs.printing.content import Sticker, sticker_for
 from helpsite.outputs.printing.errors import PrintError
 from helpsite.outputs.printing.siteset import PrintSet, build_print_set, site_print_set
-from helpsite.outputs.printing.stickers import (
-    SheetOptions, Sticker, render_calibration, render_stickers, sticker_for,
-)
 from helpsite.outputs.printing.stock import find_stock, load_stocks
 
 __all__ = ["PrintError", "PrintSet", "SheetOptions", "Sticker", "build_print_set", "find_stock", "load_stocks",
@@ -18,10 +16,14 @@ __all__ = ["PrintError", "PrintSet", "SheetOptions", "Sticker", "build_print_set
 
 
 def __getattr__(name: str):
-    """`render_checklist`, `render_leaflet`, `render_poster`: laid out with reportlab's platypus, imported
-    when first asked for (a build whose print files come from the cache never imports it)."""
-    from helpsite.outputs.printing.siteset import _PLATYPUS_RENDERERS, _platypus
+    """The renderers (`render_stickers`, `render_leaflet`, …) and `SheetOptions`: drawn with reportlab,
+    imported when first asked for (a build whose print files come from the cache never imports it)."""
+    from helpsite.outputs.printing.siteset import _RENDERERS, _renderer
 
-    if name in _PLATYPUS_RENDERERS:
-        return _platypus(name)
+    if name in _RENDERERS:
+        return _renderer(name)
+    if name == "SheetOptions":
+        from helpsite.outputs.printing.stickers import SheetOptions
+
+        return SheetOptions
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

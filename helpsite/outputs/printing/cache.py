@@ -106,9 +106,10 @@ class PrintCache:
         if not self.root.is_dir():
             return
         limit = time.time() - days * 86400
-        for path in self.root.iterdir():
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-            except OSError:
-                pass
+        with os.scandir(self.root) as listing:  # thousands of files (a picture per event): no Path for each
+            for entry in listing:
+                try:
+                    if entry.stat().st_mtime < limit:
+                        os.unlink(entry.path)
+                except OSError:
+                    pass

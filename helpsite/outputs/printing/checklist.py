@@ -17,7 +17,7 @@ from helpsite.outputs.printing.flowables import Checkbox, QRFlowable
 from helpsite.outputs.printing.layout import (
     DANGER, MUTED, PRIMARY, PRIMARY_DARK, TINT, contact_phones, display_url, page_url, style,
 )
-from helpsite.outputs.printing.stickers import helpline_terms
+from helpsite.outputs.printing.content import helpline_terms
 from helpsite.outputs.printing.surface import OFFICE_SAFE
 from helpsite.outputs.printing.text import para
 

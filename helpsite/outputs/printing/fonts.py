@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from typing import Any
 
 from helpsite.outputs.printing.errors import PrintError
 
@@ -48,17 +46,26 @@ def font_path(name: str) -> Path:
 
 
 @functools.cache
-def register() -> None:
-    """Register PT Sans with ReportLab once per process."""
+def _metrics() -> Any:
+    """ReportLab's font registry (`reportlab.pdfbase.pdfmetrics`) with PT Sans registered: imported when
+    text is first measured or drawn, not with this module (the cache keys need only `font_path`, `version`)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     for name in _FILES:
         pdfmetrics.registerFont(TTFont(name, str(font_path(name))))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD)
+    return pdfmetrics
+
+
+def register() -> None:
+    """Register PT Sans with ReportLab once per process."""
+    _metrics()
 
 
 def width(text: str, font: str, size: float) -> float:
     """Advance width of `text` in points."""
-    register()
-    return pdfmetrics.stringWidth(text, font, size)
+    return _metrics().stringWidth(text, font, size)
 
 
 def line_height(size: float) -> float:

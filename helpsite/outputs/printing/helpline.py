@@ -22,7 +22,8 @@ from helpsite.pages.site import Site
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.column import Column, largest_size
 from helpsite.outputs.printing.errors import PrintError
-from helpsite.outputs.printing.layout import DANGER, INK, MUTED, PRIMARY, PRIMARY_DARK, page_url, record_place
+from helpsite.outputs.printing.content import record_place
+from helpsite.outputs.printing.layout import DANGER, INK, MUTED, PRIMARY, PRIMARY_DARK, page_url
 from helpsite.outputs.printing.surface import Surface
 from helpsite.outputs.printing.text import mm_ru
 

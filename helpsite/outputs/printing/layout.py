@@ -1,13 +1,13 @@
 """Shared pieces of the page-sized renderers (leaflet, poster, checklist): styles, fitting a column
-of flowables into a box, site URLs and dates in Russian, the leaflet's algorithm (the QR and
-checkbox flowables are in `flowables`). Without reportlab's platypus: a build whose print files
-all come from the print cache does not import it."""
+of flowables into a box, site URLs and dates in Russian (the QR and checkbox flowables are in
+`flowables`; what the leaflet lists, and a record's place for messages, in `content`). Imported
+only when a file is drawn (a print cache miss)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import urljoin
 
 from reportlab.lib import colors
@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
 from helpsite.pages.site import Site
-from helpsite.pages.russian import date_ru, hours_ru, time_ru, utc_offset_ru
+from helpsite.pages.russian import date_ru, time_ru, utc_offset_ru
 from helpsite.outputs.printing import fonts
 from helpsite.outputs.printing.errors import PrintError
 
@@ -54,21 +54,6 @@ def height_of(flowables: Sequence[Flowable], width: float) -> float:
         _, h = f.wrapOn(scratch, width, 10_000)
         total += h + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
     return total
-
-
-def record_place(data: CampaignData | None, kind: str, ident: str, field: str) -> str:
-    """«data/events/x.yml:14: description» — the file, line and field of a record's value."""
-    origin = data.origins.get((kind, ident)) if data is not None else None
-    if origin is None:
-        folder = {"event": "events", "algorithm": "algorithms", "service": "services", "news": "news"}
-        file = f"data/{folder[kind]}/{ident}.yml" if kind in folder else f"data/{kind}s.yml"
-        return f"{file}: {field}"
-    loc = origin.loc + tuple(field.split("."))
-    try:
-        line = origin.line_of(loc) or origin.line_of(origin.loc)
-    except Exception:  # noqa: BLE001 — the line is a help, never a reason to fail
-        line = None
-    return f"{origin.display}{':' + str(line) if line else ''}: {field}"
 
 
 def fit(build: Callable[[float], list[Flowable]], width: float, height: float, what: str,
@@ -155,38 +140,3 @@ def set_meta(canvas: Canvas, data: CampaignData, title: str, subject: str = "") 
     canvas.setAuthor(data.campaign.name)
     canvas.setCreator("helpsite")
     canvas.setSubject(subject)
-
-
-class LeafletService(NamedTuple):
-    """What the leaflet prints of a service (`leaflet_services`)."""
-
-    name: str
-    description: str  # the leaflet prints its first sentence
-    phones: tuple[str, ...]  # as displayed
-    address: str | None
-    hours: str | None  # in words («пн–пт 9:00–18:00»), None when not stated
-    free: bool
-
-
-def leaflet_services(data: CampaignData) -> list[LeafletService]:
-    """The services the leaflet lists, in its order, as it prints them: only real services one can reach from
-    paper (active, not examples, with a phone or an address), free ones first, then by name. The leaflet's
-    print-cache key hashes this list: its 10,000 entries, not the JSON of 10,000 whole records."""
-    services = sorted((s for s in data.services.values() if s.status == m.ServiceStatus.active and not s.example
-                       and (s.phones or s.location)), key=lambda s: (not s.free, s.name.lower()))
-    return [LeafletService(s.name, s.description, tuple(p.display for p in s.phones),
-                           s.location.address_1 if s.location else None, hours_ru(s.hours) if s.hours else None, s.free)
-            for s in services]
-
-
-def leaflet_algorithm(data: CampaignData, algorithm_id: str | None = None) -> m.Algorithm:
-    if algorithm_id:
-        if algorithm_id not in data.algorithms:
-            raise PrintError(f"нет алгоритма «{algorithm_id}»", "есть: " + ", ".join(data.algorithms))
-        return data.algorithms[algorithm_id]
-    if not data.algorithms:
-        raise PrintError("для листовки нужен хотя бы один алгоритм", "добавьте файл в data/algorithms/")
-    for algorithm in data.algorithms.values():
-        if algorithm.audience == m.AlgorithmAudience.parent:
-            return algorithm
-    return next(iter(data.algorithms.values()))

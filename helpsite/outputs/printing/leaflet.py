@@ -21,10 +21,9 @@ from helpsite.pages.russian import hours_ru
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.flowables import QRFlowable
 from helpsite.outputs.printing.layout import (
-    DANGER, MUTED, PRIMARY, PRIMARY_DARK, centred, display_url, fill, fit, height_of, leaflet_algorithm, leaflet_services, page_url,
-    record_place, style,
+    DANGER, MUTED, PRIMARY, PRIMARY_DARK, centred, display_url, fill, fit, height_of, page_url, style,
 )
-from helpsite.outputs.printing.stickers import helpline_terms
+from helpsite.outputs.printing.content import helpline_terms, leaflet_algorithm, leaflet_services, record_place
 from helpsite.outputs.printing.poster import url_para
 from helpsite.outputs.printing.surface import MARK_GAP, OFFICE_SAFE, SLUG, Surface
 from helpsite.outputs.printing.text import para

@@ -14,10 +14,10 @@ from helpsite.pages.russian import audience_ru, date_ru
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.flowables import QRFlowable
 from helpsite.outputs.printing.layout import (
-    DANGER, MUTED, PRIMARY, PRIMARY_DARK, display_url, event_when, fill, fit, page_url, record_place, rescheduled, style,
+    DANGER, MUTED, PRIMARY, PRIMARY_DARK, display_url, event_when, fill, fit, page_url, rescheduled, style,
 )
 from helpsite.outputs.printing.errors import PrintError
-from helpsite.outputs.printing.stickers import helpline_terms
+from helpsite.outputs.printing.content import helpline_terms, record_place
 from helpsite.outputs.printing.surface import Surface
 from helpsite.outputs.printing.text import para
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 
-from PIL import Image
-
 PREVIEW_WIDTH = 640  # px across a page
 
 
@@ -21,6 +19,7 @@ def render_previews(pdf: bytes, pages: int = 1, width: int = PREVIEW_WIDTH,
     only — the die-cut edges of labels, which the PDF itself must not print.
     """
     import pypdfium2 as pdfium
+    from PIL import Image  # only when a preview is made
 
     document = pdfium.PdfDocument(pdf)
     try:

@@ -13,7 +13,7 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from helpsite.data import model as m
 from helpsite.data.load import CampaignData
@@ -21,24 +21,24 @@ from helpsite.pages.builder import GeneratedPage, PageBuilder
 from helpsite.pages.site import Site
 from helpsite.pages.russian import plural_ru
 from helpsite.outputs.printing import cache as print_cache
-from helpsite.outputs.printing.preview import render_previews
-from helpsite.outputs.printing.helpline import render_cards, render_flyer, render_helpline_poster
-from helpsite.outputs.printing.layout import leaflet_algorithm, leaflet_services
-from helpsite.outputs.printing.stickers import render_calibration, render_stickers, sticker_for
+from helpsite.outputs.printing.content import leaflet_algorithm, leaflet_services, sticker_for
 from helpsite.outputs.printing.stock import load_stocks
 from helpsite.outputs.printing.text import mm_ru
 
 
-# The renderers laid out with reportlab's platypus are imported when a PDF is made (`_platypus`): a build
-# whose print files all come from the print cache (the usual one) does not import platypus (≈ 0.04 s CPU).
-_PLATYPUS_RENDERERS = {"render_checklist": "checklist", "render_leaflet": "leaflet", "render_poster": "poster"}
+# The renderers (reportlab, its platypus, the QR code maker) and the previews (pypdfium2, Pillow) are
+# imported when a file is made (`_renderer`): a build whose print files all come from the print cache (the
+# usual one) imports none of them (platypus ≈ 0.04 s CPU; reportlab, Pillow, qrcode and the drawing modules ≈ 0.07 s).
+_RENDERERS = {"render_checklist": "checklist", "render_leaflet": "leaflet", "render_poster": "poster",
+              "render_cards": "helpline", "render_flyer": "helpline", "render_helpline_poster": "helpline",
+              "render_calibration": "stickers", "render_stickers": "stickers", "render_previews": "preview"}
 
 
-def _platypus(name: str) -> Callable[..., bytes]:
+def _renderer(name: str) -> Callable[..., Any]:
     """The renderer `name` («render_leaflet», …) of its module, imported now."""
     import importlib
 
-    return getattr(importlib.import_module(f"helpsite.outputs.printing.{_PLATYPUS_RENDERERS[name]}"), name)
+    return getattr(importlib.import_module(f"helpsite.outputs.printing.{_RENDERERS[name]}"), name)
 
 
 PAGE_PATH = "print.md"
@@ -113,7 +113,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
 
         def make() -> list[bytes]:
             pdf = make_pdf()
-            return [pdf, *render_previews(pdf, preview_pages, outlines=outlines)]
+            return [pdf, *_renderer("render_previews")(pdf, preview_pages, outlines=outlines)]
 
         paths = cache.get(print_cache.key(kind, slug, base, directory_urls, *key_parts), names, make)
         site_paths = [f"{FILES_DIR}/{name}" for name in names]
@@ -129,26 +129,26 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
             slug = f"helpline-poster-{size.lower()}-{audience}"
             parts = (data.campaign, data.helplines, size, audience)
             pdf, previews = publish("helpline-poster", slug, parts,
-                                    lambda z=size, a=audience: render_helpline_poster(data, z, a, False, base, directory_urls))
+                                    lambda z=size, a=audience: _renderer("render_helpline_poster")(data, z, a, False, base, directory_urls))
             press_pdf, _ = publish("helpline-poster-press", slug + "-press", parts,
-                                   lambda z=size, a=audience: render_helpline_poster(data, z, a, True, base, directory_urls),
+                                   lambda z=size, a=audience: _renderer("render_helpline_poster")(data, z, a, True, base, directory_urls),
                                    preview_pages=0)
             items.append(PrintItem("helpline", f"Телефон доверия — афиша {size}, {AUDIENCE_NAMES[audience]}",
                                    f"{size}, номер крупно: читается с 2 м", pdf, previews,
                                    {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
     pdf, previews = publish("flyer", "helpline-flyer-a5", (data.campaign, data.helplines),
-                            lambda: render_flyer(data, False, base, directory_urls))
+                            lambda: _renderer("render_flyer")(data, False, base, directory_urls))
     press_pdf, _ = publish("flyer-press", "helpline-flyer-a5-press", (data.campaign, data.helplines),
-                           lambda: render_flyer(data, True, base, directory_urls), preview_pages=0)
+                           lambda: _renderer("render_flyer")(data, True, base, directory_urls), preview_pages=0)
     items.append(PrintItem("helpline", "Телефон доверия — листовка A5", "A5, для детей и родителей", pdf, previews,
                            {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
     for stock in (s for s in stocks.values() if s.kind == "cards"):
         pdf, previews = publish("cards", f"cards-{stock.id}", (data.campaign, data.helplines, stock),
-                                lambda s=stock: render_cards(data, s), outlines=[stock.label_box(i) for i in range(stock.per_sheet)])
-        cal_pdf, _ = publish("calibration", f"calibration-{stock.id}", (stock,), lambda s=stock: render_calibration(s),
+                                lambda s=stock: _renderer("render_cards")(data, s), outlines=[stock.label_box(i) for i in range(stock.per_sheet)])
+        cal_pdf, _ = publish("calibration", f"calibration-{stock.id}", (stock,), lambda s=stock: _renderer("render_calibration")(s),
                              preview_pages=0)
         press_pdf, _ = publish("cards-press", "card-press", (data.campaign, data.helplines),
-                               lambda s=stock: render_cards(data, s, press=True), preview_pages=0)
+                               lambda s=stock: _renderer("render_cards")(data, s, press=True), preview_pages=0)
         items.append(PrintItem("cards", f"Карточки «в кошелёк» — {stock.name}",
                                f"{stock.per_sheet} карточек {mm_ru(stock.label_width)} × {mm_ru(stock.label_height)} мм "
                                "на листе визиток", pdf, previews,
@@ -157,9 +157,9 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
     for stock in (s for s in stocks.values() if s.kind == "labels"):
         boxes = [stock.label_box(i) for i in range(stock.per_sheet)]
         pdf, previews = publish("stickers", f"stickers-{stock.id}", (data.campaign, helpline, stock, sticker),
-                                lambda s=stock: render_stickers(data, s, sticker), outlines=boxes)
+                                lambda s=stock: _renderer("render_stickers")(data, s, sticker), outlines=boxes)
         cal_pdf, cal_previews = publish("calibration", f"calibration-{stock.id}", (stock,),
-                                        lambda s=stock: render_calibration(s))
+                                        lambda s=stock: _renderer("render_calibration")(s))
         count = stock.per_sheet
         items.append(PrintItem("stickers", stock.name,
                                f"{count} {plural_ru(count, 'наклейка', 'наклейки', 'наклеек')} на листе, "
@@ -172,9 +172,9 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         # the services as the leaflet prints them (what it shows of 10,000 records, not their whole JSON)
         leaflet_parts = (data.campaign, data.helplines, leaflet_services(data), algorithm, data.organizations)
         pdf, previews = publish("leaflet", "leaflet", leaflet_parts,
-                                lambda: _platypus("render_leaflet")(data, algorithm.id, base, directory_urls), preview_pages=2)
+                                lambda: _renderer("render_leaflet")(data, algorithm.id, base, directory_urls), preview_pages=2)
         press_pdf, _ = publish("leaflet-press", "leaflet-press", leaflet_parts,
-                               lambda: _platypus("render_leaflet")(data, algorithm.id, base, directory_urls, press=True),
+                               lambda: _renderer("render_leaflet")(data, algorithm.id, base, directory_urls, press=True),
                                preview_pages=0)
         items.append(PrintItem("leaflet", "Листовка", f"A4, сложить в три сгиба; «что делать, если…» — "
                                f"{algorithm.title}", pdf, previews, {"для типографии (CMYK, вылеты 3 мм)": press_pdf}))
@@ -186,7 +186,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
     for event in upcoming[:POSTERS_IN_SITE]:
         orgs = [data.organizations[o] for o in event.organizer_ids]
         pdf, previews = publish("poster", f"poster-{event.id}", (data.campaign, helpline, event, orgs),
-                                lambda e=event: _platypus("render_poster")(data, e, base, directory_urls))
+                                lambda e=event: _renderer("render_poster")(data, e, base, directory_urls))
         items.append(PrintItem("poster", event.title, m.EVENT_TYPE_LABELS[event.type.value], pdf, previews))
 
     for algorithm in data.algorithms.values():
@@ -194,7 +194,7 @@ def build_print_set(data: CampaignData, data_dir: Path, cache_dir: Path, now: dt
         resolved = [data.resolve(ref)[1] for ref in contacts]
         pdf, previews = publish("checklist", f"checklist-{algorithm.id}",
                                 (data.campaign, helpline, algorithm, resolved, data.organizations),
-                                lambda a=algorithm: _platypus("render_checklist")(data, a, base, directory_urls))
+                                lambda a=algorithm: _renderer("render_checklist")(data, a, base, directory_urls))
         items.append(PrintItem("checklist", algorithm.title, m.ALGORITHM_AUDIENCE_LABELS[algorithm.audience.value],
                                pdf, previews))
 
@@ -223,13 +223,11 @@ def start_layouts(data: CampaignData, stocks: dict, sticker) -> str:
     sticker (text lines and the QR code's modules), so the browser prints exactly our layout."""
     import json
 
-    from helpsite.outputs.printing.stickers import layouts_for
-
-    from helpsite.outputs.printing.helpline import card_layout
-
     out = []
-    for stock in stocks.values():
+    for stock in stocks.values():  # the layouts measure text with reportlab and make QR codes: imported for a stock
         if stock.kind == "cards":
+            from helpsite.outputs.printing.helpline import card_layout
+
             card = card_layout(data, stock)
             out.append({"id": stock.id, "name": stock.name + " (карточки)", "page": [stock.page_width, stock.page_height],
                         "label": [stock.label_width, stock.label_height], "grid": [stock.columns, stock.rows],
@@ -239,8 +237,9 @@ def start_layouts(data: CampaignData, stocks: dict, sticker) -> str:
             continue
         if stock.kind != "labels":
             continue
+        from helpsite.outputs.printing.stickers import label_inset, layouts_for
+
         layouts = layouts_for(stock, sticker)  # the sheets above were made with the same layouts
-        from helpsite.outputs.printing.stickers import label_inset
 
         variants = {}
         for key, layout in layouts.items():

@@ -12,9 +12,7 @@ Every label of one layout is drawn from one PDF form, so 100 sheets stay small a
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -23,7 +21,7 @@ from helpsite.data import model as m
 from helpsite.data.load import CampaignData
 from helpsite.outputs.printing import fonts, qr
 from helpsite.outputs.printing.errors import PrintError
-from helpsite.outputs.printing.layout import record_place
+from helpsite.outputs.printing.content import Sticker
 from helpsite.outputs.printing.text import labels_ru, mm_ru, wrap
 
 PRIMARY = (0x5B / 255, 0x2A / 255, 0x86 / 255)  # the site's primary colour (#5b2a86)
@@ -33,101 +31,9 @@ NUMBER_LEAD = 0.3  # pt: the number is at least this much larger than any other 
 QR_GAP = 0.3  # mm between the text column and the QR code's quiet zone
 MAX_SHEETS = 1000
 MAX_OFFSET = 10.0  # mm
-SOURCE_TAG = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 # ------------------------------------------------------------------ content
-
-
-@dataclass(frozen=True)
-class Sticker:
-    heading: str  # what the number is: the helpline's name
-    numbers: tuple[str, ...]  # phone numbers as shown, the main one first
-    message: str  # what it is for, in a child's words
-    short_message: str  # the same, shorter, for small labels
-    tiny_message: str  # one short line, for the smallest label with a school line
-    payload: str  # what the QR code holds
-    school: str | None = None  # a school batch: «Школа № 5, 3 «Б»» — printed on every sticker
-    draft_mark: bool = False  # «демонстрационный образец» (draft campaign and a QR code to the site)
-    origin: str = ""  # «data/helplines.yml:4: name» — named by errors
-
-    @property
-    def terms(self) -> str:  # kept for callers that show the terms on their own
-        return self.message
-
-
-def helpline_terms(helpline: m.Helpline) -> str:
-    return " · ".join(t for t, on in (("бесплатно", helpline.free), ("анонимно", helpline.anonymous),
-                                      ("круглосуточно", helpline.hours.always_open)) if on)
-
-
-def child_message(helpline: m.Helpline) -> tuple[str, str, str]:
-    """(full, short, tiny) words for a child: what the number is for, and that it is free and anonymous."""
-    words = [w for w, on in (("бесплатно", helpline.free), ("анонимно", helpline.anonymous),
-                             ("круглосуточно", helpline.hours.always_open)) if on]
-    short_words = [w for w in words if w != "круглосуточно"] or words
-
-    def sentence(ws: list[str]) -> str:
-        if not ws:
-            return ""
-        return " " + ((", ".join(ws[:-1]) + " и " + ws[-1]) if len(ws) > 1 else ws[0]).capitalize() + "."
-
-    return ("Если тебе плохо или страшно, позвони." + sentence(words),
-            "Если плохо или страшно — позвони." + sentence(short_words),
-            "Плохо или страшно? Позвони!")
-
-
-def tag_url(url: str, source: str | None) -> str:
-    """`url` with `src=<source>` added to its query (tells one school's batch from another)."""
-    if not source:
-        return url
-    if not SOURCE_TAG.match(source):
-        raise PrintError(f"метка источника «{source}» не годится для адреса",
-                         "только латиница, цифры, дефис и подчёркивание, до 40 символов: например school-5")
-    if not url.startswith(("http://", "https://")):
-        raise PrintError("метка источника (src) добавляется только к ссылке на страницу сайта, не к номеру tel:",
-                         "выберите QR-код со ссылкой на сайт или уберите метку")
-    parts = urlsplit(url)
-    query = (parts.query + "&" if parts.query else "") + f"src={source}"
-    return parts._replace(query=query).geturl()
-
-
-def sticker_payload(data: CampaignData, helpline: m.Helpline, target: str = "tel", source: str | None = None,
-                    base_url: str | None = None) -> str:
-    """QR payload: «tel» (the helpline's first number), «site» (the site's home page) or a full URL."""
-    if target == "tel":
-        payload = f"tel:{helpline.phones[0].tel}"
-    elif target == "site":
-        payload = base_url or data.campaign.site_url
-    elif target.startswith(("http://", "https://", "tel:")):
-        payload = target
-    else:
-        raise PrintError(f"непонятно, что записать в QR-код: «{target}»",
-                         "укажите tel (номер телефона), site (главная страница сайта) или полный адрес https://…")
-    return tag_url(payload, source)
-
-
-MAX_SCHOOL = 60
-
-
-def sticker_for(data: CampaignData, helpline_id: str | None = None, target: str = "tel", source: str | None = None,
-                base_url: str | None = None, school: str | None = None) -> Sticker:
-    """The sticker of a helpline (default: the campaign's main helpline), for children."""
-    helpline_id = helpline_id or data.campaign.main_helpline_id
-    if helpline_id not in data.helplines:
-        raise PrintError(f"нет линии помощи «{helpline_id}»", "есть: " + ", ".join(data.helplines))
-    helpline = data.helplines[helpline_id]
-    if school is not None:
-        school = " ".join(school.split())
-        if not school or len(school) > MAX_SCHOOL:
-            raise PrintError(f"подпись партии «{school}» пустая или длиннее {MAX_SCHOOL} знаков",
-                             "например: «Школа № 5, 3 «Б»»")
-    full, short, tiny = child_message(helpline)
-    payload = sticker_payload(data, helpline, target, source, base_url)
-    return Sticker(heading=helpline.name, numbers=tuple(p.display for p in helpline.phones), message=full,
-                   short_message=short, tiny_message=tiny, payload=payload, school=school,
-                   draft_mark=data.campaign.is_draft and payload.startswith(("http://", "https://")),
-                   origin=record_place(data, "helpline", helpline_id, "name"))
 
 
 # ------------------------------------------------------------------ layout of one label
