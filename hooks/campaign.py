@@ -474,10 +474,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         if state.kept_copies:  # the served folder went away during the build: staging lacks its theme files
             raise _fail(state, "Папка просмотра исчезла во время сборки; следующая сборка будет полной.")
         early, state.early = state.early, None
-        written = publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
+        checked = publish.complete_site(state.staging, state.content, frames, Site(config.use_directory_urls),
                                         config.site_url or "", lambda text: harden_html(text, state.policy), early)
-        files = shell.site_text_files(state.staging, written.folders)  # the record folders it made: not listed
-        leftovers = shell.leftover_sentinels(state.staging, checked=written.checked, files=files)  # record pages: checked as written
+        files = shell.site_text_files(state.staging)
+        leftovers = shell.leftover_sentinels(state.staging, checked=checked, files=files)  # record pages: checked as written
         if leftovers:
             raise _fail(state, "Сайт не опубликован: в готовых файлах осталась служебная метка страницы-образца "
                                f"({', '.join(leftovers[:5])}). Шаблон темы в overrides/ меняет заголовок или "

@@ -452,37 +452,6 @@ def test_site_text_files_walk_as_rglob(tmp_path):
     assert ("file-link.html",) in [parts for parts, _ in expected] and ("dir.html", "inner.js") in dict(expected)
 
 
-def test_record_folders_made_by_the_writing_are_not_listed_and_nothing_is_missed(tmp_path):
-    """`complete_site` knows every file of the record folders its writing made (they were not there when
-    the engine had finished): the site walk takes them from what was written instead of listing 11,000
-    folders, and finds the same files. A folder that was there before — the engine's page in it, a name in
-    another case, a path a file system could store otherwise — is still listed, so a file the engine or
-    a theme wrote there is still found and read."""
-    from helpsite.publish import atomic, shell
-
-    engine = {"services/index.html": b"list", "services/kept/index.html": b"HSSHELL engine page",
-              "services/Upper/index.html": b"x", "services/__hsshell-proto/index.html": b"hsshell", "index.html": b"home",
-              "events/series/index.html": b"series"}
-    for rel, content in engine.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_bytes(content)
-    before = atomic.folder_names(tmp_path, {"services", "events", "programmes"})
-    assert before["programmes"] == set() and before["services"] == {"index.html", "kept", "upper", "__hsshell-proto"}
-    written = ["services/a/index.html", "services/a/card.png", "services/a/deep/x.json", "services/kept/extra.html",
-               "services/upper/index.html", "services/b.html", "events/e-1/index.html", "events/e-1.ics",
-               "events/series/s.xml", "events/odd..name/index.html", "events/sp ace/index.html", "programmes/p/index.html",
-               "search/0.json", "api/services/a.json"]
-    checked = atomic.write_jobs(tmp_path, [lambda: [(rel, b"ok") for rel in written]], shell.holds_sentinel)
-    known = atomic.new_folders(before, checked)
-    assert known == {"services/a": ["services/a/index.html", "services/a/card.png", "services/a/deep/x.json"],
-                     "events/e-1": ["events/e-1/index.html"], "programmes/p": ["programmes/p/index.html"]}
-    (tmp_path / "services" / "__hsshell-proto" / "index.html").unlink()
-    full = shell.site_text_files(tmp_path)
-    assert shell.site_text_files(tmp_path, known) == full
-    assert ("services", "kept", "index.html") in dict(full) and ("services", "a", "deep", "x.json") in dict(full)
-    assert shell.leftover_sentinels(tmp_path, checked=checked, files=full) == ["services/kept/index.html"]
-
-
 def test_cached_files_are_linked_and_never_written_through(tmp_path, monkeypatch):
     """Print files and pictures are hard-linked from the content-addressed cache: a later build
     putting another cached file at the same place replaces the link; the cached file behind the

@@ -18,13 +18,11 @@ import functools
 import gc
 import gzip
 import os
-import posixpath
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator
 
 
 class PublishError(Exception):
@@ -491,16 +489,9 @@ def write_sitemap(root: Path, sitemap: str) -> None:
         out.write(sitemap.encode("utf-8"))
 
 
-class Written(NamedTuple):
-    """What `complete_site` wrote into the staged site."""
-
-    checked: dict[str, bool]  # {path: holds a prototype's sentinel} of every file, checked as it was written
-    folders: dict[str, list[str]]  # {folder: its files} of the folders it made (`new_folders`)
-
-
 def complete_site(staging: Path, content, shells: dict, site, site_url: str,
                   harden: Callable[[str], str] = lambda text: text,
-                  early: BackgroundWrite | None = None) -> Written:
+                  early: BackgroundWrite | None = None) -> dict[str, bool]:
     """Everything the engine does not write itself, into the staged site: calendars, feeds and
     open data (`content.files`), the record pages filled into their frames (prototypes removed),
     the sitemap with the records, and the site search's index (pages and one entry per record).
@@ -509,8 +500,7 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
 
     Returns {path: holds a prototype's sentinel} of the record pages, open data, calendars and
     search index, checked as they were written (`shell.leftover_sentinels(staging, checked=…)`
-    need not read them back), and the record folders this writing made with their files
-    (`shell.site_text_files(staging, known=…)` need not list them)."""
+    need not read them back)."""
     from helpsite.outputs import searchindex
 
     engine_index = staging / "search" / "search_index.json"
@@ -523,9 +513,6 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
 
     builder = content.builder
     checked: dict[str, bool] = {}
-    # the record folders' parents as the engine left them: a folder under one that is not there yet is
-    # made by the writing below, after the engine has written all its files
-    before = folder_names(staging, {posixpath.dirname(path) for path in content.record_paths}) if builder is not None else {}
     try:
         if builder is not None:  # else the records were rendered by the engine as normal pages
             checked = _write_records(staging, content, builder, shells, site, site_url, harden,
@@ -540,49 +527,7 @@ def complete_site(staging: Path, content, shells: dict, site, site_url: str,
             early.cancel()
         raise
     searchindex.drop_engine_index(staging, engine_index)
-    return Written(checked, new_folders(before, checked))
-
-
-def folder_names(root: Path, folders: Iterable[str]) -> dict[str, set[str]]:
-    """{folder: the names in it, in lower case} of folders under `root` (a missing one: none)."""
-    names: dict[str, set[str]] = {}
-    for folder in folders:
-        try:
-            names[folder] = {name.lower() for name in os.listdir(os.path.join(root, folder))}
-        except FileNotFoundError:
-            names[folder] = set()
-    return names
-
-
-# a path a file system keeps as it is written: parts of ASCII letters, digits, «_», «-» and inner dots
-_PLAIN_PATH = re.compile(r"[\w-]+(?:\.[\w-]+)*(?:/[\w-]+(?:\.[\w-]+)*)*", re.ASCII)
-
-
-def new_folders(before: dict[str, set[str]], written: Collection[str]) -> dict[str, list[str]]:
-    """{folder: the files in it} of the folders that hold files of `written` (paths under the site)
-    directly under a folder of `before` (`folder_names`) and were not there then: made by this
-    writing, so everything in them is in `written` (after the engine, only `complete_site`'s writers
-    write into the site, and they check every file they write). A name there before in another case
-    is taken as the same folder (a file system may ignore case); a folder with a path that is not
-    plain (`_PLAIN_PATH`: a file system could store it otherwise) is left out: it is listed."""
-    found: dict[str, list[str]] = {}
-    odd: set[str] = set()
-    for parent, names in before.items():
-        prefix = parent + "/" if parent else ""
-        start = len(prefix)
-        for rel in written:
-            if not rel.startswith(prefix):
-                continue
-            end = rel.find("/", start)
-            if end < 0 or rel[start:end].lower() in names:
-                continue
-            folder = rel[:end]
-            found.setdefault(folder, []).append(rel)
-            if not _PLAIN_PATH.fullmatch(rel, start):
-                odd.add(folder)
-    for folder in odd:
-        del found[folder]
-    return found
+    return checked
 
 
 def start_open_data(staging: Path, builder) -> BackgroundWrite:

@@ -21,7 +21,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
 from helpsite.pages.parts import tag_free_text as _text  # escaped, no tag can be formed
@@ -359,16 +359,11 @@ def _holds_trace(data: bytes) -> bool:
     return b"shell" in low and (_TRACES[0] in low or _TRACES[1] in low)
 
 
-def site_text_files(root: Path, known: Mapping[str, list[str]] | None = None) -> list[tuple[tuple[str, ...], str]]:
+def site_text_files(root: Path) -> list[tuple[tuple[str, ...], str]]:
     """(path parts, path) of every file of a site that `leftover_sentinels` looks into (pages, data,
     scripts…), in path order: one walk of the site for that check and for counting its pages. The path
-    is a string (`root` joined with the parts): a Path is made only for a file that is read.
-
-    `known`: {folder: every file under it} (paths under `root`, with «/») of folders whose whole content
-    the caller knows because it made them and wrote all that is in them (`atomic.complete_site`: the
-    record pages' folders, 11,000 at 10,000 services): their files are taken from there, the folders
-    are not listed. The same list as without it."""
-    return _files_with_suffix(root, _CHECKED_SUFFIXES, known)
+    is a string (`root` joined with the parts): a Path is made only for a file that is read."""
+    return _files_with_suffix(root, _CHECKED_SUFFIXES)
 
 
 def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | None = None,
@@ -392,18 +387,15 @@ def leftover_sentinels(root: Path, limit: int = 20, checked: dict[str, bool] | N
     return found
 
 
-def _files_with_suffix(root: Path, suffixes: tuple[str, ...],
-                       known: Mapping[str, list[str]] | None = None) -> list[tuple[tuple[str, ...], str]]:
+def _files_with_suffix(root: Path, suffixes: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
     """`[(p.relative_to(root).parts, str(p)) for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in
     suffixes]` with os.scandir (pathlib makes and sorts a Path for each of tens of thousands of entries): the
     same walk (no descent into a linked folder), the same order (by path parts). A folder's entry is not
-    looked at as a file (a folder is never `is_file`), and no Path is made. A folder in `known` (see
-    `site_text_files`) is not listed: its files are those `known` names."""
+    looked at as a file (a folder is never `is_file`), and no Path is made."""
     import os
 
     found: list[tuple[tuple[str, ...], str]] = []
     folders: list[tuple[tuple[str, ...], str]] = [((), os.fspath(root))]
-    taken: list[tuple[str, tuple[str, ...], str]] = []  # (path under root, parts, path) of the known folders met
     while folders:
         parts, folder = folders.pop()
         try:
@@ -419,27 +411,10 @@ def _files_with_suffix(root: Path, suffixes: tuple[str, ...],
                 is_dir = False
             if is_dir:
                 if not entry.is_symlink():
-                    if known and (rel := "/".join(parts + (name,))) in known:
-                        taken.append((rel, parts + (name,), entry.path))
-                    else:
-                        folders.append((parts + (name,), entry.path))
+                    folders.append((parts + (name,), entry.path))
                 continue
             dot = name.rfind(".")
             if 0 < dot < len(name) - 1 and name[dot:] in suffixes and entry.is_file():
                 found.append((parts + (name,), entry.path))
-    if taken:
-        assert known is not None
-        sep = os.sep
-        for rel, parts, folder in taken:  # the entries the walk of the folder would add
-            skip = len(rel) + 1
-            for file in known[rel]:
-                name = file[file.rfind("/") + 1:]
-                dot = name.rfind(".")
-                if 0 < dot < len(name) - 1 and name[dot:] in suffixes:
-                    if file.find("/", skip) < 0:  # directly in the folder: os.path.join(folder, name), without its checks
-                        found.append((parts + (name,), folder + sep + name))
-                    else:
-                        inner = file[skip:].split("/")
-                        found.append((parts + tuple(inner), os.path.join(folder, *inner)))
     found.sort(key=lambda item: item[0])
     return found
