@@ -746,7 +746,7 @@ def test_background_writer_reports_the_jobs_error_when_the_child_ended_before_re
 
     def job():
         raise OSError(errno.ENOSPC, "No space left on device", "api/b.json")
-        yield "api/a.json", b"{}"  # noqa: unreachable - a generator, as the open data job is
+        yield "api/a.json", b"{}"  # never reached: the yield makes it a generator, as the open data job is
 
     writer = BackgroundWrite(tmp_path, job)
     if writer.pid is not None:  # forked: wait until the child has ended (its report stays in the pipe)
