@@ -227,6 +227,8 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Mea
     the tree's summed PSS sampled every 100 ms (forked workers share the parent's pages; PSS
     splits shared pages, so the sum is the memory the build really holds), and never less than
     the largest single process's peak RSS in the tree (wait4's ru_maxrss, which a sample could miss)."""
+    if hasattr(os, "sync"):  # what earlier builds wrote goes to disk now, not while this one runs (its writes
+        os.sync()            # are throttled by others' dirty pages on a real disk: later builds measured dearer)
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
