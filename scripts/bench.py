@@ -24,8 +24,9 @@ builds is one sample of the machine's drift (±10 % within minutes here); `--rep
 vanilla and ours clean K times each, alternately, and ratio_N and cpu_ratio_N are the medians
 of the K pairs' ratios (every pair is printed). For each size it prints `key=value` lines:
 ratio_N (wall, ours clean / vanilla), cpu_ratio_N, ratio_hugo_N, cpu_ratio_hugo_N, cpu_ms_per_page_N,
-peak_mib_N, rebuild_N_s, site_ratio_N; at the end first_paint_kb (CSS + JS, gzip, a browser needs before it paints the main content; also in --quick) and
-lighthouse_min (mobile performance, lowest of home, a service and the children's algorithm).
+peak_mib_N, rebuild_N_s, site_ratio_N; at the end first_paint_kb (CSS + JS, gzip, a browser needs
+before it paints the main content; also in --quick) and lighthouse_min (mobile performance, lowest
+of home, a service and the children's algorithm).
 """
 
 from __future__ import annotations
