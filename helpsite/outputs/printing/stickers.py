@@ -31,9 +31,7 @@ NUMBER_LEAD = 0.3  # pt: the number is at least this much larger than any other 
 QR_GAP = 0.3  # mm between the text column and the QR code's quiet zone
 MAX_SHEETS = 1000
 MAX_OFFSET = 10.0  # mm
-
-
-# ------------------------------------------------------------------ content
+# what a sticker says (`Sticker`, `sticker_for`) is in `content.py`: a cached print set needs it without reportlab
 
 
 # ------------------------------------------------------------------ layout of one label
